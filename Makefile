@@ -1,0 +1,34 @@
+# The two commands: `make run` opens the wizard, `make test` runs every check CI runs.
+# Both install what is missing first (scripts/setup.sh) and are safe to repeat.
+SHELL := /bin/bash
+.PHONY: run test setup setup-test ui types deb
+
+run: setup ui
+	cargo run --bin m365-onboard-app
+
+test: setup-test ui
+	cargo fmt --all --check
+	cargo clippy --workspace --all-targets -- -D warnings
+	npm --prefix ui run check
+	tests/with-session.sh cargo test --workspace --exclude onboard-e2e
+	npm --prefix ui test
+	cargo build --bin m365-onboard-app
+	tests/with-session.sh --display cargo test -p onboard-e2e -- --test-threads=1
+
+setup:
+	scripts/setup.sh run
+
+setup-test:
+	scripts/setup.sh test
+
+# The front end, built into ui/dist, which the app embeds at compile time.
+ui:
+	npm --prefix ui run build
+
+# Regenerate ui/src/lib/bindings.ts from the Rust types.
+types:
+	UPDATE_BINDINGS=1 cargo test -p onboard --lib bindings
+
+# The Debian package, under target/release/bundle/deb/.
+deb: setup ui
+	cd ui && npx tauri build --config ../tauri.conf.json --bundles deb

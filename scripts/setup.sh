@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# Installs what `make run` (setup.sh run) or `make test` (setup.sh test) needs on Debian 12.
+# Idempotent: each step is skipped when its result is already there. Needs root (or sudo) only
+# when Debian packages are missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-run}
+
+run_pkgs=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev libdbus-1-dev
+  gnome-keyring dbus-daemon)
+test_pkgs=(xvfb webkit2gtk-driver at-spi2-core libsecret-tools)
+pkgs=("${run_pkgs[@]}")
+[ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
+command -v node >/dev/null || pkgs+=(nodejs npm)
+
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+if ! command -v cargo >/dev/null; then
+  echo "setup: Rust is missing; install it with rustup (https://rustup.rs) and run again" >&2
+  exit 1
+fi
+if [ "$mode" = test ]; then
+  for c in rustfmt clippy; do
+    rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
+  done
+  if ! command -v tauri-driver >/dev/null; then
+    echo "setup: installing tauri-driver"
+    cargo install tauri-driver --version '^2' --locked
+  fi
+fi
+
+# Front-end packages, exactly as locked; reinstalled only when the lock file changed.
+if [ ! -f ui/node_modules/.installed ] || [ ui/package-lock.json -nt ui/node_modules/.installed ]; then
+  echo "setup: installing npm packages"
+  npm --prefix ui ci --no-audit --no-fund
+  touch ui/node_modules/.installed
+fi

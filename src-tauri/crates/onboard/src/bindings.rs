@@ -1,0 +1,48 @@
+//! The TypeScript declarations of every type that crosses to the front end, generated from the
+//! Rust types so the two sides cannot drift. `make types` rewrites ui/src/lib/bindings.ts; a test
+//! fails while the committed file is stale.
+
+use crate::*;
+use ts_rs::{Config, TS};
+
+pub fn typescript() -> String {
+    let cfg = Config::new();
+    let decls = [
+        Diagnosis::decl(&cfg),
+        ServerKind::decl(&cfg),
+        HostName::decl(&cfg),
+        ServerCheckInput::decl(&cfg),
+        ServerCheck::decl(&cfg),
+        WizardStep::decl(&cfg),
+        ServerDraft::decl(&cfg),
+        Draft::decl(&cfg),
+        SecretStoreStatus::decl(&cfg),
+    ];
+    let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
+    for d in decls {
+        out.push_str("\nexport ");
+        out.push_str(&d);
+        out.push('\n');
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    #[test]
+    fn committed_bindings_are_current() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../ui/src/lib/bindings.ts");
+        let fresh = super::typescript();
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &fresh).unwrap();
+        }
+        let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            committed == fresh,
+            "{} is stale: run `make types` and commit it",
+            path.display()
+        );
+    }
+}

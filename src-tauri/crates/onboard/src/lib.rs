@@ -1,0 +1,19 @@
+//! The onboarding core: every check, OAuth and mail operation of the wizard, as plain functions
+//! and types. It knows nothing of Tauri, windows or the command line; those are thin adapters.
+
+pub mod bindings;
+pub mod diagnosis;
+pub mod draft;
+pub mod host_name;
+pub mod keyring_store;
+pub mod secret_store;
+pub mod server_check;
+pub mod server_kind;
+
+pub use diagnosis::Diagnosis;
+pub use draft::{Draft, ServerDraft, WizardStep};
+pub use host_name::HostName;
+pub use keyring_store::KeyringStore;
+pub use secret_store::{probe_secret_store, MemoryStore, Secret, SecretStore, SecretStoreStatus};
+pub use server_check::{check_server, ServerCheck, ServerCheckInput};
+pub use server_kind::ServerKind;

@@ -1,0 +1,5 @@
+//! IPC adapters, one file per concern: parse, call the core, map the result.
+
+pub mod draft;
+pub mod secrets;
+pub mod server;

@@ -1,0 +1,115 @@
+//! The IPC commands through Tauri's mock runtime: the JSON the webview sends in, the JSON it gets
+//! back, errors in the one IPC shape.
+
+use m365_onboard_app::{setup, Secrets};
+use onboard::MemoryStore;
+use serde_json::{json, Value};
+use std::sync::Arc;
+use tauri::ipc::{CallbackFn, InvokeBody};
+use tauri::test::{
+    get_ipc_response, mock_builder, mock_context, noop_assets, MockRuntime, INVOKE_KEY,
+};
+use tauri::webview::InvokeRequest;
+use tauri::{App, WebviewWindow, WebviewWindowBuilder};
+
+fn app() -> (App<MockRuntime>, WebviewWindow<MockRuntime>) {
+    let secrets: Secrets = Arc::new(MemoryStore::default());
+    let app = setup(mock_builder(), secrets)
+        .build(mock_context(noop_assets()))
+        .expect("app builds");
+    let window = WebviewWindowBuilder::new(&app, "main", Default::default())
+        .build()
+        .expect("main window");
+    (app, window)
+}
+
+fn invoke(window: &WebviewWindow<MockRuntime>, cmd: &str, body: Value) -> Result<Value, Value> {
+    let request = InvokeRequest {
+        cmd: cmd.into(),
+        callback: CallbackFn(0),
+        error: CallbackFn(1),
+        url: "tauri://localhost".parse().expect("url"),
+        body: InvokeBody::Json(body),
+        headers: Default::default(),
+        invoke_key: INVOKE_KEY.to_string(),
+    };
+    get_ipc_response(window, request).map(|b| b.deserialize::<Value>().expect("JSON body"))
+}
+
+#[test]
+fn check_server_answers_with_the_core_result_or_a_diagnosis() {
+    let (_app, window) = app();
+    let ok = invoke(&window, "check_server", json!({ "input": { "kind": "zammad-graph", "fqdn": "desk.example.com", "callback_template": null } }))
+        .expect("valid host");
+    assert_eq!(
+        ok["callback_url"],
+        "https://desk.example.com/api/v1/external_credentials/microsoft_graph/callback"
+    );
+
+    let err = invoke(
+        &window,
+        "check_server",
+        json!({ "input": { "kind": "osticket", "fqdn": "192.0.2.1", "callback_template": null } }),
+    )
+    .expect_err("IP literal");
+    assert_eq!(err["code"], "fqdn.ip_literal");
+    assert_eq!(err["field"], "FQDN");
+    for key in ["title", "detail", "fix", "docs_url"] {
+        assert!(err.get(key).is_some(), "{key} missing from {err}");
+    }
+}
+
+#[test]
+fn drafts_survive_a_restart_and_damage() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    std::env::set_var("XDG_DATA_HOME", dir.path());
+    let draft = json!({ "step": "admin-consent", "server": { "kind": "freescout", "fqdn": "desk.example.com", "callback_template": "https://{fqdn}/" } });
+    {
+        let (_app, window) = app();
+        assert_eq!(
+            invoke(&window, "load_draft", json!({})).expect("fresh draft")["step"],
+            "server"
+        );
+        invoke(&window, "save_draft", json!({ "draft": draft })).expect("saved");
+    }
+    let (_app, window) = app();
+    assert_eq!(
+        invoke(&window, "load_draft", json!({})).expect("draft"),
+        draft
+    );
+
+    let file = walk(dir.path())
+        .into_iter()
+        .find(|p| p.ends_with("draft.json"))
+        .expect("draft.json written");
+    std::fs::write(&file, "{\"draft\": {\"step\": \"acc").expect("damage it");
+    drop((_app, window));
+    let (_app, window) = app();
+    assert_eq!(
+        invoke(&window, "load_draft", json!({})).expect("damaged draft still opens")["step"],
+        "server"
+    );
+}
+
+#[test]
+fn keyring_status_reports_the_managed_store() {
+    let (_app, window) = app();
+    let status = invoke(&window, "secret_store_status", json!({})).expect("status");
+    assert_eq!(
+        status,
+        json!({ "backend": "in-memory", "available": true, "problem": null })
+    );
+}
+
+fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut out = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            out.extend(walk(&p));
+        } else {
+            out.push(p);
+        }
+    }
+    out
+}

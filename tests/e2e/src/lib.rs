@@ -1,0 +1,180 @@
+//! The end-to-end harness: starts `tauri-driver` (which starts WebKitWebDriver and the app) with
+//! a data directory of its own, connects a WebDriver client, and saves a screenshot of every
+//! screen a test visits under `target/e2e-screenshots/`.
+//!
+//! Run through `make test` (or `tests/e2e/run.sh`), which provides Xvfb, a D-Bus session and an
+//! unlocked Secret Service.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub use fantoccini::elements::Element;
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+pub struct Harness {
+    name: String,
+    driver: Child,
+    port: u16,
+    pub client: Client,
+    shots: usize,
+    /// XDG data and config homes for the app, removed when the harness is dropped.
+    _home: tempfile::TempDir,
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn free_port() -> Result<u16, Error> {
+    Ok(TcpListener::bind((Ipv4Addr::LOCALHOST, 0))?
+        .local_addr()?
+        .port())
+}
+
+fn app_binary() -> PathBuf {
+    std::env::var_os("E2E_APP")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target/debug/m365-onboard-app"))
+}
+
+impl Harness {
+    /// Starts a fresh app with empty data directories.
+    pub async fn start(name: &str) -> Result<Self, Error> {
+        let app = app_binary();
+        if !app.exists() {
+            return Err(format!(
+                "{} is missing: build the app first (make test does)",
+                app.display()
+            )
+            .into());
+        }
+        let home = tempfile::tempdir()?;
+        let port = free_port()?;
+        let driver = Command::new("tauri-driver")
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &free_port()?.to_string(),
+            ])
+            .env("XDG_DATA_HOME", home.path().join("data"))
+            .env("XDG_CONFIG_HOME", home.path().join("config"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| format!("tauri-driver could not start ({e}); make test installs it"))?;
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while TcpStream::connect(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).is_err() {
+            if Instant::now() > deadline {
+                return Err("tauri-driver did not listen within 20 s".into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let client = connect(port, &app).await?;
+        let h = Harness {
+            name: name.to_owned(),
+            driver,
+            port,
+            client,
+            shots: 0,
+            _home: home,
+        };
+        h.wait_for("nav[aria-label='Wizard steps']").await?;
+        Ok(h)
+    }
+
+    /// Closes the app and opens it again with the same data directories.
+    pub async fn restart(&mut self) -> Result<(), Error> {
+        self.client.clone().close().await?;
+        self.client = connect(self.port, &app_binary()).await?;
+        self.wait_for("nav[aria-label='Wizard steps']").await?;
+        Ok(())
+    }
+
+    pub async fn find(&self, css: &str) -> Result<Element, Error> {
+        Ok(self.client.find(Locator::Css(css)).await?)
+    }
+
+    pub async fn find_all(&self, css: &str) -> Result<Vec<Element>, Error> {
+        Ok(self.client.find_all(Locator::Css(css)).await?)
+    }
+
+    /// Waits up to 10 s for an element to appear.
+    pub async fn wait_for(&self, css: &str) -> Result<Element, Error> {
+        Ok(self
+            .client
+            .wait()
+            .at_most(Duration::from_secs(10))
+            .for_element(Locator::Css(css))
+            .await?)
+    }
+
+    /// Polls `probe` until it yields a value or 10 s pass.
+    pub async fn eventually<T, F, Fut>(&self, what: &str, mut probe: F) -> Result<T, Error>
+    where
+        F: FnMut() -> Fut,
+        Fut: std::future::Future<Output = Result<Option<T>, Error>>,
+    {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            if let Some(v) = probe().await? {
+                return Ok(v);
+            }
+            if Instant::now() > deadline {
+                return Err(format!("timed out waiting for {what}").into());
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Replaces the text of an input as a person would: select all, then type.
+    pub async fn type_into(&self, css: &str, text: &str) -> Result<(), Error> {
+        let input = self.find(css).await?;
+        input.clear().await?;
+        input.send_keys(text).await?;
+        Ok(())
+    }
+
+    pub async fn screenshot(&mut self, screen: &str) -> Result<PathBuf, Error> {
+        self.shots += 1;
+        let dir = workspace_root().join("target/e2e-screenshots");
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{}-{:02}-{screen}.png", self.name, self.shots));
+        std::fs::write(&path, self.client.screenshot().await?)?;
+        Ok(path)
+    }
+
+    /// Ends the session and the driver; call at the end of every test.
+    pub async fn finish(mut self) -> Result<(), Error> {
+        let closed = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        Ok(closed?)
+    }
+}
+
+impl Drop for Harness {
+    /// A failed test still takes its driver (and with it the app) down.
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+async fn connect(port: u16, app: &Path) -> Result<Client, Error> {
+    let mut caps = serde_json::Map::new();
+    // No browserName: WebKitGTK calls itself "MiniBrowser" and would refuse any other name.
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": app }),
+    );
+    let client = ClientBuilder::rustls()?
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await?;
+    Ok(client)
+}

@@ -1,0 +1,135 @@
+//! The wizard shell and the Server step, through the real app.
+
+use onboard::{check_server, ServerCheckInput, ServerKind};
+use onboard_e2e::{Error, Harness};
+
+#[tokio::test]
+async fn starts_with_the_stepper_and_a_working_keyring() -> Result<(), Error> {
+    let mut h = Harness::start("start").await?;
+    let steps = h
+        .find_all("nav[aria-label='Wizard steps'] button .title")
+        .await?;
+    let mut titles = Vec::new();
+    for s in steps {
+        titles.push(s.text().await?);
+    }
+    assert_eq!(
+        titles,
+        [
+            "Server",
+            "App registration",
+            "Admin consent",
+            "Account",
+            "Channel options",
+            "Verify and export"
+        ]
+    );
+    let current = h.find("[aria-current='step']").await?;
+    assert_eq!(current.attr("data-step").await?.as_deref(), Some("server"));
+    assert!(
+        !h.find("#next").await?.is_enabled().await?,
+        "Next must wait for a valid server"
+    );
+
+    // The app's own round trip through the real Secret Service of this session.
+    let status = h
+        .eventually("the keyring status", || async {
+            let text = h
+                .find("[data-testid='keyring-status']")
+                .await?
+                .text()
+                .await?;
+            Ok((!text.starts_with("Checking")).then_some(text))
+        })
+        .await?;
+    assert_eq!(status, "✓ Secrets are kept in the OS keyring.");
+    h.screenshot("server-empty").await?;
+    h.finish().await
+}
+
+#[tokio::test]
+async fn a_valid_host_shows_the_callback_url_computed_in_rust() -> Result<(), Error> {
+    let mut h = Harness::start("valid-host").await?;
+    h.find("input[data-kind='zammad-imap']")
+        .await?
+        .click()
+        .await?;
+    h.type_into("#fqdn", "https://Hilfe.Bücher.example/")
+        .await?;
+    let shown = h.wait_for("#callback-url").await?.text().await?;
+    let expected = check_server(&ServerCheckInput {
+        kind: ServerKind::ZammadImap,
+        fqdn: "https://Hilfe.Bücher.example/".into(),
+        callback_template: None,
+    })?;
+    assert_eq!(shown, expected.callback_url);
+    assert!(h.find("#next").await?.is_enabled().await?);
+    h.screenshot("server-valid").await?;
+    h.finish().await
+}
+
+#[tokio::test]
+async fn an_invalid_host_names_the_field_and_the_fix() -> Result<(), Error> {
+    let mut h = Harness::start("invalid-host").await?;
+    h.type_into("#fqdn", "help_desk.example.com").await?;
+    let alert = h.wait_for("[role='alert']").await?;
+    let text = alert.text().await?;
+    assert!(text.contains("Check the field “FQDN”"), "{text}");
+    assert!(
+        text.contains("Fix: Use a hyphen instead of the underscore"),
+        "{text}"
+    );
+    assert_eq!(
+        alert.attr("data-code").await?.as_deref(),
+        Some("fqdn.underscore")
+    );
+    assert_eq!(
+        h.find("#fqdn")
+            .await?
+            .attr("aria-invalid")
+            .await?
+            .as_deref(),
+        Some("true")
+    );
+    assert!(!h.find("#next").await?.is_enabled().await?);
+    h.screenshot("server-invalid").await?;
+    h.finish().await
+}
+
+#[tokio::test]
+async fn the_draft_survives_closing_the_app() -> Result<(), Error> {
+    let mut h = Harness::start("draft").await?;
+    h.find("input[data-kind='osticket']").await?.click().await?;
+    h.type_into("#fqdn", "desk.example.com/support").await?;
+    h.wait_for("#callback-url").await?;
+    h.find("#next").await?.click().await?;
+    let body = h.wait_for("[data-testid='not-built']").await?;
+    assert!(body.text().await?.contains("Not built yet"));
+    h.screenshot("app-registration-not-built").await?;
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await; // the draft is saved 200 ms after a change
+
+    h.restart().await?;
+    let current = h.find("[aria-current='step']").await?;
+    assert_eq!(
+        current.attr("data-step").await?.as_deref(),
+        Some("app-registration")
+    );
+    h.find("#back").await?.click().await?;
+    let fqdn = h.wait_for("#fqdn").await?;
+    assert_eq!(
+        fqdn.prop("value").await?.as_deref(),
+        Some("desk.example.com/support")
+    );
+    assert!(
+        h.find("input[data-kind='osticket']")
+            .await?
+            .is_selected()
+            .await?
+    );
+    assert_eq!(
+        h.wait_for("#callback-url").await?.text().await?,
+        "https://desk.example.com/support/api/auth/oauth2"
+    );
+    h.screenshot("server-restored").await?;
+    h.finish().await
+}

@@ -1,0 +1,63 @@
+// Generated from the Rust core by `make types`; do not edit.
+
+export type Diagnosis = { code: string, title: string, detail: string, fix: string, docs_url: string | null, 
+/**
+ * The input field at fault, when one is (so the UI can point at it).
+ */
+field: string | null, };
+
+export type ServerKind = "zammad-graph" | "zammad-imap" | "freescout" | "osticket" | "custom";
+
+export type HostName = { 
+/**
+ * Punycode, lower case: what goes into URLs and the app registration.
+ */
+ascii: string, 
+/**
+ * The same name as people read it (IDN labels decoded).
+ */
+unicode: string, 
+/**
+ * A port other than 443, when one was given.
+ */
+port: number | null, 
+/**
+ * A path that came with a pasted URL (`/helpdesk`), without a trailing slash; may be empty.
+ */
+path: string, 
+/**
+ * What was changed from the input, in plain words.
+ */
+notes: Array<string>, };
+
+export type ServerCheckInput = { kind: ServerKind, fqdn: string, 
+/**
+ * Only for `custom`: the callback URL with `{fqdn}` where the host goes.
+ */
+callback_template: string | null, };
+
+export type ServerCheck = { kind: ServerKind, host: HostName, 
+/**
+ * The redirect URI to register, in ASCII (punycode) exactly as the server will send it.
+ */
+callback_url: string, 
+/**
+ * The same URL with international names decoded, for reading.
+ */
+callback_url_display: string, 
+/**
+ * The Entra platform the redirect URI belongs under.
+ */
+platform: string, requirements: Array<string>, 
+/**
+ * What was cleaned up from the input.
+ */
+notes: Array<string>, };
+
+export type WizardStep = "server" | "app-registration" | "admin-consent" | "account" | "channel-options" | "verify-export";
+
+export type ServerDraft = { kind: ServerKind, fqdn: string, callback_template: string, };
+
+export type Draft = { step: WizardStep, server: ServerDraft, };
+
+export type SecretStoreStatus = { backend: string, available: boolean, problem: Diagnosis | null, };
