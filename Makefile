@@ -31,4 +31,4 @@ types:
 
 # The Debian package, under target/release/bundle/deb/.
 deb: setup ui
-	cd ui && npx tauri build --config ../tauri.conf.json --bundles deb
+	npx --yes @tauri-apps/cli@2 build --bundles deb
