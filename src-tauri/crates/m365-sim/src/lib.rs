@@ -1,2 +1,22 @@
-//! Simulated Microsoft 365 tenant. The contract is in DESIGN.md ("The simulated tenant");
-//! the implementation arrives with its own issue, so this crate is only a workspace member for now.
+//! A simulated Microsoft 365 tenant: the identity platform v2.0 (discovery, keys, authorize,
+//! token, device code, admin consent) with Microsoft's error envelopes, and test control under
+//! `/_sim/`. The contract is in DESIGN.md ("The simulated tenant").
+
+pub mod aad_error;
+pub mod authorize;
+pub mod clock;
+pub mod control;
+pub mod device;
+pub mod discovery;
+pub mod keys;
+pub mod pages;
+pub mod scopes;
+pub mod seed;
+pub mod server;
+pub mod sim;
+pub mod tls;
+pub mod token;
+pub mod world;
+
+pub use seed::Seed;
+pub use server::{Endpoints, RunningSim};

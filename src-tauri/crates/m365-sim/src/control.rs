@@ -1,0 +1,255 @@
+//! Test control under `/_sim/`: the request log, fault rules, the clock, device-code approval,
+//! and token introspection (for Dovecot's oauth2 passdb).
+
+use crate::sim::{lock, Shared};
+use crate::world::DeviceState;
+use axum::body::Body;
+use axum::extract::{Form, Request, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub status: u16,
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Fault {
+    Latency {
+        ms: u64,
+    },
+    Status {
+        status: u16,
+        #[serde(default)]
+        retry_after: Option<String>,
+    },
+    Drop,
+    Malformed,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct FaultRule {
+    /// Requests whose path starts with this are affected.
+    pub path_prefix: String,
+    #[serde(default)]
+    pub method: Option<String>,
+    #[serde(flatten)]
+    pub fault: Fault,
+    /// How many requests it applies to; unlimited when absent.
+    #[serde(default)]
+    pub times: Option<u32>,
+}
+
+/// Logs every request outside `/_sim/` and applies the first matching fault rule.
+pub async fn observe(State(sim): State<Shared>, req: Request, next: Next) -> Response {
+    let path = req.uri().path().to_owned();
+    if path.starts_with("/_sim/") {
+        return next.run(req).await;
+    }
+    let method = req.method().to_string();
+    let query = req.uri().query().map(str::to_owned);
+    let fault = take_fault(&sim, &method, &path);
+    let res = match fault {
+        Some(Fault::Latency { ms }) => {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            next.run(req).await
+        }
+        Some(Fault::Status {
+            status,
+            retry_after,
+        }) => status_fault(status, retry_after, &path),
+        Some(Fault::Drop) => dropped(),
+        Some(Fault::Malformed) => (
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            "{\"access_token\":\"eyJ0eXAiOiJKV1Qi",
+        )
+            .into_response(),
+        None => next.run(req).await,
+    };
+    lock(&sim.log).push(LogEntry {
+        method,
+        path,
+        query,
+        status: res.status().as_u16(),
+        at: sim.clock.now().to_rfc3339(),
+    });
+    res
+}
+
+fn take_fault(sim: &Shared, method: &str, path: &str) -> Option<Fault> {
+    let mut rules = lock(&sim.faults);
+    let i = rules.iter().position(|r| {
+        path.starts_with(&r.path_prefix)
+            && r.method
+                .as_deref()
+                .is_none_or(|m| m.eq_ignore_ascii_case(method))
+    })?;
+    let fault = rules[i].fault.clone();
+    match &mut rules[i].times {
+        Some(1) => {
+            rules.remove(i);
+        }
+        Some(n) => *n -= 1,
+        None => {}
+    }
+    Some(fault)
+}
+
+fn status_fault(status: u16, retry_after: Option<String>, path: &str) -> Response {
+    let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+    let body = if path.starts_with("/graph") {
+        let (c, m) = if status == 429 {
+            ("TooManyRequests", "Please retry again later.")
+        } else {
+            (
+                "serviceNotAvailable",
+                "The service is temporarily unavailable.",
+            )
+        };
+        json!({ "error": { "code": c, "message": m, "innerError": { "code": status.to_string(), "date": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "request-id": uuid::Uuid::new_v4().to_string(), "status": status.to_string() } } })
+    } else {
+        json!({ "error": "temporarily_unavailable", "error_description": "AADSTS90033: A transient error has occurred. Please try again." })
+    };
+    let mut res = (code, axum::Json(body)).into_response();
+    if let Some(r) = retry_after.and_then(|r| HeaderValue::from_str(&r).ok()) {
+        res.headers_mut().insert(header::RETRY_AFTER, r);
+    }
+    res
+}
+
+/// Headers, then the connection breaks mid-body.
+fn dropped() -> Response {
+    let stream = futures_util::stream::once(async {
+        Err::<bytes::Bytes, std::io::Error>(std::io::Error::other("fault: dropped connection"))
+    });
+    Response::builder()
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from_stream(stream))
+        .unwrap_or_else(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response())
+}
+
+pub async fn get_log(State(sim): State<Shared>) -> Response {
+    axum::Json(lock(&sim.log).clone()).into_response()
+}
+
+pub async fn clear_log(State(sim): State<Shared>) -> StatusCode {
+    lock(&sim.log).clear();
+    StatusCode::NO_CONTENT
+}
+
+pub async fn add_fault(
+    State(sim): State<Shared>,
+    axum::Json(rule): axum::Json<FaultRule>,
+) -> StatusCode {
+    lock(&sim.faults).push(rule);
+    StatusCode::CREATED
+}
+
+pub async fn clear_faults(State(sim): State<Shared>) -> StatusCode {
+    lock(&sim.faults).clear();
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize, Serialize)]
+pub struct ClockBody {
+    pub offset_secs: i64,
+}
+
+pub async fn get_clock(State(sim): State<Shared>) -> Response {
+    axum::Json(json!({ "offset_secs": sim.clock.offset(), "now": sim.clock.now().to_rfc3339() }))
+        .into_response()
+}
+
+pub async fn set_clock(
+    State(sim): State<Shared>,
+    axum::Json(b): axum::Json<ClockBody>,
+) -> StatusCode {
+    sim.clock.set_offset(b.offset_secs);
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+pub struct DeviceDecision {
+    pub user_code: String,
+    /// The user who approves; ignored for `decline`.
+    #[serde(default)]
+    pub upn: Option<String>,
+    pub decision: String,
+}
+
+/// Approves or declines a pending device code as the named user would on `/devicelogin`
+/// (consent is assumed given; use the page to exercise consent).
+pub async fn device_decision(
+    State(sim): State<Shared>,
+    axum::Json(d): axum::Json<DeviceDecision>,
+) -> Response {
+    let mut world = sim.world();
+    let user = d
+        .upn
+        .as_deref()
+        .and_then(|u| world.find_user(u))
+        .map(|(_, u)| u.upn.clone());
+    let Some(flow) = world
+        .devices
+        .values_mut()
+        .find(|f| f.user_code == d.user_code && f.state == DeviceState::Pending)
+    else {
+        return (
+            StatusCode::NOT_FOUND,
+            "no pending device code with that user code",
+        )
+            .into_response();
+    };
+    match (d.decision.as_str(), user) {
+        ("approve", Some(u)) => {
+            flow.state = DeviceState::Approved;
+            flow.user = Some(u);
+        }
+        ("decline", _) => flow.state = DeviceState::Declined,
+        _ => {
+            return (
+                StatusCode::BAD_REQUEST,
+                "decision is approve (with a known upn) or decline",
+            )
+                .into_response()
+        }
+    }
+    StatusCode::NO_CONTENT.into_response()
+}
+
+/// RFC 7662 introspection as Dovecot's oauth2 passdb asks for it (`introspection_mode = post`).
+pub async fn introspect(
+    State(sim): State<Shared>,
+    Form(form): Form<HashMap<String, String>>,
+) -> Response {
+    let now = sim.clock.now();
+    let world = sim.world();
+    let active = form
+        .get("token")
+        .and_then(|t| world.access.get(t))
+        .filter(|a| a.expires > now);
+    let body = match active {
+        Some(a) => json!({
+            "active": true,
+            "aud": a.audience,
+            "client_id": a.client_id,
+            "tid": a.tenant_id,
+            "username": a.user,
+            "email": a.user,
+            "scope": a.scopes.join(" "),
+            "roles": a.roles,
+            "exp": a.expires.timestamp(),
+        }),
+        None => json!({ "active": false }),
+    };
+    axum::Json(body).into_response()
+}

@@ -1,0 +1,49 @@
+//! `m365-sim --listen 127.0.0.1:PORT --seed FILE`: prints one JSON line with its endpoints and
+//! CA file, then serves HTTPS until interrupted.
+#![allow(clippy::print_stdout, clippy::print_stderr)] // the start line is the interface
+
+use m365_sim::{RunningSim, Seed};
+use std::net::SocketAddr;
+use std::process::ExitCode;
+
+const USAGE: &str = "usage: m365-sim --listen ADDR:PORT --seed FILE   (port 0 picks a free one)";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let flag = |name: &str| {
+        args.iter()
+            .position(|a| a == name)
+            .and_then(|i| args.get(i + 1))
+            .cloned()
+    };
+    let (Some(listen), Some(seed)) = (flag("--listen"), flag("--seed")) else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let Ok(listen) = listen.parse::<SocketAddr>() else {
+        eprintln!("--listen: {listen:?} is not ADDR:PORT\n{USAGE}");
+        return ExitCode::from(2);
+    };
+    let seed = match Seed::from_file(std::path::Path::new(&seed)) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let running = match RunningSim::start(listen, seed).await {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("m365-sim: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    println!(
+        "{}",
+        serde_json::to_string(&running.endpoints).unwrap_or_default()
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    running.stop().await;
+    ExitCode::SUCCESS
+}

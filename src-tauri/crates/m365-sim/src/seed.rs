@@ -1,0 +1,121 @@
+//! The seed file: the tenants, people, apps and mailboxes a simulation starts from.
+//! The keys are the contract of DESIGN.md; every key beyond the required ones has a default.
+
+use chrono::{DateTime, Utc};
+use serde::Deserialize;
+use std::collections::HashMap;
+use std::path::Path;
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Seed {
+    pub tenants: Vec<TenantSeed>,
+    #[serde(default)]
+    pub mailboxes: HashMap<String, serde_json::Value>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct TenantSeed {
+    pub id: String,
+    pub domains: Vec<String>,
+    #[serde(default)]
+    pub admin_consent_required: bool,
+    #[serde(default = "yes")]
+    pub smtp_client_auth: bool,
+    #[serde(default)]
+    pub users: Vec<UserSeed>,
+    #[serde(default)]
+    pub shared_mailboxes: Vec<SharedMailboxSeed>,
+    #[serde(default)]
+    pub apps: Vec<AppSeed>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct UserSeed {
+    pub id: String,
+    pub upn: String,
+    pub password: String,
+    pub display_name: String,
+    #[serde(default)]
+    pub admin: bool,
+    #[serde(default = "yes")]
+    pub licensed: bool,
+    #[serde(default)]
+    pub auto_sign_in: bool,
+    /// A personal Microsoft account (outlook.com and the like), which work apps refuse.
+    #[serde(default)]
+    pub personal: bool,
+    /// Refresh tokens issued before this moment are revoked (AADSTS50173).
+    #[serde(default)]
+    pub password_changed: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SharedMailboxSeed {
+    pub id: String,
+    pub address: String,
+    #[serde(default)]
+    pub full_access: Vec<String>,
+    #[serde(default)]
+    pub send_as: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct AppSeed {
+    pub client_id: String,
+    pub display_name: String,
+    #[serde(default = "my_org")]
+    pub sign_in_audience: String,
+    #[serde(default)]
+    pub secrets: Vec<SecretSeed>,
+    #[serde(default)]
+    pub redirect_uris: RedirectUris,
+    #[serde(default)]
+    pub public_client: bool,
+    #[serde(default)]
+    pub delegated: Vec<String>,
+    #[serde(default)]
+    pub application: Vec<String>,
+    #[serde(default)]
+    pub admin_consented: bool,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SecretSeed {
+    pub id: String,
+    pub value: String,
+    pub expires: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct RedirectUris {
+    #[serde(default)]
+    pub web: Vec<String>,
+    #[serde(default)]
+    pub public: Vec<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn my_org() -> String {
+    "AzureADMyOrg".to_owned()
+}
+
+impl Seed {
+    pub fn from_json(text: &str) -> Result<Self, String> {
+        let seed: Seed = serde_json::from_str(text).map_err(|e| format!("seed: {e}"))?;
+        for t in &seed.tenants {
+            if uuid::Uuid::parse_str(&t.id).is_err() {
+                return Err(format!("seed: tenant id {:?} is not a GUID", t.id));
+            }
+        }
+        Ok(seed)
+    }
+
+    pub fn from_file(path: &Path) -> Result<Self, String> {
+        let text =
+            std::fs::read_to_string(path).map_err(|e| format!("seed {}: {e}", path.display()))?;
+        Self::from_json(&text)
+    }
+}

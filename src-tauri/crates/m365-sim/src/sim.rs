@@ -1,0 +1,44 @@
+//! The shared state behind every route.
+
+use crate::clock::Clock;
+use crate::keys::Keys;
+use crate::world::World;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+pub struct Sim {
+    world: Mutex<World>,
+    pub clock: Clock,
+    pub keys: Keys,
+    /// `https://127.0.0.1:PORT`: the authority host and, under `/graph`, Graph.
+    pub base_url: String,
+    pub log: Mutex<Vec<crate::control::LogEntry>>,
+    pub faults: Mutex<Vec<crate::control::FaultRule>>,
+}
+
+pub type Shared = Arc<Sim>;
+
+impl Sim {
+    pub fn new(world: World, keys: Keys, base_url: String) -> Self {
+        Self {
+            world: Mutex::new(world),
+            clock: Clock::default(),
+            keys,
+            base_url,
+            log: Mutex::default(),
+            faults: Mutex::default(),
+        }
+    }
+
+    /// The world, even after a panicked handler: every change to it is a single insert or flag.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        self.world.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    pub fn issuer(&self, tenant_id: &str) -> String {
+        format!("{}/{tenant_id}/v2.0", self.base_url)
+    }
+}
+
+pub fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}

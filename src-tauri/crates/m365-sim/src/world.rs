@@ -1,0 +1,218 @@
+//! Everything the simulated tenant knows and remembers: the directory from the seed, and the
+//! codes, grants and tokens it has issued since.
+
+use crate::aad_error::AadError;
+use crate::seed::{AppSeed, Seed, TenantSeed, UserSeed};
+use chrono::{DateTime, Utc};
+use std::collections::{HashMap, HashSet};
+
+/// How the path names the tenant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TenantPath {
+    Common,
+    Organizations,
+    Consumers,
+    Tenant(usize),
+}
+
+impl TenantPath {
+    pub fn is_shared_endpoint(self) -> bool {
+        !matches!(self, TenantPath::Tenant(_))
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct AuthCode {
+    pub tenant: usize,
+    pub path: TenantPath,
+    pub client_id: String,
+    pub user: String,
+    pub redirect_uri: String,
+    pub scope: String,
+    pub challenge: Option<(String, String)>,
+    pub nonce: Option<String>,
+    pub issued: DateTime<Utc>,
+    pub redeemed: bool,
+}
+
+/// What one refresh token may mint: the user's consented permissions on every resource.
+#[derive(Debug, Clone)]
+pub struct Grant {
+    pub tenant: usize,
+    pub client_id: String,
+    pub user: String,
+    pub oidc: Vec<String>,
+    pub issued: DateTime<Utc>,
+    pub last_used: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    pub tenant_id: String,
+    pub client_id: String,
+    /// The signed-in user's UPN; `None` for app-only tokens.
+    pub user: Option<String>,
+    pub audience: String,
+    pub scopes: Vec<String>,
+    pub roles: Vec<String>,
+    pub expires: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceState {
+    Pending,
+    Approved,
+    Declined,
+    Redeemed,
+}
+
+#[derive(Debug, Clone)]
+pub struct DeviceFlow {
+    pub tenant: usize,
+    pub path: TenantPath,
+    pub client_id: String,
+    pub scope: String,
+    pub user_code: String,
+    pub expires: DateTime<Utc>,
+    pub state: DeviceState,
+    pub user: Option<String>,
+}
+
+#[derive(Default)]
+pub struct World {
+    pub tenants: Vec<TenantSeed>,
+    pub mailboxes: HashMap<String, serde_json::Value>,
+    pub codes: HashMap<String, AuthCode>,
+    pub grants: HashMap<String, Grant>,
+    pub access: HashMap<String, AccessToken>,
+    pub devices: HashMap<String, DeviceFlow>,
+    /// (tenant, client, user UPN) for consent a user gave for themself.
+    pub user_consents: HashSet<(usize, String, String)>,
+    /// Sign-in and consent pages in progress, by flow id.
+    pub flows: HashMap<String, crate::authorize::Flow>,
+}
+
+impl World {
+    pub fn new(seed: Seed) -> Self {
+        Self {
+            tenants: seed.tenants,
+            mailboxes: seed.mailboxes,
+            ..Default::default()
+        }
+    }
+
+    pub fn resolve_tenant(&self, segment: &str) -> Result<TenantPath, AadError> {
+        match segment.to_ascii_lowercase().as_str() {
+            "common" => return Ok(TenantPath::Common),
+            "organizations" => return Ok(TenantPath::Organizations),
+            "consumers" => return Ok(TenantPath::Consumers),
+            _ => {}
+        }
+        let found = self.tenants.iter().position(|t| {
+            t.id.eq_ignore_ascii_case(segment)
+                || t.domains.iter().any(|d| d.eq_ignore_ascii_case(segment))
+        });
+        match found {
+            Some(i) => Ok(TenantPath::Tenant(i)),
+            None if uuid::Uuid::parse_str(segment).is_err() && !segment.contains('.') => Err(AadError::new(
+                "invalid_request",
+                900023,
+                format!("Specified tenant identifier '{segment}' is neither a valid DNS name, nor a valid external domain."),
+            )),
+            None => Err(AadError::new(
+                "invalid_request",
+                90002,
+                format!("Tenant '{segment}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud. Check with your subscription administrator, this may happen if there are no active subscriptions for the tenant."),
+            )),
+        }
+    }
+
+    /// The app and its home tenant. On a tenant path the app must live in that tenant; on the
+    /// shared endpoints it may live anywhere, but a single-tenant app is refused there.
+    pub fn find_app(
+        &self,
+        path: TenantPath,
+        client_id: &str,
+    ) -> Result<(usize, &AppSeed), AadError> {
+        let home = self.tenants.iter().enumerate().find_map(|(i, t)| {
+            t.apps
+                .iter()
+                .find(|a| a.client_id.eq_ignore_ascii_case(client_id))
+                .map(|a| (i, a))
+        });
+        match (path, home) {
+            (TenantPath::Tenant(t), Some((h, app))) if t == h => Ok((h, app)),
+            (TenantPath::Tenant(t), Some((_, app))) if app.sign_in_audience != "AzureADMyOrg" && self.app_consented_in(t, app) => {
+                Ok((t, app))
+            }
+            (TenantPath::Tenant(t), _) => Err(AadError::new(
+                "unauthorized_client",
+                700016,
+                format!(
+                    "Application with identifier '{client_id}' was not found in the directory '{}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.",
+                    self.tenants[t].domains.first().unwrap_or(&self.tenants[t].id)
+                ),
+            )),
+            (_, Some((_, app))) if app.sign_in_audience == "AzureADMyOrg" => Err(AadError::new(
+                "invalid_request",
+                50194,
+                format!("Application '{client_id}'({}) is not configured as a multi-tenant application. Usage of the /common endpoint is not supported for such applications created after '10/15/2018'. Use a tenant-specific endpoint or configure the application to be multi-tenant.", app.display_name),
+            )),
+            (_, Some((h, app))) => Ok((h, app)),
+            (_, None) => Err(AadError::new(
+                "unauthorized_client",
+                700016,
+                format!("Application with identifier '{client_id}' was not found in the directory. You may have sent your authentication request to the wrong tenant."),
+            )),
+        }
+    }
+
+    /// A multitenant app is usable in another tenant once that tenant's admin consented.
+    fn app_consented_in(&self, _tenant: usize, app: &AppSeed) -> bool {
+        app.admin_consented
+    }
+
+    pub fn find_user(&self, upn: &str) -> Option<(usize, &UserSeed)> {
+        self.tenants.iter().enumerate().find_map(|(i, t)| {
+            t.users
+                .iter()
+                .find(|u| u.upn.eq_ignore_ascii_case(upn))
+                .map(|u| (i, u))
+        })
+    }
+
+    pub fn app_mut(&mut self, client_id: &str) -> Option<&mut AppSeed> {
+        self.tenants
+            .iter_mut()
+            .flat_map(|t| t.apps.iter_mut())
+            .find(|a| a.client_id.eq_ignore_ascii_case(client_id))
+    }
+
+    /// Whether `user` may use `permissions` of `app` without being asked: an admin consented to
+    /// the configured permissions for everyone, or the user consented for themself.
+    pub fn consented(
+        &self,
+        tenant: usize,
+        app: &AppSeed,
+        user: &str,
+        permissions: &[String],
+    ) -> bool {
+        let configured = permissions.iter().all(|p| {
+            app.delegated
+                .iter()
+                .any(|d| crate::scopes::split_permission(d).1.eq_ignore_ascii_case(p))
+        });
+        (app.admin_consented && configured)
+            || self
+                .user_consents
+                .contains(&consent_key(tenant, &app.client_id, user))
+    }
+}
+
+pub fn consent_key(tenant: usize, client_id: &str, user: &str) -> (usize, String, String) {
+    (
+        tenant,
+        client_id.to_ascii_lowercase(),
+        user.to_ascii_lowercase(),
+    )
+}
