@@ -1,0 +1,205 @@
+//! The simulator's answers against Microsoft's own samples (shared/reference/microsoft/):
+//! status, the headers that matter, and the JSON shape (keys in order, types, nesting).
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+mod support;
+use serde_json::Value;
+use support::*;
+
+fn sample(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../../shared/reference/microsoft")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e} (shared/ must sit beside the repository)",
+            path.display()
+        )
+    });
+    serde_json::from_str(&text).unwrap()
+}
+
+/// Same keys in the same order, same JSON types, recursively; values may differ.
+fn same_shape(ours: &Value, theirs: &Value, at: &str) {
+    match (ours, theirs) {
+        (Value::Object(a), Value::Object(b)) => {
+            let ka: Vec<&String> = a.keys().collect();
+            let kb: Vec<&String> = b.keys().collect();
+            assert_eq!(ka, kb, "keys at {at}");
+            for (k, v) in b {
+                same_shape(&a[k], v, &format!("{at}.{k}"));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            if let (Some(x), Some(y)) = (a.first(), b.first()) {
+                same_shape(x, y, &format!("{at}[0]"));
+            }
+        }
+        (a, b) => assert_eq!(
+            std::mem::discriminant(a),
+            std::mem::discriminant(b),
+            "type at {at}: {a} vs {b}"
+        ),
+    }
+}
+
+#[tokio::test]
+async fn invalid_client_matches_microsofts_envelope() {
+    let t = TestSim::start().await;
+    let res = t
+        .http
+        .post(t.url(&format!("/{TENANT}/oauth2/v2.0/token")))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", APP),
+            ("client_secret", APP_SECRET_ID),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    assert_eq!(res.headers()["cache-control"], "no-store, no-cache");
+    assert!(res.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    let ours: Value = res.json().await.unwrap();
+    let theirs = sample("token_error_invalid_client_bad_secret.json");
+    same_shape(&ours, &theirs, "$");
+    let d = ours["error_description"].as_str().unwrap();
+    let parts: Vec<&str> = d.split("\r\n").collect();
+    assert_eq!(parts.len(), 4, "{d:?}");
+    assert!(parts[0].starts_with("AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID"));
+    assert_eq!(
+        parts[1],
+        format!("Trace ID: {}", ours["trace_id"].as_str().unwrap())
+    );
+    assert_eq!(
+        parts[2],
+        format!(
+            "Correlation ID: {}",
+            ours["correlation_id"].as_str().unwrap()
+        )
+    );
+    assert_eq!(
+        parts[3],
+        format!("Timestamp: {}", ours["timestamp"].as_str().unwrap())
+    );
+    assert_eq!(
+        ours["error_uri"],
+        "https://login.microsoftonline.com/error?code=7000215"
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn invalid_scope_matches_the_reference_sample() {
+    let t = TestSim::start().await;
+    let (status, ours) = t
+        .token(
+            TENANT,
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", APP),
+                ("client_secret", APP_SECRET),
+                ("scope", "https://foo.microsoft.com/mail.read"),
+            ],
+        )
+        .await;
+    assert_eq!(status, 400);
+    same_shape(
+        &ours,
+        &sample("token_error_reference_sample_with_error_uri.json"),
+        "$",
+    );
+    assert_eq!(
+        (ours["error"].as_str(), code_of(&ours)),
+        (Some("invalid_scope"), 70011)
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn token_successes_match_their_samples() {
+    let t = TestSim::start().await;
+    let (_, cc) = t
+        .token(
+            TENANT,
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", APP),
+                ("client_secret", APP_SECRET),
+                ("scope", "https://graph.microsoft.com/.default"),
+            ],
+        )
+        .await;
+    same_shape(&cc, &sample("token_success_client_credentials.json"), "$");
+
+    let verifier = "contract-verifier-contract-verifier-contract";
+    let code = t
+        .code_for(
+            TENANT,
+            APP,
+            "alice@contoso.test",
+            "Mail.ReadWrite offline_access openid",
+            verifier,
+        )
+        .await;
+    let (_, ac) = t
+        .token(
+            TENANT,
+            &[
+                ("grant_type", "authorization_code"),
+                ("client_id", APP),
+                ("client_secret", APP_SECRET),
+                ("code", &code),
+                ("redirect_uri", "http://localhost:53682/callback"),
+                ("code_verifier", verifier),
+            ],
+        )
+        .await;
+    same_shape(&ac, &sample("token_success_authcode.json"), "$");
+
+    let (_, rt) = t
+        .token(
+            TENANT,
+            &[
+                ("grant_type", "refresh_token"),
+                ("client_id", APP),
+                ("client_secret", APP_SECRET),
+                ("refresh_token", ac["refresh_token"].as_str().unwrap()),
+                ("scope", "Mail.ReadWrite"),
+            ],
+        )
+        .await;
+    same_shape(&rt, &sample("token_success_authcode.json"), "$");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn jwks_has_the_documented_key_fields() {
+    let t = TestSim::start().await;
+    let ours: Value = t
+        .http
+        .get(t.url("/common/discovery/v2.0/keys"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let theirs = sample("jwks_keys_common_v2_doc_excerpt.json");
+    let key = &ours["keys"][0];
+    for (k, v) in theirs["keys"][0].as_object().unwrap() {
+        if k == "x5c" {
+            continue; // the simulator's key has no certificate chain
+        }
+        assert_eq!(
+            std::mem::discriminant(&key[k]),
+            std::mem::discriminant(v),
+            "{k}"
+        );
+    }
+    t.stop().await;
+}
