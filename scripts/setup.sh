@@ -8,7 +8,7 @@ mode=${1:-run}
 
 run_pkgs=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev libdbus-1-dev
   gnome-keyring dbus-daemon)
-test_pkgs=(xvfb webkit2gtk-driver at-spi2-core libsecret-tools)
+test_pkgs=(xvfb webkit2gtk-driver at-spi2-core libsecret-tools dovecot-imapd dovecot-submissiond openssl curl)
 pkgs=("${run_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
 command -v node >/dev/null || pkgs+=(nodejs npm)

@@ -227,6 +227,9 @@ pub async fn device_decision(
 }
 
 /// RFC 7662 introspection as Dovecot's oauth2 passdb asks for it (`introspection_mode = post`).
+/// With `mailbox` (and optionally `scope`), it also answers `mailbox_access`: whether the token
+/// may open that mailbox as Exchange Online allows it (its owner's, or a shared mailbox the owner
+/// has full access to) with that scope.
 pub async fn introspect(
     State(sim): State<Shared>,
     Form(form): Form<HashMap<String, String>>,
@@ -237,7 +240,7 @@ pub async fn introspect(
         .get("token")
         .and_then(|t| world.access.get(t))
         .filter(|a| a.expires > now);
-    let body = match active {
+    let mut body = match active {
         Some(a) => json!({
             "active": true,
             "aud": a.audience,
@@ -251,5 +254,21 @@ pub async fn introspect(
         }),
         None => json!({ "active": false }),
     };
+    if let (Some(token), Some(mailbox)) = (active, form.get("mailbox")) {
+        let user = token.user.as_deref().unwrap_or_default();
+        let owner = user.eq_ignore_ascii_case(mailbox);
+        let delegate = world
+            .tenants
+            .iter()
+            .flat_map(|t| &t.shared_mailboxes)
+            .any(|s| {
+                s.address.eq_ignore_ascii_case(mailbox)
+                    && s.full_access.iter().any(|u| u.eq_ignore_ascii_case(user))
+            });
+        let scoped = form
+            .get("scope")
+            .is_none_or(|s| token.scopes.iter().any(|x| x.eq_ignore_ascii_case(s)));
+        body["mailbox_access"] = json!((owner || delegate) && scoped);
+    }
     axum::Json(body).into_response()
 }

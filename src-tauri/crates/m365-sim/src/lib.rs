@@ -14,6 +14,7 @@ pub mod scopes;
 pub mod seed;
 pub mod server;
 pub mod sim;
+pub mod smtp_sink;
 pub mod tls;
 pub mod token;
 pub mod world;

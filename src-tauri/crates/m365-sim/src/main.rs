@@ -1,12 +1,13 @@
-//! `m365-sim --listen 127.0.0.1:PORT --seed FILE`: prints one JSON line with its endpoints and
-//! CA file, then serves HTTPS until interrupted.
+//! `m365-sim --listen 127.0.0.1:PORT --seed FILE [--sink-dir DIR]`: prints one JSON line with
+//! its endpoints and CA file (and the SMTP sink's port), then serves until interrupted.
 #![allow(clippy::print_stdout, clippy::print_stderr)] // the start line is the interface
 
 use m365_sim::{RunningSim, Seed};
 use std::net::SocketAddr;
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: m365-sim --listen ADDR:PORT --seed FILE   (port 0 picks a free one)";
+const USAGE: &str =
+    "usage: m365-sim --listen ADDR:PORT --seed FILE [--sink-dir DIR]   (port 0 picks a free one)";
 
 #[tokio::main]
 async fn main() -> ExitCode {

@@ -31,6 +31,9 @@ pub fn seed() -> Seed {
                     { "id": "0000000c-0000-4000-8000-00000000000c", "upn": "carol@contoso.test", "password": "carol-pw", "display_name": "Carol", "auto_sign_in": true, "password_changed": "2026-01-01T00:00:00Z" },
                     { "id": "0000000d-0000-4000-8000-00000000000d", "upn": "dave@outlook.test", "password": "dave-pw", "display_name": "Dave (personal)", "auto_sign_in": true, "personal": true }
                 ],
+                "shared_mailboxes": [
+                    { "id": "5a5a5a5a-0000-4000-8000-000000000001", "address": "support@contoso.test", "full_access": ["alice@contoso.test"], "send_as": ["alice@contoso.test"] }
+                ],
                 "apps": [
                     { "client_id": APP, "display_name": "Helpdesk", "sign_in_audience": "AzureADMyOrg",
                       "secrets": [ { "id": APP_SECRET_ID, "value": APP_SECRET, "expires": "2099-01-01T00:00:00Z" },
@@ -152,6 +155,27 @@ impl TestSim {
             .await;
         step.redirect_param("code")
             .unwrap_or_else(|| panic!("no code: {step:?}"))
+    }
+
+    /// Signs `user` in to the helpdesk app for `scope` and returns the token response.
+    pub async fn user_tokens(&self, user: &str, scope: &str) -> Value {
+        let verifier = "support-verifier-support-verifier-support-ve";
+        let code = self.code_for(TENANT, APP, user, scope, verifier).await;
+        let (status, body) = self
+            .token(
+                TENANT,
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("client_id", APP),
+                    ("client_secret", APP_SECRET),
+                    ("code", &code),
+                    ("redirect_uri", "http://localhost:53682/callback"),
+                    ("code_verifier", verifier),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body
     }
 
     pub async fn stop(self) {

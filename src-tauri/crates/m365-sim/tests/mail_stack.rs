@@ -1,0 +1,280 @@
+//! The real mail stack: Dovecot (tests/mail-stack/mail-stack.sh) validating simulator-issued
+//! tokens over IMAP and SMTP submission, relaying to the SMTP sink.
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+mod support;
+use base64::Engine;
+use m365_sim::smtp_sink::SmtpSink;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use support::*;
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
+use tokio_rustls::rustls::{ClientConfig, RootCertStore};
+use tokio_rustls::TlsConnector;
+
+const IMAP_SCOPE: &str = "https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send offline_access";
+
+/// A running Dovecot, stopped (and its directory removed) when dropped.
+struct Stack {
+    dir: tempfile::TempDir,
+    imaps: u16,
+    submission: u16,
+    tls: TlsConnector,
+}
+
+impl Stack {
+    fn start(t: &TestSim, relay_port: u16) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let out = std::process::Command::new(script())
+            .args([
+                "start",
+                dir.path().to_str().unwrap(),
+                &t.sim.endpoints.introspection_url,
+                t.sim.endpoints.ca_file.to_str().unwrap(),
+                &relay_port.to_string(),
+            ])
+            .output()
+            .expect("mail-stack.sh runs (Dovecot is installed by make test)");
+        assert!(
+            out.status.success(),
+            "mail stack: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let info: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let mut roots = RootCertStore::empty();
+        for cert in CertificateDer::pem_file_iter(info["ca_file"].as_str().unwrap()).unwrap() {
+            roots.add(cert.unwrap()).unwrap();
+        }
+        let config = ClientConfig::builder_with_provider(Arc::new(
+            tokio_rustls::rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        Stack {
+            dir,
+            imaps: info["imaps"].as_u64().unwrap() as u16,
+            submission: info["submission"].as_u64().unwrap() as u16,
+            tls: TlsConnector::from(Arc::new(config)),
+        }
+    }
+
+    async fn imap(&self) -> Conn<tokio_rustls::client::TlsStream<TcpStream>> {
+        let tcp = connect_from_fresh_address(self.imaps).await;
+        let tls = self
+            .tls
+            .connect(ServerName::try_from("localhost").unwrap(), tcp)
+            .await
+            .unwrap();
+        let mut c = Conn(BufReader::new(tls));
+        assert!(c.line().await.starts_with("* OK"));
+        c
+    }
+
+    /// Logs in over IMAP with XOAUTH2 as `user`; returns the tagged reply, then SELECTs INBOX.
+    async fn imap_login(&self, user: &str, token: &str) -> (String, Option<String>) {
+        let mut c = self.imap().await;
+        let reply = c
+            .command(
+                "a1",
+                &format!("AUTHENTICATE XOAUTH2 {}", xoauth2(user, token)),
+            )
+            .await;
+        let select = if reply.starts_with("a1 OK") {
+            Some(c.command("a2", "SELECT INBOX").await)
+        } else {
+            None
+        };
+        (reply, select)
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new(script())
+            .args(["stop", self.dir.path().to_str().unwrap()])
+            .status();
+    }
+}
+
+/// Dovecot holds back the next login from an address whose last login failed (auth penalty,
+/// seconds each time); these tests fail logins on purpose, so each login comes from a loopback
+/// address of its own, as separate clients would.
+async fn connect_from_fresh_address(port: u16) -> TcpStream {
+    static NEXT: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(2);
+    let source = std::net::Ipv4Addr::new(
+        127,
+        0,
+        1,
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
+    );
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind((source, 0).into()).unwrap();
+    socket.connect(([127, 0, 0, 1], port).into()).await.unwrap()
+}
+
+fn script() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/mail-stack/mail-stack.sh")
+}
+
+fn xoauth2(user: &str, token: &str) -> String {
+    base64::engine::general_purpose::STANDARD
+        .encode(format!("user={user}\x01auth=Bearer {token}\x01\x01"))
+}
+
+struct Conn<S>(BufReader<S>);
+
+impl<S: AsyncRead + AsyncWrite + Unpin> Conn<S> {
+    async fn line(&mut self) -> String {
+        let mut l = String::new();
+        self.0.read_line(&mut l).await.unwrap();
+        l
+    }
+
+    /// Sends a tagged IMAP command and returns the tagged reply line.
+    async fn command(&mut self, tag: &str, cmd: &str) -> String {
+        self.0
+            .get_mut()
+            .write_all(format!("{tag} {cmd}\r\n").as_bytes())
+            .await
+            .unwrap();
+        loop {
+            let l = self.line().await;
+            if l.is_empty() || l.starts_with(tag) {
+                return l;
+            }
+            if l.starts_with('+') {
+                // A failed SASL exchange sends an error challenge; answer it empty.
+                self.0.get_mut().write_all(b"\r\n").await.unwrap();
+            }
+        }
+    }
+
+    /// Sends an SMTP command and returns the final reply line.
+    async fn smtp(&mut self, cmd: &str) -> String {
+        self.0
+            .get_mut()
+            .write_all(format!("{cmd}\r\n").as_bytes())
+            .await
+            .unwrap();
+        loop {
+            let l = self.line().await;
+            if l.len() < 4 || l.as_bytes()[3] != b'-' {
+                return l;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn imap_accepts_outlook_tokens_only_for_their_mailboxes() {
+    let t = TestSim::start().await;
+    let stack = Stack::start(&t, 9);
+    let alice = t.user_tokens("alice@contoso.test", IMAP_SCOPE).await;
+    let outlook = alice["access_token"].as_str().unwrap();
+
+    let (reply, select) = stack.imap_login("alice@contoso.test", outlook).await;
+    assert!(reply.starts_with("a1 OK"), "{reply}");
+    assert!(select.unwrap().starts_with("a2 OK"));
+
+    // The same user's Graph-audience token is refused, as Exchange Online refuses it.
+    let graph = t
+        .user_tokens("alice@contoso.test", "Mail.ReadWrite offline_access")
+        .await;
+    let (reply, _) = stack
+        .imap_login(
+            "alice@contoso.test",
+            graph["access_token"].as_str().unwrap(),
+        )
+        .await;
+    assert!(reply.starts_with("a1 NO"), "{reply}");
+
+    // A shared mailbox opens with a delegate's token, and only for a delegate with full access.
+    let (reply, select) = stack.imap_login("support@contoso.test", outlook).await;
+    assert!(reply.starts_with("a1 OK"), "{reply}");
+    assert!(select.unwrap().starts_with("a2 OK"));
+    let carol = t.user_tokens("carol@contoso.test", IMAP_SCOPE).await;
+    let (reply, _) = stack
+        .imap_login(
+            "support@contoso.test",
+            carol["access_token"].as_str().unwrap(),
+        )
+        .await;
+    assert!(
+        reply.starts_with("a1 NO"),
+        "carol has no full access: {reply}"
+    );
+    let (reply, _) = stack.imap_login("carol@contoso.test", outlook).await;
+    assert!(
+        reply.starts_with("a1 NO"),
+        "alice's token is not carol's: {reply}"
+    );
+
+    // An expired token is refused.
+    t.clock(3600).await;
+    let (reply, _) = stack.imap_login("alice@contoso.test", outlook).await;
+    assert!(reply.starts_with("a1 NO"), "{reply}");
+    drop(stack);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn smtp_submission_authenticates_and_relays_to_the_sink() {
+    let t = TestSim::start().await;
+    let sink_dir = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::start(sink_dir.path()).await.unwrap();
+    let stack = Stack::start(&t, sink.port);
+    let token = t.user_tokens("alice@contoso.test", IMAP_SCOPE).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let tcp = TcpStream::connect(("127.0.0.1", stack.submission))
+        .await
+        .unwrap();
+    let mut plain = Conn(BufReader::new(tcp));
+    assert!(plain.line().await.starts_with("220"));
+    assert!(plain.smtp("EHLO wizard.localhost").await.starts_with("250"));
+    assert!(plain.smtp("STARTTLS").await.starts_with("220"));
+    let tls = stack
+        .tls
+        .connect(
+            ServerName::try_from("localhost").unwrap(),
+            plain.0.into_inner(),
+        )
+        .await
+        .unwrap();
+    let mut c = Conn(BufReader::new(tls));
+    assert!(c.smtp("EHLO wizard.localhost").await.starts_with("250"));
+    let auth = c
+        .smtp(&format!(
+            "AUTH XOAUTH2 {}",
+            xoauth2("alice@contoso.test", &token)
+        ))
+        .await;
+    assert!(auth.starts_with("235"), "{auth}");
+    assert!(c
+        .smtp("MAIL FROM:<alice@contoso.test>")
+        .await
+        .starts_with("250"));
+    assert!(c
+        .smtp("RCPT TO:<someone@fabrikam.test>")
+        .await
+        .starts_with("250"));
+    assert!(c.smtp("DATA").await.starts_with("354"));
+    let sent = c.smtp("From: alice@contoso.test\r\nTo: someone@fabrikam.test\r\nSubject: Sink test\r\n\r\nHello.\r\n.").await;
+    assert!(sent.starts_with("250"), "{sent}");
+    c.smtp("QUIT").await;
+
+    let messages = sink.messages();
+    assert_eq!(messages.len(), 1, "{messages:?}");
+    assert!(messages[0].contains("Subject: Sink test") && messages[0].contains("Hello."));
+    drop(stack);
+    sink.stop();
+    t.stop().await;
+}

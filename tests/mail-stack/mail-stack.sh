@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# A real IMAP/SMTP server for tests and the sandbox: Dovecot (imap + submission) on loopback ports,
+# accepting XOAUTH2 and OAUTHBEARER through oauth2 passdbs that ask the simulator's introspection
+# endpoint, with implicit TLS for IMAP (like outlook.office365.com:993) and STARTTLS for submission
+# (like smtp.office365.com:587). Everything lives under DIR; nothing is installed system-wide.
+#
+#   mail-stack.sh start DIR INTROSPECTION_URL SIM_CA_FILE RELAY_PORT
+#       prints one JSON line: {"imaps": PORT, "imap": PORT, "submission": PORT, "ca_file": PATH}
+#   mail-stack.sh stop DIR
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+}
+
+wait_port() {
+  for _ in $(seq 1 100); do
+    (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "mail-stack: port $1 did not open; see $dir/log/dovecot.log" >&2
+  exit 1
+}
+
+cmd=${1:-}
+dir=${2:-}
+[ -n "$cmd" ] && [ -n "$dir" ] || { echo "usage: $0 start DIR INTROSPECTION_URL SIM_CA_FILE RELAY_PORT | stop DIR" >&2; exit 2; }
+
+case "$cmd" in
+start)
+  introspection=$3 sim_ca=$4 relay_port=$5
+  mkdir -p "$dir"/{run,state,log,tls,mail}
+  dir=$(cd "$dir" && pwd)
+  # Mail belongs to the unprivileged `mail` user; Dovecot's login processes run as dovenull.
+  chown mail:mail "$dir/mail"
+
+  # A CA and a server certificate for 127.0.0.1/localhost, made fresh for this stack.
+  openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mail-stack test CA" \
+    -keyout "$dir/tls/ca.key" -out "$dir/tls/ca.pem" -addext "basicConstraints=critical,CA:TRUE" \
+    -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null
+  openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout "$dir/tls/key.pem" -out "$dir/tls/req.csr" 2>/dev/null
+  printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n' > "$dir/tls/ext.cnf"
+  openssl x509 -req -in "$dir/tls/req.csr" -CA "$dir/tls/ca.pem" -CAkey "$dir/tls/ca.key" -CAcreateserial \
+    -days 2 -extfile "$dir/tls/ext.cnf" -out "$dir/tls/cert.pem" 2>/dev/null
+  chmod 600 "$dir/tls/key.pem" "$dir/tls/ca.key"
+
+  imap=$(free_port) imaps=$(free_port) submission=$(free_port)
+  # The simulator's CA, readable by Dovecot's unprivileged processes.
+  install -m 0644 "$sim_ca" "$dir/tls/sim-ca.pem"
+  for proto in imap smtp; do
+    scope=IMAP.AccessAsUser.All
+    [ "$proto" = smtp ] && scope=SMTP.Send
+    sed -e "s#@INTROSPECTION_URL@#$introspection#" -e "s#@SIM_CA@#$dir/tls/sim-ca.pem#" -e "s#@SCOPE@#$scope#" \
+      "$here/oauth2.conf.ext.in" > "$dir/oauth2-$proto.conf.ext"
+  done
+  install -m 0755 "$here/shared-mailbox-check" "$dir/shared-mailbox-check"
+  printf 'INTROSPECTION_URL=%q\nSIM_CA=%q\n' "$introspection" "$dir/tls/sim-ca.pem" > "$dir/shared-mailbox-check.conf"
+  sed -e "s#@DIR@#$dir#g" -e "s#@IMAP@#$imap#" -e "s#@IMAPS@#$imaps#" -e "s#@SUBMISSION@#$submission#" \
+    -e "s#@RELAY_PORT@#$relay_port#" -e "s#@MAIL_UID@#$(id -u mail)#" -e "s#@MAIL_GID@#$(id -g mail)#" \
+    "$here/dovecot.conf.in" > "$dir/dovecot.conf"
+  # Dovecot daemonizes; it must not keep the caller's stdout open (callers read it to EOF).
+  if ! dovecot -c "$dir/dovecot.conf" </dev/null >"$dir/log/start.log" 2>&1; then
+    cat "$dir/log/start.log" >&2
+    exit 1
+  fi
+  wait_port "$imaps"
+  wait_port "$imap"
+  wait_port "$submission"
+  printf '{"imap": %s, "imaps": %s, "submission": %s, "ca_file": "%s", "log": "%s"}\n' \
+    "$imap" "$imaps" "$submission" "$dir/tls/ca.pem" "$dir/log/dovecot.log"
+  ;;
+stop)
+  pid=$(cat "$dir/run/master.pid" 2>/dev/null) || exit 0
+  kill "$pid" 2>/dev/null || exit 0
+  for _ in $(seq 1 100); do
+    kill -0 "$pid" 2>/dev/null || exit 0
+    sleep 0.05
+  done
+  kill -9 "$pid" 2>/dev/null || true
+  ;;
+*)
+  echo "usage: $0 start DIR INTROSPECTION_URL SIM_CA_FILE RELAY_PORT | stop DIR" >&2
+  exit 2
+  ;;
+esac
