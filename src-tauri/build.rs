@@ -6,6 +6,8 @@ fn main() {
         "load_draft",
         "save_draft",
         "secret_store_status",
+        "start_sandbox",
+        "stop_sandbox",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

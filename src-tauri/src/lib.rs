@@ -2,9 +2,10 @@
 
 mod commands;
 
+use commands::sandbox::SandboxState;
 use onboard::{KeyringStore, SecretStore};
 use std::sync::Arc;
-use tauri::Runtime;
+use tauri::{Manager, Runtime};
 
 /// Secrets reach commands as this managed state: the OS keyring in the app, memory in tests.
 pub type Secrets = Arc<dyn SecretStore>;
@@ -14,18 +15,35 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
     builder
         .plugin(tauri_plugin_store::Builder::new().build())
         .manage(secrets)
+        .manage(SandboxState::default())
         .invoke_handler(tauri::generate_handler![
             commands::server::check_server,
             commands::draft::load_draft,
             commands::draft::save_draft,
             commands::secrets::secret_store_status,
+            commands::sandbox::start_sandbox,
+            commands::sandbox::stop_sandbox,
         ])
 }
 
 pub fn run() {
     let secrets: Secrets = Arc::new(KeyringStore::default());
-    if let Err(e) = setup(tauri::Builder::default(), secrets).run(tauri::generate_context!()) {
-        eprintln!("M365 Mail Onboarding could not start: {e}");
-        std::process::exit(1);
-    }
+    let app = match setup(tauri::Builder::default(), secrets).build(tauri::generate_context!()) {
+        Ok(app) => app,
+        Err(e) => {
+            eprintln!("M365 Mail Onboarding could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        // The sandbox's Dovecot is a separate process: stop it with the app.
+        if let tauri::RunEvent::Exit = event {
+            let state = handle.state::<SandboxState>();
+            tauri::async_runtime::block_on(async {
+                if let Some((sandbox, _)) = state.0.lock().await.take() {
+                    sandbox.stop().await;
+                }
+            });
+        }
+    });
 }

@@ -63,7 +63,7 @@ fn check_server_answers_with_the_core_result_or_a_diagnosis() {
 fn drafts_survive_a_restart_and_damage() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::env::set_var("XDG_DATA_HOME", dir.path());
-    let draft = json!({ "step": "admin-consent", "server": { "kind": "freescout", "fqdn": "desk.example.com", "callback_template": "https://{fqdn}/" } });
+    let draft = json!({ "step": "admin-consent", "server": { "kind": "freescout", "fqdn": "desk.example.com", "callback_template": "https://{fqdn}/" }, "sandbox": false });
     {
         let (_app, window) = app();
         assert_eq!(

@@ -4,8 +4,10 @@
 # endpoint, with implicit TLS for IMAP (like outlook.office365.com:993) and STARTTLS for submission
 # (like smtp.office365.com:587). Everything lives under DIR; nothing is installed system-wide.
 #
-#   mail-stack.sh start DIR INTROSPECTION_URL SIM_CA_FILE RELAY_PORT
+#   mail-stack.sh start DIR INTROSPECTION_URL SIM_CA_FILE RELAY_PORT [OWNER_PID]
 #       prints one JSON line: {"imaps": PORT, "imap": PORT, "submission": PORT, "ca_file": PATH}
+#       With OWNER_PID, the stack stops itself and removes DIR when that process ends, however it
+#       ends (the sandbox passes the app's pid, so a killed app leaves no Dovecot behind).
 #   mail-stack.sh stop DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -67,6 +69,11 @@ start)
   wait_port "$imaps"
   wait_port "$imap"
   wait_port "$submission"
+  if [ -n "${6:-}" ]; then
+    owner=$6
+    nohup setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; "$2" stop "$3"; rm -rf "$3"' \
+      _ "$owner" "$here/mail-stack.sh" "$dir" </dev/null >/dev/null 2>&1 &
+  fi
   printf '{"imap": %s, "imaps": %s, "submission": %s, "ca_file": "%s", "log": "%s"}\n' \
     "$imap" "$imaps" "$submission" "$dir/tls/ca.pem" "$dir/log/dovecot.log"
   ;;

@@ -7,6 +7,7 @@
 
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
+use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -15,9 +16,21 @@ pub use fantoccini::elements::Element;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
+/// tauri-driver and what it starts (WebKitWebDriver, the app) in a process group of their own,
+/// killed together when this is dropped, whatever state the test is in.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.0.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.0.wait();
+    }
+}
+
 pub struct Harness {
     name: String,
-    driver: Child,
+    _driver: Driver,
     port: u16,
     pub client: Client,
     shots: usize,
@@ -54,19 +67,24 @@ impl Harness {
         }
         let home = tempfile::tempdir()?;
         let port = free_port()?;
-        let driver = Command::new("tauri-driver")
-            .args([
-                "--port",
-                &port.to_string(),
-                "--native-port",
-                &free_port()?.to_string(),
-            ])
-            .env("XDG_DATA_HOME", home.path().join("data"))
-            .env("XDG_CONFIG_HOME", home.path().join("config"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
-            .spawn()
-            .map_err(|e| format!("tauri-driver could not start ({e}); make test installs it"))?;
+        let driver = Driver(
+            Command::new("tauri-driver")
+                .args([
+                    "--port",
+                    &port.to_string(),
+                    "--native-port",
+                    &free_port()?.to_string(),
+                ])
+                .env("XDG_DATA_HOME", home.path().join("data"))
+                .env("XDG_CONFIG_HOME", home.path().join("config"))
+                .stdout(Stdio::null())
+                .stderr(Stdio::inherit())
+                .process_group(0)
+                .spawn()
+                .map_err(|e| {
+                    format!("tauri-driver could not start ({e}); make test installs it")
+                })?,
+        );
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).is_err() {
             if Instant::now() > deadline {
@@ -77,7 +95,7 @@ impl Harness {
         let client = connect(port, &app).await?;
         let h = Harness {
             name: name.to_owned(),
-            driver,
+            _driver: driver,
             port,
             client,
             shots: 0,
@@ -148,24 +166,16 @@ impl Harness {
         Ok(path)
     }
 
-    /// Ends the session and the driver; call at the end of every test.
-    pub async fn finish(mut self) -> Result<(), Error> {
-        let closed = self.client.clone().close().await;
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-        Ok(closed?)
-    }
-}
-
-impl Drop for Harness {
-    /// A failed test still takes its driver (and with it the app) down.
-    fn drop(&mut self) {
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
+    /// Ends the session (the app closes as a person would close it), then the driver.
+    pub async fn finish(self) -> Result<(), Error> {
+        Ok(self.client.clone().close().await?)
     }
 }
 
 async fn connect(port: u16, app: &Path) -> Result<Client, Error> {
+    // Two rustls providers are linked into this binary; WebDriver's plain http needs neither,
+    // but the client must be told which one to hold.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let mut caps = serde_json::Map::new();
     // No browserName: WebKitGTK calls itself "MiniBrowser" and would refuse any other name.
     caps.insert(

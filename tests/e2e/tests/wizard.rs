@@ -133,3 +133,43 @@ async fn the_draft_survives_closing_the_app() -> Result<(), Error> {
     h.screenshot("server-restored").await?;
     h.finish().await
 }
+
+#[tokio::test]
+async fn the_sandbox_tenant_starts_from_the_first_screen() -> Result<(), Error> {
+    let mut h = Harness::start("sandbox").await?;
+    h.find("#sandbox-start").await?.click().await?;
+    let banner = h
+        .wait_for("[data-testid='sandbox-banner']")
+        .await?
+        .text()
+        .await?;
+    // The tenant GUID comes from OpenID discovery against the in-process simulator over HTTPS.
+    assert!(
+        banner.contains("contoso.test") && banner.contains("6f1f4c2e-9a51-4f3e-8d8b-0c7e2a3b4d5e"),
+        "{banner}"
+    );
+    let fqdn = h.find("#fqdn").await?;
+    assert_eq!(
+        fqdn.prop("value").await?.as_deref(),
+        Some("helpdesk.contoso.test")
+    );
+    assert!(h
+        .wait_for("#callback-url")
+        .await?
+        .text()
+        .await?
+        .starts_with("https://helpdesk.contoso.test/"));
+    h.screenshot("sandbox").await?;
+
+    // The sandbox comes back with the app, and can be left.
+    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    h.restart().await?;
+    h.wait_for("[data-testid='sandbox-banner']").await?;
+    h.find("#sandbox-leave").await?.click().await?;
+    h.wait_for("#sandbox-start").await?;
+    assert!(h
+        .find_all("[data-testid='sandbox-banner']")
+        .await?
+        .is_empty());
+    h.finish().await
+}

@@ -58,6 +58,46 @@ export type WizardStep = "server" | "app-registration" | "admin-consent" | "acco
 
 export type ServerDraft = { kind: ServerKind, fqdn: string, callback_template: string, };
 
-export type Draft = { step: WizardStep, server: ServerDraft, };
+export type Draft = { step: WizardStep, server: ServerDraft, 
+/**
+ * The wizard runs against the sandbox tenant (restarted when the app reopens).
+ */
+sandbox: boolean, };
 
 export type SecretStoreStatus = { backend: string, available: boolean, problem: Diagnosis | null, };
+
+export type CloudPreset = "global" | "usgov" | "usgov-dod" | "china";
+
+export type Cloud = { 
+/**
+ * A short name for people: "Global", "Sandbox", ...
+ */
+name: string, 
+/**
+ * `https://login.microsoftonline.com`: `/{tenant}/oauth2/v2.0/...` hangs below it.
+ */
+authority: string, 
+/**
+ * `https://graph.microsoft.com`: `/v1.0/...` hangs below it.
+ */
+graph: string, 
+/**
+ * `host:port` of IMAP (implicit TLS) and SMTP submission (STARTTLS).
+ */
+imap: string, smtp: string, };
+
+export type TenantInfo = { 
+/**
+ * The tenant's GUID, from the issuer.
+ */
+tenant_id: string, issuer: string, token_endpoint: string, authorization_endpoint: string, };
+
+export type SandboxInfo = { cloud: Cloud, 
+/**
+ * Found by OpenID discovery against the simulator, as for a real tenant.
+ */
+tenant: TenantInfo, tenant_domain: string, client_id: string, user: string, shared_mailbox: string, helpdesk_fqdn: string, 
+/**
+ * Why IMAP and SMTP are not simulated, when they are not.
+ */
+mail_note: string | null, };

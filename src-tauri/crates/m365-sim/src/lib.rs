@@ -10,6 +10,7 @@ pub mod device;
 pub mod discovery;
 pub mod keys;
 pub mod pages;
+pub mod sandbox;
 pub mod scopes;
 pub mod seed;
 pub mod server;

@@ -17,6 +17,10 @@ pub fn typescript() -> String {
         ServerDraft::decl(&cfg),
         Draft::decl(&cfg),
         SecretStoreStatus::decl(&cfg),
+        CloudPreset::decl(&cfg),
+        Cloud::decl(&cfg),
+        TenantInfo::decl(&cfg),
+        SandboxInfo::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

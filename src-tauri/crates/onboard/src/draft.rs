@@ -42,6 +42,8 @@ impl Default for ServerDraft {
 pub struct Draft {
     pub step: WizardStep,
     pub server: ServerDraft,
+    /// The wizard runs against the sandbox tenant (restarted when the app reopens).
+    pub sandbox: bool,
 }
 
 impl Draft {
@@ -68,6 +70,7 @@ mod tests {
                 fqdn: "x.example.com".into(),
                 ..Default::default()
             },
+            sandbox: true,
         };
         assert_eq!(Draft::from_json(Some(serde_json::to_value(&d).unwrap())), d);
         assert_eq!(Draft::from_json(None), Draft::default());

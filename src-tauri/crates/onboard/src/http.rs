@@ -1,0 +1,68 @@
+//! The one HTTP client: rustls with the platform's roots, plus the cloud's extra CA when the
+//! sandbox or a test set one. Requests time out instead of hanging the wizard.
+
+use crate::{Cloud, Diagnosis};
+use std::time::Duration;
+
+pub fn client(cloud: &Cloud) -> Result<reqwest::Client, Diagnosis> {
+    let mut builder = reqwest::Client::builder()
+        .timeout(Duration::from_secs(20))
+        .connect_timeout(Duration::from_secs(10))
+        .redirect(reqwest::redirect::Policy::none())
+        .user_agent(concat!("m365-onboard/", env!("CARGO_PKG_VERSION")));
+    if let Some(pem) = &cloud.extra_ca_pem {
+        let ca = reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|e| {
+            Diagnosis::new(
+                "cloud.ca",
+                "The extra CA certificate cannot be read",
+                e.to_string(),
+                "Give a PEM file with one CA certificate (--ca-file).",
+            )
+        })?;
+        builder = builder.add_root_certificate(ca);
+    }
+    builder.build().map_err(|e| {
+        Diagnosis::new(
+            "http.client",
+            "The HTTP client cannot start",
+            e.to_string(),
+            "Restart the wizard; if it persists, report this text.",
+        )
+    })
+}
+
+/// A transport failure (DNS, refused, TLS, timeout) as the user should read it.
+pub fn transport_error(url: &str, e: &reqwest::Error) -> Diagnosis {
+    let host = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| url.to_owned());
+    let chain = error_chain(e);
+    if e.is_timeout() {
+        Diagnosis::new("net.timeout", format!("{host} did not answer in time"), chain, "Check the network connection and any proxy or firewall between this machine and the host, then try again.")
+    } else if chain.contains("certificate")
+        || chain.contains("UnknownIssuer")
+        || chain.contains("tls")
+    {
+        Diagnosis::new("net.tls", format!("The TLS certificate of {host} is not trusted"), chain, "If a proxy inspects TLS traffic, add its CA to the system's trust store; otherwise check the system clock.")
+    } else if chain.contains("dns error") || chain.contains("failed to lookup") {
+        Diagnosis::new(
+            "net.dns",
+            format!("{host} cannot be found"),
+            chain,
+            "Check the host name and the DNS settings of this machine.",
+        )
+    } else {
+        Diagnosis::new("net.connect", format!("{host} cannot be reached"), chain, "Check the network connection and any proxy or firewall between this machine and the host.")
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut source = e.source();
+    while let Some(s) = source {
+        parts.push(s.to_string());
+        source = s.source();
+    }
+    parts.join(": ")
+}
