@@ -8,6 +8,7 @@ pub mod clock;
 pub mod control;
 pub mod device;
 pub mod discovery;
+pub mod graph;
 pub mod keys;
 pub mod pages;
 pub mod sandbox;

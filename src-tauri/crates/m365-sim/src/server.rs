@@ -70,6 +70,7 @@ pub fn router(sim: Shared) -> Router {
         )
         .route("/_sim/device", post(control::device_decision))
         .route("/_sim/introspect", post(control::introspect))
+        .nest("/graph/v1.0", crate::graph::router())
         .layer(axum::middleware::from_fn_with_state(
             sim.clone(),
             control::observe,

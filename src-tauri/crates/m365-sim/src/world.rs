@@ -94,9 +94,15 @@ pub struct World {
 
 impl World {
     pub fn new(seed: Seed) -> Self {
+        // Addresses are case-insensitive; the seed may spell them either way.
+        let mailboxes = seed
+            .mailboxes
+            .into_iter()
+            .map(|(k, v)| (k.to_ascii_lowercase(), v))
+            .collect();
         Self {
             tenants: seed.tenants,
-            mailboxes: seed.mailboxes,
+            mailboxes,
             ..Default::default()
         }
     }

@@ -29,7 +29,8 @@ pub fn seed() -> Seed {
                     { "id": "0000000a-0000-4000-8000-00000000000a", "upn": "alice@contoso.test", "password": "alice-pw", "display_name": "Alice Admin", "admin": true, "auto_sign_in": true },
                     { "id": "0000000b-0000-4000-8000-00000000000b", "upn": "bob@contoso.test", "password": "bob-pw", "display_name": "Bob", "auto_sign_in": false },
                     { "id": "0000000c-0000-4000-8000-00000000000c", "upn": "carol@contoso.test", "password": "carol-pw", "display_name": "Carol", "auto_sign_in": true, "password_changed": "2026-01-01T00:00:00Z" },
-                    { "id": "0000000d-0000-4000-8000-00000000000d", "upn": "dave@outlook.test", "password": "dave-pw", "display_name": "Dave (personal)", "auto_sign_in": true, "personal": true }
+                    { "id": "0000000d-0000-4000-8000-00000000000d", "upn": "dave@outlook.test", "password": "dave-pw", "display_name": "Dave (personal)", "auto_sign_in": true, "personal": true },
+                    { "id": "0000000f-0000-4000-8000-00000000000f", "upn": "ulrich@contoso.test", "password": "ulrich-pw", "display_name": "Ulrich Unlicensed", "auto_sign_in": true, "licensed": false }
                 ],
                 "shared_mailboxes": [
                     { "id": "5a5a5a5a-0000-4000-8000-000000000001", "address": "support@contoso.test", "full_access": ["alice@contoso.test"], "send_as": ["alice@contoso.test"] }
@@ -39,7 +40,7 @@ pub fn seed() -> Seed {
                       "secrets": [ { "id": APP_SECRET_ID, "value": APP_SECRET, "expires": "2099-01-01T00:00:00Z" },
                                    { "id": "5e5e5e5e-0000-4000-8000-000000000002", "value": EXPIRED_SECRET, "expires": "2020-01-01T00:00:00Z" } ],
                       "redirect_uris": { "web": [REDIRECT, "https://helpdesk.contoso.test/api/v1/external_credentials/microsoft365/callback"], "public": [] },
-                      "delegated": ["Mail.ReadWrite", "Mail.Send", "https://outlook.office.com/IMAP.AccessAsUser.All", "SMTP.Send", "offline_access", "openid", "profile", "email"],
+                      "delegated": ["User.Read", "Mail.ReadWrite", "Mail.ReadWrite.Shared", "Mail.Send", "https://outlook.office.com/IMAP.AccessAsUser.All", "SMTP.Send", "offline_access", "openid", "profile", "email"],
                       "application": ["Mail.ReadWrite", "User.Read.All"],
                       "admin_consented": true },
                     { "client_id": UNCONSENTED_APP, "display_name": "Not yet consented",
@@ -63,7 +64,13 @@ pub fn seed() -> Seed {
                       "redirect_uris": { "web": [REDIRECT] }, "delegated": ["Mail.ReadWrite", "offline_access"], "admin_consented": false }
                 ]
             }
-        ]
+        ],
+        "mailboxes": {
+            "Support@contoso.test": { "folders": [ { "name": "Inbox", "well_known": "inbox", "children": [], "messages": [
+                { "eml": "unused-here.eml", "received": "2026-01-01T10:00:00Z", "is_read": false },
+                { "eml": "unused-here.eml", "received": "2026-01-02T10:00:00Z", "is_read": true }
+            ] } ] }
+        }
     });
     Seed::from_json(&json.to_string()).expect("test seed")
 }

@@ -1,0 +1,190 @@
+//! Graph v1.0: who may call, and whose mailbox they may open, by Exchange Online's rules.
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+mod support;
+use serde_json::Value;
+use support::*;
+
+const GRAPH_SCOPES: &str = "User.Read Mail.ReadWrite Mail.ReadWrite.Shared offline_access";
+
+async fn get(t: &TestSim, token: &str, path: &str) -> (u16, Value) {
+    let res = t
+        .http
+        .get(format!("{}/v1.0{path}", t.sim.endpoints.graph))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+async fn graph_token(t: &TestSim, user: &str, scope: &str) -> String {
+    t.user_tokens(user, scope).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn sample(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../../shared/reference/microsoft")
+        .join(name);
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn keys(v: &Value) -> Vec<String> {
+    v.as_object()
+        .unwrap()
+        .keys()
+        .filter(|k| !k.starts_with("@odata"))
+        .cloned()
+        .collect()
+}
+
+#[tokio::test]
+async fn me_answers_in_the_shape_of_microsofts_sample() {
+    let t = TestSim::start().await;
+    let token = graph_token(&t, "alice@contoso.test", GRAPH_SCOPES).await;
+    let (status, me) = get(&t, &token, "/me").await;
+    assert_eq!(status, 200, "{me}");
+    assert_eq!(keys(&me), keys(&sample("graph_me_get.json")));
+    assert_eq!(
+        (me["id"].as_str(), me["userPrincipalName"].as_str()),
+        (
+            Some("0000000a-0000-4000-8000-00000000000a"),
+            Some("alice@contoso.test")
+        )
+    );
+    let (status, by_upn) = get(&t, &token, "/users/alice@contoso.test").await;
+    assert_eq!((status, &by_upn["id"]), (200, &me["id"]));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn wrong_audience_expired_and_missing_tokens_get_401() {
+    let t = TestSim::start().await;
+    let outlook = graph_token(
+        &t,
+        "alice@contoso.test",
+        "https://outlook.office.com/IMAP.AccessAsUser.All offline_access",
+    )
+    .await;
+    let (status, err) = get(&t, &outlook, "/me").await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (401, Some("InvalidAuthenticationToken"))
+    );
+    let theirs = sample("graph_error_errors_doc_example.json");
+    assert_eq!(keys(&err["error"]), keys(&theirs["error"]));
+    assert_eq!(
+        keys(&err["error"]["innerError"]),
+        keys(&theirs["error"]["innerError"])
+    );
+
+    let graph = graph_token(&t, "alice@contoso.test", GRAPH_SCOPES).await;
+    t.clock(3600).await;
+    assert_eq!(get(&t, &graph, "/me").await.0, 401);
+    assert_eq!(get(&t, "", "/me").await.0, 401);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn mailbox_access_follows_exchange_rules() {
+    let t = TestSim::start().await;
+    let alice = graph_token(&t, "alice@contoso.test", GRAPH_SCOPES).await;
+
+    let (status, inbox) = get(&t, &alice, "/me/mailFolders/inbox").await;
+    assert_eq!(
+        (status, inbox["displayName"].as_str()),
+        (200, Some("Inbox"))
+    );
+
+    // A shared mailbox: full access plus a .Shared scope; the seeded counts show.
+    let (status, shared) = get(&t, &alice, "/users/support@contoso.test/mailFolders/inbox").await;
+    assert_eq!(status, 200, "{shared}");
+    assert_eq!(
+        (
+            shared["totalItemCount"].as_u64(),
+            shared["unreadItemCount"].as_u64()
+        ),
+        (Some(2), Some(1))
+    );
+    let (status, again) = get(
+        &t,
+        &alice,
+        &format!(
+            "/users/support@contoso.test/mailFolders/{}",
+            shared["id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!((status, &again["id"]), (200, &shared["id"]));
+
+    let no_shared_scope =
+        graph_token(&t, "alice@contoso.test", "Mail.ReadWrite offline_access").await;
+    let (status, err) = get(
+        &t,
+        &no_shared_scope,
+        "/users/support@contoso.test/mailFolders/inbox",
+    )
+    .await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (403, Some("ErrorAccessDenied"))
+    );
+    let carol = graph_token(&t, "carol@contoso.test", GRAPH_SCOPES).await;
+    let (status, _) = get(&t, &carol, "/users/support@contoso.test/mailFolders/inbox").await;
+    assert_eq!(status, 403, "carol is no delegate");
+
+    let (status, err) = get(&t, &alice, "/users/nobody@contoso.test/mailFolders/inbox").await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (404, Some("ErrorInvalidUser"))
+    );
+    let ulrich = graph_token(&t, "ulrich@contoso.test", GRAPH_SCOPES).await;
+    let (status, err) = get(&t, &ulrich, "/me/mailFolders/inbox").await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (404, Some("MailboxNotEnabledForRESTAPI"))
+    );
+    let (status, err) = get(&t, &alice, "/me/mailFolders/no-such-folder").await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (404, Some("ErrorItemNotFound"))
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn app_only_tokens_read_any_mailbox_but_have_no_me() {
+    let t = TestSim::start().await;
+    let (_, cc) = t
+        .token(
+            TENANT,
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", APP),
+                ("client_secret", APP_SECRET),
+                ("scope", "https://graph.microsoft.com/.default"),
+            ],
+        )
+        .await;
+    let app = cc["access_token"].as_str().unwrap();
+    assert_eq!(
+        get(&t, app, "/users/support@contoso.test/mailFolders/inbox")
+            .await
+            .0,
+        200
+    );
+    assert_eq!(
+        get(&t, app, "/users/bob@contoso.test").await.0,
+        200,
+        "User.Read.All role"
+    );
+    let (status, err) = get(&t, app, "/me").await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (400, Some("BadRequest"))
+    );
+    t.stop().await;
+}
