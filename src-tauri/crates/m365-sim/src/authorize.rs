@@ -118,44 +118,49 @@ fn redirect_error(sim: &Shared, flow: &Flow, error: &str, e: &AadError) -> Respo
     redirect_to(&flow.redirect_uri, &params)
 }
 
+/// A flow whose tenant, app and redirect URI are known good; until then errors are pages,
+/// since the app's redirect URI cannot be trusted with them.
+fn trusted_flow(
+    sim: &Shared,
+    segment: String,
+    q: &HashMap<String, String>,
+    kind: FlowKind,
+) -> Result<Flow, Response> {
+    let world = sim.world();
+    let path = world
+        .resolve_tenant(&segment)
+        .map_err(|e| page_error(sim, e))?;
+    let client_id = q.get("client_id").cloned().unwrap_or_default();
+    let redirect_uri = q.get("redirect_uri").cloned().unwrap_or_default();
+    check_redirect(&world, path, &client_id, &redirect_uri).map_err(|e| page_error(sim, e))?;
+    Ok(Flow {
+        kind,
+        segment,
+        path,
+        client_id,
+        redirect_uri,
+        state: q.get("state").cloned(),
+        user: None,
+    })
+}
+
 pub async fn authorize(
     State(sim): State<Shared>,
     Path(segment): Path<String>,
     Query(q): Params,
 ) -> Response {
-    let flow = {
-        let world = sim.world();
-        let path = match world.resolve_tenant(&segment) {
-            Ok(p) => p,
-            Err(e) => return page_error(&sim, e),
-        };
-        let client_id = q.get("client_id").cloned().unwrap_or_default();
-        let redirect_uri = q.get("redirect_uri").cloned().unwrap_or_default();
-        if let Err(e) = check_redirect(&world, path, &client_id, &redirect_uri) {
-            return page_error(&sim, e);
-        }
-        let challenge = q.get("code_challenge").map(|c| {
-            (
-                c.clone(),
-                q.get("code_challenge_method")
-                    .cloned()
-                    .unwrap_or_else(|| "plain".into()),
-            )
-        });
-        Flow {
-            kind: FlowKind::Authorize {
-                scope: q.get("scope").cloned().unwrap_or_default(),
-                nonce: q.get("nonce").cloned(),
-                challenge,
-                prompt: q.get("prompt").cloned(),
-            },
-            segment,
-            path,
-            client_id,
-            redirect_uri,
-            state: q.get("state").cloned(),
-            user: None,
-        }
+    let kind = FlowKind::Authorize {
+        scope: q.get("scope").cloned().unwrap_or_default(),
+        nonce: q.get("nonce").cloned(),
+        challenge: q.get("code_challenge").map(|c| {
+            let method = q.get("code_challenge_method").cloned();
+            (c.clone(), method.unwrap_or_else(|| "plain".into()))
+        }),
+        prompt: q.get("prompt").cloned(),
+    };
+    let flow = match trusted_flow(&sim, segment, &q, kind) {
+        Ok(f) => f,
+        Err(page) => return page,
     };
     if q.get("response_type").map(String::as_str) != Some("code") {
         return redirect_error(
@@ -198,29 +203,13 @@ pub async fn admin_consent(
     q: HashMap<String, String>,
     v2: bool,
 ) -> Response {
-    let flow = {
-        let world = sim.world();
-        let path = match world.resolve_tenant(&segment) {
-            Ok(p) => p,
-            Err(e) => return page_error(&sim, e),
-        };
-        let client_id = q.get("client_id").cloned().unwrap_or_default();
-        let redirect_uri = q.get("redirect_uri").cloned().unwrap_or_default();
-        if let Err(e) = check_redirect(&world, path, &client_id, &redirect_uri) {
-            return page_error(&sim, e);
-        }
-        Flow {
-            kind: FlowKind::AdminConsent {
-                v2,
-                scope: q.get("scope").cloned(),
-            },
-            segment,
-            path,
-            client_id,
-            redirect_uri,
-            state: q.get("state").cloned(),
-            user: None,
-        }
+    let kind = FlowKind::AdminConsent {
+        v2,
+        scope: q.get("scope").cloned(),
+    };
+    let flow = match trusted_flow(&sim, segment, &q, kind) {
+        Ok(f) => f,
+        Err(page) => return page,
     };
     start(&sim, flow, q.get("login_hint").map(String::as_str), None)
 }

@@ -296,18 +296,16 @@ fn client_credentials(
     } else {
         Vec::new()
     };
-    let access = crate::keys::random_token(64);
-    world.access.insert(
-        access.clone(),
-        AccessToken {
-            tenant_id: world.tenants[home].id.clone(),
-            client_id: app.client_id.clone(),
-            user: None,
-            audience: requested.resource.clone(),
-            scopes: Vec::new(),
-            roles,
-            expires: now + Duration::seconds(ACCESS_LIFETIME),
-        },
+    let tenant_id = world.tenants[home].id.clone();
+    let access = mint(
+        world,
+        tenant_id,
+        app,
+        None,
+        &requested.resource,
+        Vec::new(),
+        roles,
+        now,
     );
     Ok(json!({ "token_type": "Bearer", "expires_in": ACCESS_LIFETIME, "access_token": access }))
 }
@@ -400,18 +398,15 @@ fn issue_for_user(
             )
         })?;
     let tenant_id = world.tenants[tenant].id.clone();
-    let access = crate::keys::random_token(64);
-    world.access.insert(
-        access.clone(),
-        AccessToken {
-            tenant_id: tenant_id.clone(),
-            client_id: app.client_id.clone(),
-            user: Some(user.upn.clone()),
-            audience: requested.resource.clone(),
-            scopes: permissions.clone(),
-            roles: Vec::new(),
-            expires: now + Duration::seconds(ACCESS_LIFETIME),
-        },
+    let access = mint(
+        world,
+        tenant_id.clone(),
+        app,
+        Some(user.upn.clone()),
+        &requested.resource,
+        permissions.clone(),
+        Vec::new(),
+        now,
     );
     let mut body = json!({
         "access_token": access,
@@ -457,6 +452,33 @@ fn issue_for_user(
         body["id_token"] = json!(sim.keys.sign(&claims));
     }
     Ok(body)
+}
+
+/// An opaque access token for one audience, remembered for Graph and introspection.
+#[allow(clippy::too_many_arguments)]
+fn mint(
+    world: &mut World,
+    tenant_id: String,
+    app: &AppSeed,
+    user: Option<String>,
+    audience: &str,
+    scopes: Vec<String>,
+    roles: Vec<String>,
+    now: DateTime<Utc>,
+) -> String {
+    let access = crate::keys::random_token(64);
+    let expires = now + Duration::seconds(ACCESS_LIFETIME);
+    let token = AccessToken {
+        tenant_id,
+        client_id: app.client_id.clone(),
+        user,
+        audience: audience.to_owned(),
+        scopes,
+        roles,
+        expires,
+    };
+    world.access.insert(access.clone(), token);
+    access
 }
 
 fn rfc3339(t: DateTime<Utc>) -> String {

@@ -13,14 +13,11 @@ async fn client_credentials(
     client: &str,
     secret: &str,
 ) -> (u16, serde_json::Value) {
-    t.token(
+    t.client_credentials(
         tenant,
-        &[
-            ("grant_type", "client_credentials"),
-            ("client_id", client),
-            ("client_secret", secret),
-            ("scope", "https://graph.microsoft.com/.default"),
-        ],
+        client,
+        secret,
+        "https://graph.microsoft.com/.default",
     )
     .await
 }
@@ -181,20 +178,7 @@ async fn pkce_mismatch_501481_and_code_reuse_54005() {
         .await;
     let redeem = |verifier: &'static str, code: String| {
         let t = &t;
-        async move {
-            t.token(
-                TENANT,
-                &[
-                    ("grant_type", "authorization_code"),
-                    ("client_id", APP),
-                    ("client_secret", APP_SECRET),
-                    ("code", &code),
-                    ("redirect_uri", "http://localhost:53682/callback"),
-                    ("code_verifier", verifier),
-                ],
-            )
-            .await
-        }
+        async move { t.redeem(&code, verifier).await }
     };
     let (status, body) = redeem("a-different-verifier-a-different-verifier-xx", code.clone()).await;
     assert_eq!((status, code_of(&body)), (400, 501481));
@@ -277,19 +261,7 @@ async fn public_client_with_secret_700025_and_confidential_without_7000218() {
 async fn refresh_token(t: &TestSim, user: &str) -> String {
     let verifier = "refresh-verifier-refresh-verifier-refresh-ve";
     let code = t.code_for(TENANT, APP, user, OUTLOOK, verifier).await;
-    let (status, body) = t
-        .token(
-            TENANT,
-            &[
-                ("grant_type", "authorization_code"),
-                ("client_id", APP),
-                ("client_secret", APP_SECRET),
-                ("code", &code),
-                ("redirect_uri", "http://localhost:53682/callback"),
-                ("code_verifier", verifier),
-            ],
-        )
-        .await;
+    let (status, body) = t.redeem(&code, verifier).await;
     assert_eq!(status, 200, "{body}");
     body["refresh_token"].as_str().unwrap().to_owned()
 }

@@ -6,19 +6,6 @@ mod support;
 use serde_json::Value;
 use support::*;
 
-fn sample(name: &str) -> Value {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../../../shared/reference/microsoft")
-        .join(name);
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
-        panic!(
-            "{}: {e} (shared/ must sit beside the repository)",
-            path.display()
-        )
-    });
-    serde_json::from_str(&text).unwrap()
-}
-
 /// Same keys in the same order, same JSON types, recursively; values may differ.
 fn same_shape(ours: &Value, theirs: &Value, at: &str) {
     match (ours, theirs) {
@@ -97,14 +84,11 @@ async fn invalid_client_matches_microsofts_envelope() {
 async fn invalid_scope_matches_the_reference_sample() {
     let t = TestSim::start().await;
     let (status, ours) = t
-        .token(
+        .client_credentials(
             TENANT,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", APP),
-                ("client_secret", APP_SECRET),
-                ("scope", "https://foo.microsoft.com/mail.read"),
-            ],
+            APP,
+            APP_SECRET,
+            "https://foo.microsoft.com/mail.read",
         )
         .await;
     assert_eq!(status, 400);
@@ -124,14 +108,11 @@ async fn invalid_scope_matches_the_reference_sample() {
 async fn token_successes_match_their_samples() {
     let t = TestSim::start().await;
     let (_, cc) = t
-        .token(
+        .client_credentials(
             TENANT,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", APP),
-                ("client_secret", APP_SECRET),
-                ("scope", "https://graph.microsoft.com/.default"),
-            ],
+            APP,
+            APP_SECRET,
+            "https://graph.microsoft.com/.default",
         )
         .await;
     same_shape(&cc, &sample("token_success_client_credentials.json"), "$");
@@ -146,19 +127,7 @@ async fn token_successes_match_their_samples() {
             verifier,
         )
         .await;
-    let (_, ac) = t
-        .token(
-            TENANT,
-            &[
-                ("grant_type", "authorization_code"),
-                ("client_id", APP),
-                ("client_secret", APP_SECRET),
-                ("code", &code),
-                ("redirect_uri", "http://localhost:53682/callback"),
-                ("code_verifier", verifier),
-            ],
-        )
-        .await;
+    let (_, ac) = t.redeem(&code, verifier).await;
     same_shape(&ac, &sample("token_success_authcode.json"), "$");
 
     let (_, rt) = t

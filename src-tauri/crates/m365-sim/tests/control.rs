@@ -149,14 +149,11 @@ async fn latency_is_added_and_every_request_is_logged() {
 async fn the_clock_moves_expiry() {
     let t = TestSim::start().await;
     let (_, cc) = t
-        .token(
+        .client_credentials(
             TENANT,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", APP),
-                ("client_secret", APP_SECRET),
-                ("scope", "https://graph.microsoft.com/.default"),
-            ],
+            APP,
+            APP_SECRET,
+            "https://graph.microsoft.com/.default",
         )
         .await;
     let token = cc["access_token"].as_str().unwrap();

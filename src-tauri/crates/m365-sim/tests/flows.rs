@@ -17,19 +17,7 @@ async fn sign_in(t: &TestSim) -> Value {
     let code = t
         .code_for(TENANT, APP, "alice@contoso.test", OUTLOOK, VERIFIER)
         .await;
-    let (status, body) = t
-        .token(
-            TENANT,
-            &[
-                ("grant_type", "authorization_code"),
-                ("client_id", APP),
-                ("client_secret", APP_SECRET),
-                ("code", &code),
-                ("redirect_uri", "http://localhost:53682/callback"),
-                ("code_verifier", VERIFIER),
-            ],
-        )
-        .await;
+    let (status, body) = t.redeem(&code, VERIFIER).await;
     assert_eq!(status, 200, "{body}");
     body
 }
@@ -182,14 +170,11 @@ async fn refresh_rotates_and_one_refresh_token_serves_graph_and_outlook() {
 async fn client_credentials_give_roles_and_no_refresh_token() {
     let t = TestSim::start().await;
     let (status, body) = t
-        .token(
+        .client_credentials(
             TENANT,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", APP),
-                ("client_secret", APP_SECRET),
-                ("scope", "https://graph.microsoft.com/.default"),
-            ],
+            APP,
+            APP_SECRET,
+            "https://graph.microsoft.com/.default",
         )
         .await;
     assert_eq!(status, 200, "{body}");
@@ -202,15 +187,7 @@ async fn client_credentials_give_roles_and_no_refresh_token() {
     );
     assert!(at["username"].is_null());
     let (_, body) = t
-        .token(
-            TENANT,
-            &[
-                ("grant_type", "client_credentials"),
-                ("client_id", APP),
-                ("client_secret", APP_SECRET),
-                ("scope", "Mail.Read"),
-            ],
-        )
+        .client_credentials(TENANT, APP, APP_SECRET, "Mail.Read")
         .await;
     assert_eq!(code_of(&body), 1002012);
     t.stop().await;

@@ -111,6 +111,38 @@ impl TestSim {
         (status, res.json().await.expect("JSON body"))
     }
 
+    pub async fn client_credentials(
+        &self,
+        tenant: &str,
+        client: &str,
+        secret: &str,
+        scope: &str,
+    ) -> (u16, Value) {
+        self.token(
+            tenant,
+            &[
+                ("grant_type", "client_credentials"),
+                ("client_id", client),
+                ("client_secret", secret),
+                ("scope", scope),
+            ],
+        )
+        .await
+    }
+
+    /// Redeems a code from [`TestSim::code_for`] for the helpdesk app.
+    pub async fn redeem(&self, code: &str, verifier: &str) -> (u16, Value) {
+        let form = [
+            ("grant_type", "authorization_code"),
+            ("client_id", APP),
+            ("client_secret", APP_SECRET),
+            ("code", code),
+            ("redirect_uri", "http://localhost:53682/callback"),
+            ("code_verifier", verifier),
+        ];
+        self.token(TENANT, &form).await
+    }
+
     /// GET without following redirects: the status and the Location's query (or the page).
     pub async fn get(&self, path_and_query: &str) -> Step {
         step(
@@ -168,19 +200,7 @@ impl TestSim {
     pub async fn user_tokens(&self, user: &str, scope: &str) -> Value {
         let verifier = "support-verifier-support-verifier-support-ve";
         let code = self.code_for(TENANT, APP, user, scope, verifier).await;
-        let (status, body) = self
-            .token(
-                TENANT,
-                &[
-                    ("grant_type", "authorization_code"),
-                    ("client_id", APP),
-                    ("client_secret", APP_SECRET),
-                    ("code", &code),
-                    ("redirect_uri", "http://localhost:53682/callback"),
-                    ("code_verifier", verifier),
-                ],
-            )
-            .await;
+        let (status, body) = self.redeem(&code, verifier).await;
         assert_eq!(status, 200, "{body}");
         body
     }
@@ -259,4 +279,13 @@ pub fn code_of(body: &Value) -> u64 {
     body["error_codes"][0]
         .as_u64()
         .unwrap_or_else(|| panic!("no error code in {body}"))
+}
+
+/// One of Microsoft's samples in shared/reference/microsoft/ (shared/ sits beside the repository).
+pub fn sample(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../../shared/reference/microsoft")
+        .join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    serde_json::from_str(&text).unwrap()
 }
