@@ -59,15 +59,18 @@ async fn wrong_secret_7000215_secret_id_too_and_expired_secret_7000222() {
 #[tokio::test]
 async fn redirect_mismatch_50011_is_a_page_not_a_redirect() {
     let t = TestSim::start().await;
-    let q = serde_urlencoded::to_string([
-        ("client_id", APP),
-        ("response_type", "code"),
-        ("redirect_uri", "https://evil.example/cb"),
-        ("scope", "openid"),
-        ("login_hint", "alice@contoso.test"),
-    ])
-    .unwrap();
-    let step = t.get(&format!("/{TENANT}/oauth2/v2.0/authorize?{q}")).await;
+    let step = t
+        .authorize(
+            TENANT,
+            &[
+                ("client_id", APP),
+                ("response_type", "code"),
+                ("redirect_uri", "https://evil.example/cb"),
+                ("scope", "openid"),
+                ("login_hint", "alice@contoso.test"),
+            ],
+        )
+        .await;
     assert_eq!(step.status, 400);
     assert!(step.location.is_none());
     assert!(step.body.contains("AADSTS50011"), "{}", step.body);
@@ -77,17 +80,20 @@ async fn redirect_mismatch_50011_is_a_page_not_a_redirect() {
 #[tokio::test]
 async fn consent_required_65001_without_interaction() {
     let t = TestSim::start().await;
-    let q = serde_urlencoded::to_string([
-        ("client_id", UNCONSENTED_APP),
-        ("response_type", "code"),
-        ("redirect_uri", REDIRECT),
-        ("scope", "Mail.ReadWrite offline_access"),
-        ("login_hint", "alice@contoso.test"),
-        ("prompt", "none"),
-        ("state", "s1"),
-    ])
-    .unwrap();
-    let step = t.get(&format!("/{TENANT}/oauth2/v2.0/authorize?{q}")).await;
+    let step = t
+        .authorize(
+            TENANT,
+            &[
+                ("client_id", UNCONSENTED_APP),
+                ("response_type", "code"),
+                ("redirect_uri", REDIRECT),
+                ("scope", "Mail.ReadWrite offline_access"),
+                ("login_hint", "alice@contoso.test"),
+                ("prompt", "none"),
+                ("state", "s1"),
+            ],
+        )
+        .await;
     let p = step.redirect_params();
     assert_eq!(p["error"], "consent_required");
     assert!(p["error_description"].starts_with("AADSTS65001:"), "{p:?}");
@@ -98,16 +104,17 @@ async fn consent_required_65001_without_interaction() {
 #[tokio::test]
 async fn admin_consent_required_90094_for_a_user_under_the_tenant_policy() {
     let t = TestSim::start().await;
-    let q = serde_urlencoded::to_string([
-        ("client_id", STRICT_APP),
-        ("response_type", "code"),
-        ("redirect_uri", REDIRECT),
-        ("scope", "Mail.ReadWrite offline_access"),
-        ("login_hint", "erin@fabrikam.test"),
-    ])
-    .unwrap();
     let p = t
-        .get(&format!("/{OTHER_TENANT}/oauth2/v2.0/authorize?{q}"))
+        .authorize(
+            OTHER_TENANT,
+            &[
+                ("client_id", STRICT_APP),
+                ("response_type", "code"),
+                ("redirect_uri", REDIRECT),
+                ("scope", "Mail.ReadWrite offline_access"),
+                ("login_hint", "erin@fabrikam.test"),
+            ],
+        )
         .await
         .redirect_params();
     assert_eq!(p["error"], "access_denied");
@@ -118,16 +125,17 @@ async fn admin_consent_required_90094_for_a_user_under_the_tenant_policy() {
 #[tokio::test]
 async fn user_declined_65004_on_the_consent_page() {
     let t = TestSim::start().await;
-    let q = serde_urlencoded::to_string([
-        ("client_id", UNCONSENTED_APP),
-        ("response_type", "code"),
-        ("redirect_uri", REDIRECT),
-        ("scope", "Mail.ReadWrite"),
-        ("state", "s2"),
-    ])
-    .unwrap();
     let login = t
-        .get(&format!("/contoso.test/oauth2/v2.0/authorize?{q}"))
+        .authorize(
+            "contoso.test",
+            &[
+                ("client_id", UNCONSENTED_APP),
+                ("response_type", "code"),
+                ("redirect_uri", REDIRECT),
+                ("scope", "Mail.ReadWrite"),
+                ("state", "s2"),
+            ],
+        )
         .await;
     assert_eq!(login.status, 200);
     let consent = t
@@ -203,15 +211,18 @@ async fn client_credentials_on_common_9001023_and_single_tenant_app_on_common_50
     let t = TestSim::start().await;
     let (_, body) = client_credentials(&t, "common", APP, APP_SECRET).await;
     assert_eq!(code_of(&body), 9001023);
-    let q = serde_urlencoded::to_string([
-        ("client_id", APP),
-        ("response_type", "code"),
-        ("redirect_uri", REDIRECT),
-        ("scope", "openid"),
-        ("login_hint", "alice@contoso.test"),
-    ])
-    .unwrap();
-    let page = t.get(&format!("/common/oauth2/v2.0/authorize?{q}")).await;
+    let page = t
+        .authorize(
+            "common",
+            &[
+                ("client_id", APP),
+                ("response_type", "code"),
+                ("redirect_uri", REDIRECT),
+                ("scope", "openid"),
+                ("login_hint", "alice@contoso.test"),
+            ],
+        )
+        .await;
     assert!(page.body.contains("AADSTS50194"), "{}", page.body);
     let (_, body) = t
         .token(
@@ -316,30 +327,34 @@ async fn grant_revoked_by_a_password_change_50173() {
 #[tokio::test]
 async fn personal_account_is_refused() {
     let t = TestSim::start().await;
-    let q = serde_urlencoded::to_string([
-        ("client_id", APP),
-        ("response_type", "code"),
-        ("redirect_uri", REDIRECT),
-        ("scope", "openid"),
-        ("login_hint", "dave@outlook.test"),
-    ])
-    .unwrap();
-    let page = t.get(&format!("/{TENANT}/oauth2/v2.0/authorize?{q}")).await;
+    let page = t
+        .authorize(
+            TENANT,
+            &[
+                ("client_id", APP),
+                ("response_type", "code"),
+                ("redirect_uri", REDIRECT),
+                ("scope", "openid"),
+                ("login_hint", "dave@outlook.test"),
+            ],
+        )
+        .await;
     assert!(
         page.body.contains("AADSTS50020") && page.body.contains("live.com"),
         "{}",
         page.body
     );
-    let q = serde_urlencoded::to_string([
-        ("client_id", MULTI_APP),
-        ("response_type", "code"),
-        ("redirect_uri", REDIRECT),
-        ("scope", "openid"),
-        ("login_hint", "dave@outlook.test"),
-    ])
-    .unwrap();
     let page = t
-        .get(&format!("/organizations/oauth2/v2.0/authorize?{q}"))
+        .authorize(
+            "organizations",
+            &[
+                ("client_id", MULTI_APP),
+                ("response_type", "code"),
+                ("redirect_uri", REDIRECT),
+                ("scope", "openid"),
+                ("login_hint", "dave@outlook.test"),
+            ],
+        )
         .await;
     assert!(page.body.contains("AADSTS500200"), "{}", page.body);
     t.stop().await;

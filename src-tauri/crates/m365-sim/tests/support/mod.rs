@@ -143,6 +143,13 @@ impl TestSim {
         self.token(TENANT, &form).await
     }
 
+    /// An `/authorize` request with these parameters, not following the redirect.
+    pub async fn authorize(&self, tenant: &str, params: &[(&str, &str)]) -> Step {
+        let q = serde_urlencoded::to_string(params).unwrap();
+        self.get(&format!("/{tenant}/oauth2/v2.0/authorize?{q}"))
+            .await
+    }
+
     /// GET without following redirects: the status and the Location's query (or the page).
     pub async fn get(&self, path_and_query: &str) -> Step {
         step(
