@@ -8,6 +8,8 @@
 #       prints one JSON line: {"imaps": PORT, "imap": PORT, "submission": PORT, "ca_file": PATH}
 #       With OWNER_PID, the stack stops itself and removes DIR when that process ends, however it
 #       ends (the sandbox passes the app's pid, so a killed app leaves no Dovecot behind).
+#       MAIL_ROOT (environment) is where the mailboxes live (<address>/Maildir); the simulator's
+#       mail_root, so that IMAP and Graph show one mailbox. Default: DIR/mail.
 #   mail-stack.sh stop DIR
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -32,10 +34,12 @@ dir=${2:-}
 case "$cmd" in
 start)
   introspection=$3 sim_ca=$4 relay_port=$5
-  mkdir -p "$dir"/{run,state,log,tls,mail}
+  mkdir -p "$dir"/{run,state,log,tls}
   dir=$(cd "$dir" && pwd)
+  mail_root=${MAIL_ROOT:-$dir/mail}
+  mkdir -p "$mail_root"
   # Mail belongs to the unprivileged `mail` user; Dovecot's login processes run as dovenull.
-  chown mail:mail "$dir/mail"
+  chown -R mail:mail "$mail_root"
 
   # A CA and a server certificate for 127.0.0.1/localhost, made fresh for this stack.
   openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=mail-stack test CA" \
@@ -58,7 +62,7 @@ start)
   done
   install -m 0755 "$here/shared-mailbox-check" "$dir/shared-mailbox-check"
   printf 'INTROSPECTION_URL=%q\nSIM_CA=%q\n' "$introspection" "$dir/tls/sim-ca.pem" > "$dir/shared-mailbox-check.conf"
-  sed -e "s#@DIR@#$dir#g" -e "s#@IMAP@#$imap#" -e "s#@IMAPS@#$imaps#" -e "s#@SUBMISSION@#$submission#" \
+  sed -e "s#@DIR@#$dir#g" -e "s#@MAIL_ROOT@#$mail_root#g" -e "s#@IMAP@#$imap#" -e "s#@IMAPS@#$imaps#" -e "s#@SUBMISSION@#$submission#" \
     -e "s#@RELAY_PORT@#$relay_port#" -e "s#@MAIL_UID@#$(id -u mail)#" -e "s#@MAIL_GID@#$(id -g mail)#" \
     "$here/dovecot.conf.in" > "$dir/dovecot.conf"
   # Dovecot daemonizes; it must not keep the caller's stdout open (callers read it to EOF).

@@ -10,6 +10,7 @@ pub mod device;
 pub mod discovery;
 pub mod graph;
 pub mod keys;
+pub mod mail_store;
 pub mod pages;
 pub mod sandbox;
 pub mod scopes;

@@ -37,6 +37,22 @@ pub struct MailStack {
     pub ca_pem: String,
 }
 
+/// The bundled demo tenant. Its mailboxes are filled from the project's mail corpus; a build
+/// without the corpus beside it gets empty mailboxes.
+pub fn demo_seed() -> Result<Seed, String> {
+    let mut seed = Seed::from_json(DEMO_SEED)?;
+    let corpus = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../../tests/corpus"
+    ));
+    if corpus.is_dir() {
+        seed.base_dir = corpus.to_path_buf();
+    } else {
+        seed.mailboxes.clear();
+    }
+    Ok(seed)
+}
+
 pub struct Sandbox {
     pub sim: RunningSim,
     pub sink: SmtpSink,
@@ -49,7 +65,7 @@ pub struct Sandbox {
 
 impl Sandbox {
     pub async fn start() -> Result<Self, String> {
-        let seed = Seed::from_json(DEMO_SEED)?;
+        let seed = demo_seed()?;
         let sim =
             RunningSim::start("127.0.0.1:0".parse().map_err(|e| format!("{e}"))?, seed).await?;
         let ca_pem = std::fs::read_to_string(&sim.endpoints.ca_file).map_err(|e| e.to_string())?;
@@ -106,6 +122,7 @@ fn start_stack(dir: &Path, sim: &RunningSim, relay_port: u16) -> Result<MailStac
         }
     }
     let out = Command::new(files.join("mail-stack.sh"))
+        .env("MAIL_ROOT", &sim.endpoints.mail_root)
         .arg("start")
         .arg(dir.join("stack"))
         .arg(&sim.endpoints.introspection_url)

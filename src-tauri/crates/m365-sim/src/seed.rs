@@ -4,13 +4,16 @@
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Seed {
     pub tenants: Vec<TenantSeed>,
     #[serde(default)]
-    pub mailboxes: HashMap<String, serde_json::Value>,
+    pub mailboxes: HashMap<String, crate::mail_store::SeedMailbox>,
+    /// Where the seed's `eml` paths are relative to: the seed file's directory.
+    #[serde(skip)]
+    pub base_dir: PathBuf,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -1,5 +1,6 @@
 //! Starting and stopping a simulator: bind, make the CA and keys, serve HTTPS.
 
+use crate::mail_store::MailStore;
 use crate::seed::Seed;
 use crate::sim::{Shared, Sim};
 use crate::world::World;
@@ -22,6 +23,8 @@ pub struct Endpoints {
     pub introspection_url: String,
     /// The PEM file of the CA that signed the simulator's certificate.
     pub ca_file: PathBuf,
+    /// The mailboxes as Maildir++ (`<address>/Maildir`); Dovecot's homes point here.
+    pub mail_root: PathBuf,
 }
 
 pub struct RunningSim {
@@ -102,7 +105,19 @@ impl RunningSim {
             .map_err(|e| e.to_string())?
             .map_err(|e| e.to_string())?;
 
-        let sim: Shared = Arc::new(Sim::new(World::new(seed), keys, base_url.clone()));
+        let mail_root = dir.path().join("mail");
+        let mailboxes: Vec<_> = seed
+            .mailboxes
+            .into_iter()
+            .map(|(address, m)| (address.to_ascii_lowercase(), m))
+            .collect();
+        let mail = MailStore::materialize(&mail_root, &mailboxes, &seed.base_dir)?;
+        let sim: Shared = Arc::new(Sim::new(
+            World::new(seed.tenants),
+            keys,
+            base_url.clone(),
+            mail,
+        ));
         let config = axum_server::tls_rustls::RustlsConfig::from_pem(
             certs.cert_pem.into_bytes(),
             certs.key_pem.into_bytes(),
@@ -121,6 +136,7 @@ impl RunningSim {
                 graph: format!("{base_url}/graph"),
                 introspection_url: format!("{base_url}/_sim/introspect"),
                 ca_file,
+                mail_root,
             },
             sim,
             handle,

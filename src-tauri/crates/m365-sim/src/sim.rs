@@ -12,19 +12,27 @@ pub struct Sim {
     /// `https://127.0.0.1:PORT`: the authority host and, under `/graph`, Graph.
     pub base_url: String,
     pub log: Mutex<Vec<crate::control::LogEntry>>,
+    /// The mailboxes, on disk (Dovecot serves the same directories over IMAP).
+    pub mail: crate::mail_store::MailStore,
     pub faults: Mutex<Vec<crate::control::FaultRule>>,
 }
 
 pub type Shared = Arc<Sim>;
 
 impl Sim {
-    pub fn new(world: World, keys: Keys, base_url: String) -> Self {
+    pub fn new(
+        world: World,
+        keys: Keys,
+        base_url: String,
+        mail: crate::mail_store::MailStore,
+    ) -> Self {
         Self {
             world: Mutex::new(world),
             clock: Clock::default(),
             keys,
             base_url,
             log: Mutex::default(),
+            mail,
             faults: Mutex::default(),
         }
     }

@@ -2,7 +2,7 @@
 //! codes, grants and tokens it has issued since.
 
 use crate::aad_error::AadError;
-use crate::seed::{AppSeed, Seed, TenantSeed, UserSeed};
+use crate::seed::{AppSeed, TenantSeed, UserSeed};
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
@@ -81,7 +81,6 @@ pub struct DeviceFlow {
 #[derive(Default)]
 pub struct World {
     pub tenants: Vec<TenantSeed>,
-    pub mailboxes: HashMap<String, serde_json::Value>,
     pub codes: HashMap<String, AuthCode>,
     pub grants: HashMap<String, Grant>,
     pub access: HashMap<String, AccessToken>,
@@ -93,16 +92,9 @@ pub struct World {
 }
 
 impl World {
-    pub fn new(seed: Seed) -> Self {
-        // Addresses are case-insensitive; the seed may spell them either way.
-        let mailboxes = seed
-            .mailboxes
-            .into_iter()
-            .map(|(k, v)| (k.to_ascii_lowercase(), v))
-            .collect();
+    pub fn new(tenants: Vec<TenantSeed>) -> Self {
         Self {
-            tenants: seed.tenants,
-            mailboxes,
+            tenants,
             ..Default::default()
         }
     }

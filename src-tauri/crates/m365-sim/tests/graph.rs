@@ -178,3 +178,110 @@ async fn app_only_tokens_read_any_mailbox_but_have_no_me() {
     );
     t.stop().await;
 }
+
+async fn send(
+    t: &TestSim,
+    token: &str,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+) -> (u16, String) {
+    let mut req = t
+        .http
+        .request(method, format!("{}/v1.0{path}", t.sim.endpoints.graph))
+        .bearer_auth(token);
+    if let Some(b) = body {
+        req = req.json(&b);
+    }
+    let res = req.send().await.unwrap();
+    (res.status().as_u16(), res.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn messages_page_filter_select_and_change_like_graph() {
+    let t = TestSim::start().await;
+    let alice = graph_token(&t, "alice@contoso.test", GRAPH_SCOPES).await;
+    let base = "/users/support@contoso.test/mailFolders/inbox/messages";
+
+    // Newest first; one per page with a nextLink that leads to the next.
+    let (status, page1) = get(&t, &alice, &format!("{base}?$top=1&$count=true")).await;
+    assert_eq!(status, 200, "{page1}");
+    assert_eq!(page1["@odata.count"], 2);
+    assert_eq!(
+        page1["value"][0]["receivedDateTime"],
+        "2026-01-02T10:00:00Z"
+    );
+    let next = page1["@odata.nextLink"].as_str().unwrap();
+    let res = t.http.get(next).bearer_auth(&alice).send().await.unwrap();
+    let page2: Value = res.json().await.unwrap();
+    assert_eq!(
+        page2["value"][0]["receivedDateTime"],
+        "2026-01-01T10:00:00Z"
+    );
+    assert!(page2.get("@odata.nextLink").is_none());
+
+    // Parsed from the real message: cpython-msg_41.eml is multipart/alternative.
+    let (_, unread) = get(
+        &t,
+        &alice,
+        &format!("{base}?$filter=isRead%20eq%20false&$select=subject,isRead"),
+    )
+    .await;
+    let only = &unread["value"][0];
+    assert_eq!(unread["value"].as_array().unwrap().len(), 1);
+    assert_eq!(only["subject"], "64423");
+    let mut fields: Vec<&String> = only.as_object().unwrap().keys().collect();
+    fields.sort();
+    assert_eq!(fields, ["@odata.etag", "id", "isRead", "subject"]);
+    let (_, since) = get(
+        &t,
+        &alice,
+        &format!("{base}?$filter=receivedDateTime%20ge%202026-01-02T00:00:00Z"),
+    )
+    .await;
+    assert_eq!(since["value"].as_array().unwrap().len(), 1);
+
+    let id = only["id"].as_str().unwrap();
+    let (status, mime) = send(
+        &t,
+        &alice,
+        reqwest::Method::GET,
+        &format!("/users/support@contoso.test/messages/{id}/$value"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        mime,
+        std::fs::read_to_string(corpus_dir().join("cpython-msg_41.eml")).unwrap()
+    );
+
+    let (status, _) = send(
+        &t,
+        &alice,
+        reqwest::Method::PATCH,
+        &format!("/users/support@contoso.test/messages/{id}"),
+        Some(serde_json::json!({ "isRead": true })),
+    )
+    .await;
+    assert_eq!(status, 200);
+    let (_, unread) = get(&t, &alice, &format!("{base}?$filter=isRead%20eq%20false")).await;
+    assert!(unread["value"].as_array().unwrap().is_empty(), "{unread}");
+    let (status, _) = send(
+        &t,
+        &alice,
+        reqwest::Method::DELETE,
+        &format!("/users/support@contoso.test/messages/{id}"),
+        None,
+    )
+    .await;
+    assert_eq!(status, 204);
+    let (_, inbox) = get(&t, &alice, "/users/support@contoso.test/mailFolders/inbox").await;
+    assert_eq!(inbox["totalItemCount"], 1);
+    let (status, err) = get(&t, &alice, &format!("{base}?$top=1001")).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (400, Some("ErrorInvalidUrlQuery"))
+    );
+    t.stop().await;
+}

@@ -30,6 +30,7 @@ impl Stack {
     fn start(t: &TestSim, relay_port: u16) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let out = std::process::Command::new(script())
+            .env("MAIL_ROOT", &t.sim.endpoints.mail_root)
             .args([
                 "start",
                 dir.path().to_str().unwrap(),
@@ -276,5 +277,100 @@ async fn smtp_submission_authenticates_and_relays_to_the_sink() {
     assert!(messages[0].contains("Subject: Sink test") && messages[0].contains("Hello."));
     drop(stack);
     sink.stop();
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn imap_and_graph_show_one_mailbox() {
+    let t = TestSim::start().await;
+    let stack = Stack::start(&t, 9);
+    let outlook = t.user_tokens("alice@contoso.test", IMAP_SCOPE).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let graph = t
+        .user_tokens("alice@contoso.test", "Mail.ReadWrite.Shared offline_access")
+        .await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let graph_get = |path: String| {
+        let req = t
+            .http
+            .get(format!("{}/v1.0{path}", t.sim.endpoints.graph))
+            .bearer_auth(&graph);
+        async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+
+    let inbox = graph_get("/users/support@contoso.test/mailFolders/inbox".into()).await;
+    let mut c = stack.imap().await;
+    assert!(c
+        .command(
+            "a1",
+            &format!(
+                "AUTHENTICATE XOAUTH2 {}",
+                xoauth2("support@contoso.test", &outlook)
+            )
+        )
+        .await
+        .starts_with("a1 OK"));
+    c.0.get_mut()
+        .write_all(b"a2 EXAMINE INBOX\r\n")
+        .await
+        .unwrap();
+    let mut exists = None;
+    loop {
+        let l = c.line().await;
+        if let Some(n) = l
+            .strip_prefix("* ")
+            .and_then(|r| r.strip_suffix(" EXISTS\r\n"))
+        {
+            exists = n.parse::<u64>().ok();
+        }
+        if l.starts_with("a2 ") {
+            break;
+        }
+    }
+    assert_eq!(
+        exists,
+        inbox["totalItemCount"].as_u64(),
+        "IMAP and Graph count the same messages"
+    );
+
+    // Marked read over Graph, seen over IMAP.
+    let unread = graph_get("/users/support@contoso.test/mailFolders/inbox/messages?$filter=isRead%20eq%20false&$select=subject".into()).await;
+    let id = unread["value"][0]["id"].as_str().unwrap();
+    let res = t
+        .http
+        .patch(format!(
+            "{}/v1.0/users/support@contoso.test/messages/{id}",
+            t.sim.endpoints.graph
+        ))
+        .bearer_auth(&graph)
+        .json(&serde_json::json!({ "isRead": true }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    // A new session, as a helpdesk's next poll would open.
+    let mut c = stack.imap().await;
+    assert!(c
+        .command(
+            "b1",
+            &format!(
+                "AUTHENTICATE XOAUTH2 {}",
+                xoauth2("support@contoso.test", &outlook)
+            )
+        )
+        .await
+        .starts_with("b1 OK"));
+    c.0.get_mut()
+        .write_all(b"b2 STATUS INBOX (MESSAGES UNSEEN)\r\n")
+        .await
+        .unwrap();
+    let status = c.line().await;
+    assert!(status.contains("MESSAGES 2"), "{status}");
+    assert!(status.contains("UNSEEN 0"), "{status}");
+    drop(stack);
     t.stop().await;
 }

@@ -1,17 +1,14 @@
 //! OpenID discovery through the core's HTTP client against the simulator over HTTPS.
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-use m365_sim::sandbox::DEMO_SEED;
-use m365_sim::{RunningSim, Seed};
+use m365_sim::sandbox::demo_seed;
+use m365_sim::RunningSim;
 use onboard::{discover_tenant, Cloud, CloudPreset};
 
 async fn sim_cloud() -> (RunningSim, Cloud) {
-    let sim = RunningSim::start(
-        "127.0.0.1:0".parse().unwrap(),
-        Seed::from_json(DEMO_SEED).unwrap(),
-    )
-    .await
-    .unwrap();
+    let sim = RunningSim::start("127.0.0.1:0".parse().unwrap(), demo_seed().unwrap())
+        .await
+        .unwrap();
     let mut cloud = Cloud::preset(CloudPreset::Global);
     cloud.name = "Sandbox".into();
     cloud.authority = sim.endpoints.authority.clone();

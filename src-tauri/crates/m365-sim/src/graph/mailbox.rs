@@ -2,12 +2,14 @@
 
 use super::caller::Caller;
 use super::error::GraphError;
+use crate::mail_store::WELL_KNOWN;
 use crate::sim::Shared;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;
 use base64::Engine;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 const READ_OWN: [&str; 4] = [
     "Mail.ReadBasic",
@@ -86,79 +88,94 @@ pub fn folder_id(mailbox: &Mailbox, path: &str) -> String {
     )
 }
 
-/// The seeded top-level folders of a mailbox; every mailbox has at least an empty Inbox.
-fn top_folders(sim: &Shared, mailbox: &Mailbox) -> Vec<Value> {
-    let seeded = sim
-        .world()
-        .mailboxes
-        .get(&mailbox.address.to_ascii_lowercase())
-        .and_then(|m| m["folders"].as_array().cloned())
-        .unwrap_or_default();
-    if seeded.iter().any(|f| f["well_known"] == "inbox") {
-        seeded
-    } else {
-        let mut all =
-            vec![json!({ "name": "Inbox", "well_known": "inbox", "messages": [], "children": [] })];
-        all.extend(seeded);
-        all
-    }
+/// A folder path by its id or well-known name (`inbox`, `sentitems`, ...).
+pub fn resolve_folder(sim: &Shared, mailbox: &Mailbox, id: &str) -> Result<String, GraphError> {
+    let by_name = WELL_KNOWN
+        .iter()
+        .find(|(w, _)| w.eq_ignore_ascii_case(id))
+        .map(|(_, name)| (*name).to_owned());
+    let paths = sim.mail.folders(&mailbox.address);
+    by_name
+        .filter(|name| paths.iter().any(|p| p.eq_ignore_ascii_case(name)))
+        .or_else(|| paths.into_iter().find(|p| folder_id(mailbox, p) == id))
+        .ok_or_else(|| {
+            GraphError::new(
+                StatusCode::NOT_FOUND,
+                "ErrorItemNotFound",
+                "The specified object was not found in the store.",
+            )
+        })
 }
 
-fn representation(sim: &Shared, mailbox: &Mailbox, folder: &Value) -> Value {
-    let name = folder["name"].as_str().unwrap_or_default();
-    let messages = folder["messages"].as_array().cloned().unwrap_or_default();
-    let unread = messages
+fn representation(sim: &Shared, mailbox: &Mailbox, path: &str) -> Value {
+    let entries = sim.mail.entries(&mailbox.address, path);
+    let unread = entries.iter().filter(|e| !e.read).count();
+    let (parent, name) = path.rsplit_once('/').unwrap_or(("", path));
+    let children = sim
+        .mail
+        .folders(&mailbox.address)
         .iter()
-        .filter(|m| !m["is_read"].as_bool().unwrap_or(false))
+        .filter(|p| p.rsplit_once('/').map(|(pp, _)| pp) == Some(path))
         .count();
     json!({
-        "@odata.context": format!("{}/graph/v1.0/$metadata#users('{}')/mailFolders/$entity", sim.base_url, mailbox.id),
-        "id": folder_id(mailbox, name),
+        "id": folder_id(mailbox, path),
         "displayName": name,
-        "parentFolderId": folder_id(mailbox, ""),
-        "childFolderCount": folder["children"].as_array().map_or(0, Vec::len),
+        "parentFolderId": folder_id(mailbox, parent),
+        "childFolderCount": children,
         "unreadItemCount": unread,
-        "totalItemCount": messages.len(),
+        "totalItemCount": entries.len(),
         "isHidden": false,
     })
 }
 
-async fn folder(
-    sim: Shared,
+pub fn context(sim: &Shared, mailbox: &Mailbox, what: &str) -> String {
+    format!(
+        "{}/graph/v1.0/$metadata#users('{}'){what}",
+        sim.base_url, mailbox.id
+    )
+}
+
+/// Route parameters: `user` is absent on `/me/...` routes.
+pub type Params = Path<HashMap<String, String>>;
+
+pub async fn folder(
+    State(sim): State<Shared>,
     caller: Caller,
-    user: Option<String>,
-    folder: String,
+    Path(p): Params,
 ) -> Result<Json<Value>, GraphError> {
-    let mailbox = open(&sim, &caller, user.as_deref())?;
-    let found = top_folders(&sim, &mailbox).into_iter().find(|f| {
-        let name = f["name"].as_str().unwrap_or_default();
-        f["well_known"]
-            .as_str()
-            .is_some_and(|w| w.eq_ignore_ascii_case(&folder))
-            || folder_id(&mailbox, name) == folder
-    });
-    match found {
-        Some(f) => Ok(Json(representation(&sim, &mailbox, &f))),
-        None => Err(GraphError::new(
-            StatusCode::NOT_FOUND,
-            "ErrorItemNotFound",
-            "The specified object was not found in the store.",
-        )),
+    let mailbox = open(&sim, &caller, p.get("user").map(String::as_str))?;
+    let path = resolve_folder(&sim, &mailbox, p.get("folder").map_or("", String::as_str))?;
+    let mut v = json!({ "@odata.context": context(&sim, &mailbox, "/mailFolders/$entity") });
+    if let (Some(o), Value::Object(rep)) =
+        (v.as_object_mut(), representation(&sim, &mailbox, &path))
+    {
+        o.extend(rep);
     }
+    Ok(Json(v))
 }
 
-pub async fn my_folder(
+/// Top-level folders, or with a `folder` parameter its child folders.
+pub async fn folders(
     State(sim): State<Shared>,
     caller: Caller,
-    Path(f): Path<String>,
+    Path(p): Params,
 ) -> Result<Json<Value>, GraphError> {
-    folder(sim, caller, None, f).await
-}
-
-pub async fn user_folder(
-    State(sim): State<Shared>,
-    caller: Caller,
-    Path((user, f)): Path<(String, String)>,
-) -> Result<Json<Value>, GraphError> {
-    folder(sim, caller, Some(user), f).await
+    let mailbox = open(&sim, &caller, p.get("user").map(String::as_str))?;
+    let parent = match p.get("folder") {
+        Some(id) => Some(resolve_folder(&sim, &mailbox, id)?),
+        None => None,
+    };
+    let value: Vec<Value> = sim
+        .mail
+        .folders(&mailbox.address)
+        .iter()
+        .filter(|path| match &parent {
+            Some(pp) => path.rsplit_once('/').map(|(a, _)| a) == Some(pp.as_str()),
+            None => !path.contains('/'),
+        })
+        .map(|path| representation(&sim, &mailbox, path))
+        .collect();
+    Ok(Json(
+        json!({ "@odata.context": context(&sim, &mailbox, "/mailFolders"), "value": value }),
+    ))
 }

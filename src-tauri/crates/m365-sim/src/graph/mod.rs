@@ -4,6 +4,7 @@
 mod caller;
 mod error;
 mod mailbox;
+mod messages;
 mod users;
 
 use crate::sim::Shared;
@@ -11,12 +12,35 @@ use axum::routing::get;
 use axum::Router;
 
 pub fn router() -> Router<Shared> {
-    Router::new()
+    let mut r = Router::new()
         .route("/me", get(users::me))
-        .route("/users/{id}", get(users::user))
-        .route("/me/mailFolders/{folder}", get(mailbox::my_folder))
-        .route(
-            "/users/{id}/mailFolders/{folder}",
-            get(mailbox::user_folder),
-        )
+        .route("/users/{user}", get(users::user));
+    // Every mailbox route exists for the signed-in user and for a named mailbox.
+    for base in ["/me", "/users/{user}"] {
+        r = r
+            .route(&format!("{base}/mailFolders"), get(mailbox::folders))
+            .route(
+                &format!("{base}/mailFolders/{{folder}}"),
+                get(mailbox::folder),
+            )
+            .route(
+                &format!("{base}/mailFolders/{{folder}}/childFolders"),
+                get(mailbox::folders),
+            )
+            .route(
+                &format!("{base}/mailFolders/{{folder}}/messages"),
+                get(messages::list),
+            )
+            .route(
+                &format!("{base}/messages/{{message}}"),
+                get(messages::get)
+                    .patch(messages::update)
+                    .delete(messages::delete),
+            )
+            .route(
+                &format!("{base}/messages/{{message}}/$value"),
+                get(messages::mime),
+            );
+    }
+    r
 }

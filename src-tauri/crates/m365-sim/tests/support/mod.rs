@@ -67,12 +67,14 @@ pub fn seed() -> Seed {
         ],
         "mailboxes": {
             "Support@contoso.test": { "folders": [ { "name": "Inbox", "well_known": "inbox", "children": [], "messages": [
-                { "eml": "unused-here.eml", "received": "2026-01-01T10:00:00Z", "is_read": false },
-                { "eml": "unused-here.eml", "received": "2026-01-02T10:00:00Z", "is_read": true }
+                { "eml": "cpython-msg_41.eml", "received": "2026-01-01T10:00:00Z", "is_read": false },
+                { "eml": "cpython-msg_40.eml", "received": "2026-01-02T10:00:00Z", "is_read": true }
             ] } ] }
         }
     });
-    Seed::from_json(&json.to_string()).expect("test seed")
+    let mut seed = Seed::from_json(&json.to_string()).expect("test seed");
+    seed.base_dir = corpus_dir();
+    seed
 }
 
 pub struct TestSim {
@@ -295,4 +297,9 @@ pub fn sample(name: &str) -> Value {
         .join(name);
     let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
+}
+
+/// The project's mail corpus (tests/corpus), which seeds the mailboxes.
+pub fn corpus_dir() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../tests/corpus")
 }

@@ -1,0 +1,345 @@
+//! Messages of a mail folder: list with `$top` `$skip` `$select` `$filter` `$orderby` `$count`
+//! and `@odata.nextLink`, get, `$value` (the MIME), PATCH `isRead`, DELETE.
+//! Paging, counting and filtering use only file names; only the returned page is parsed.
+
+use super::caller::Caller;
+use super::error::GraphError;
+use super::mailbox::{context, folder_id, open, resolve_folder, Mailbox, Params};
+use crate::mail_store::Entry;
+use crate::sim::Shared;
+use axum::extract::{OriginalUri, Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD as B64;
+use base64::Engine;
+use chrono::{DateTime, SecondsFormat, Utc};
+use mail_parser::MessageParser;
+use serde_json::{json, Map, Value};
+use std::collections::HashMap;
+
+const DEFAULT_TOP: usize = 10;
+const MAX_TOP: usize = 1000;
+
+fn bad_query(message: String) -> GraphError {
+    GraphError::new(StatusCode::BAD_REQUEST, "ErrorInvalidUrlQuery", message)
+}
+
+fn message_id(entry: &Entry) -> String {
+    format!(
+        "AAMkAD{}",
+        B64.encode(format!("{}\n{}", entry.folder, entry.key))
+    )
+}
+
+/// The entry behind a message id, wherever it is now.
+fn find(sim: &Shared, mailbox: &Mailbox, id: &str) -> Result<Entry, GraphError> {
+    let not_found = || {
+        GraphError::new(
+            StatusCode::NOT_FOUND,
+            "ErrorItemNotFound",
+            "The specified object was not found in the store.",
+        )
+    };
+    let raw = id
+        .strip_prefix("AAMkAD")
+        .and_then(|b| B64.decode(b).ok())
+        .and_then(|b| String::from_utf8(b).ok())
+        .ok_or_else(not_found)?;
+    let (folder, key) = raw.split_once('\n').ok_or_else(not_found)?;
+    sim.mail
+        .entries(&mailbox.address, folder)
+        .into_iter()
+        .find(|e| e.key == key)
+        .ok_or_else(not_found)
+}
+
+fn time(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn representation(mailbox: &Mailbox, entry: &Entry, select: Option<&[String]>) -> Value {
+    let bytes = std::fs::read(&entry.path).unwrap_or_default();
+    let parsed = MessageParser::default().parse(&bytes);
+    let person = |a: Option<&mail_parser::Addr>| {
+        a.map(|a| json!({ "emailAddress": { "name": a.name.as_deref().unwrap_or_default(), "address": a.address.as_deref().unwrap_or_default() } }))
+    };
+    let list = |a: Option<&mail_parser::Address>| -> Vec<Value> {
+        a.map(|a| a.iter().filter_map(|x| person(Some(x))).collect())
+            .unwrap_or_default()
+    };
+    let m = parsed.as_ref();
+    let (content_type, content) = match m.and_then(|m| m.body_html(0)) {
+        Some(html) if m.is_some_and(|m| m.text_body.is_empty() || m.html_body != m.text_body) => {
+            ("html", html.into_owned())
+        }
+        _ => (
+            "text",
+            m.and_then(|m| m.body_text(0))
+                .map(|t| t.into_owned())
+                .unwrap_or_default(),
+        ),
+    };
+    let from = person(m.and_then(|m| m.from()).and_then(|a| a.first()));
+    let sent = m
+        .and_then(|m| m.date())
+        .map(|d| d.to_rfc3339())
+        .unwrap_or_else(|| time(entry.received));
+    let full = json!({
+        "@odata.etag": format!("W/\"{}\"", &B64.encode(crate::keys::sha256(entry.key.as_bytes()))[..16]),
+        "id": message_id(entry),
+        "createdDateTime": time(entry.received),
+        "lastModifiedDateTime": time(entry.received),
+        "receivedDateTime": time(entry.received),
+        "sentDateTime": sent,
+        "hasAttachments": m.is_some_and(|m| m.attachment_count() > 0),
+        "internetMessageId": m.and_then(|m| m.message_id()).map(|id| format!("<{id}>")),
+        "subject": m.and_then(|m| m.subject()).unwrap_or_default(),
+        "bodyPreview": m.and_then(|m| m.body_preview(255)).map(|p| p.into_owned()).unwrap_or_default(),
+        "importance": "normal",
+        "parentFolderId": folder_id(mailbox, &entry.folder),
+        "isRead": entry.read,
+        "isDraft": false,
+        "body": { "contentType": content_type, "content": content },
+        "sender": from,
+        "from": from,
+        "toRecipients": list(m.and_then(|m| m.to())),
+        "ccRecipients": list(m.and_then(|m| m.cc())),
+    });
+    match select {
+        None => full,
+        Some(fields) => {
+            let mut out = Map::new();
+            for (k, v) in full.as_object().into_iter().flatten() {
+                if k == "@odata.etag"
+                    || k == "id"
+                    || fields.iter().any(|f| f.eq_ignore_ascii_case(k))
+                {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+            Value::Object(out)
+        }
+    }
+}
+
+type Clause = Box<dyn Fn(&Entry) -> bool>;
+
+/// `receivedDateTime ge 2026-01-01T00:00:00Z and isRead eq false`.
+fn filter(expr: &str) -> Result<impl Fn(&Entry) -> bool, GraphError> {
+    let mut clauses: Vec<Clause> = Vec::new();
+    let lower = expr.to_ascii_lowercase();
+    let mut rest = expr;
+    let mut offset = 0;
+    let mut parts = Vec::new();
+    while let Some(i) = lower[offset..].find(" and ") {
+        parts.push(&rest[..i]);
+        rest = &rest[i + 5..];
+        offset += i + 5;
+    }
+    parts.push(rest);
+    for part in parts {
+        let words: Vec<&str> = part.split_whitespace().collect();
+        let [field, op, value] = words.as_slice() else {
+            return Err(bad_query(format!("Invalid filter clause: '{part}'.")));
+        };
+        let op = op.to_ascii_lowercase();
+        let cmp = move |o: std::cmp::Ordering| match op.as_str() {
+            "eq" => o.is_eq(),
+            "ne" => o.is_ne(),
+            "gt" => o.is_gt(),
+            "ge" => o.is_ge(),
+            "lt" => o.is_lt(),
+            "le" => o.is_le(),
+            _ => false,
+        };
+        match field.to_ascii_lowercase().as_str() {
+            "receiveddatetime" => {
+                let at: DateTime<Utc> = value
+                    .parse()
+                    .map_err(|_| bad_query(format!("'{value}' is not a DateTimeOffset.")))?;
+                clauses.push(Box::new(move |e: &Entry| cmp(e.received.cmp(&at))));
+            }
+            "isread" => {
+                let want: bool = value
+                    .parse()
+                    .map_err(|_| bad_query(format!("'{value}' is not a boolean.")))?;
+                clauses.push(Box::new(move |e: &Entry| cmp(e.read.cmp(&want))));
+            }
+            other => {
+                return Err(bad_query(format!(
+                    "Filtering on '{other}' is not supported by the simulator."
+                )))
+            }
+        }
+    }
+    Ok(move |e: &Entry| clauses.iter().all(|c| c(e)))
+}
+
+pub async fn list(
+    State(sim): State<Shared>,
+    caller: Caller,
+    Path(p): Params,
+    Query(q): Query<HashMap<String, String>>,
+    OriginalUri(uri): OriginalUri,
+) -> Result<Json<Value>, GraphError> {
+    let mailbox = open(&sim, &caller, p.get("user").map(String::as_str))?;
+    let folder = resolve_folder(&sim, &mailbox, p.get("folder").map_or("", String::as_str))?;
+    let mut entries = sim.mail.entries(&mailbox.address, &folder);
+    if let Some(expr) = q.get("$filter") {
+        let keep = filter(expr)?;
+        entries.retain(|e| keep(e));
+    }
+    match q.get("$orderby").map(|o| o.to_ascii_lowercase()) {
+        None => {}
+        Some(o) if o == "receiveddatetime desc" => {}
+        Some(o) if o == "receiveddatetime asc" || o == "receiveddatetime" => entries.reverse(),
+        Some(o) => {
+            return Err(bad_query(format!(
+                "Ordering by '{o}' is not supported by the simulator."
+            )))
+        }
+    }
+    let number = |k: &str, default: usize| {
+        q.get(k).map_or(Ok(default), |v| {
+            v.parse::<usize>()
+                .map_err(|_| bad_query(format!("The value '{v}' of parameter '{k}' is invalid.")))
+        })
+    };
+    let top = number("$top", DEFAULT_TOP)?;
+    if top == 0 || top > MAX_TOP {
+        return Err(bad_query(format!(
+            "The value '{top}' of parameter '$top' is invalid; it must be between 1 and {MAX_TOP}."
+        )));
+    }
+    let skip = number("$skip", 0)?;
+    let select: Option<Vec<String>> = q
+        .get("$select")
+        .map(|s| s.split(',').map(|f| f.trim().to_owned()).collect());
+    let page: Vec<Value> = entries
+        .iter()
+        .skip(skip)
+        .take(top)
+        .map(|e| representation(&mailbox, e, select.as_deref()))
+        .collect();
+
+    let mut body = Map::new();
+    body.insert(
+        "@odata.context".into(),
+        json!(context(
+            &sim,
+            &mailbox,
+            &format!("/mailFolders('{}')/messages", folder_id(&mailbox, &folder))
+        )),
+    );
+    if q.get("$count").is_some_and(|c| c == "true") {
+        body.insert("@odata.count".into(), json!(entries.len()));
+    }
+    body.insert("value".into(), Value::Array(page));
+    if skip + top < entries.len() {
+        let mut next = q.clone();
+        next.insert("$skip".into(), (skip + top).to_string());
+        let mut query: Vec<(String, String)> = next.into_iter().collect();
+        query.sort();
+        let encoded = serde_urlencoded::to_string(query).unwrap_or_default();
+        body.insert(
+            "@odata.nextLink".into(),
+            json!(format!("{}{}?{encoded}", sim.base_url, uri.path())),
+        );
+    }
+    Ok(Json(Value::Object(body)))
+}
+
+pub async fn get(
+    State(sim): State<Shared>,
+    caller: Caller,
+    Path(p): Params,
+    Query(q): Query<HashMap<String, String>>,
+) -> Result<Json<Value>, GraphError> {
+    let mailbox = open(&sim, &caller, p.get("user").map(String::as_str))?;
+    let entry = find(&sim, &mailbox, p.get("message").map_or("", String::as_str))?;
+    let select: Option<Vec<String>> = q
+        .get("$select")
+        .map(|s| s.split(',').map(|f| f.trim().to_owned()).collect());
+    let mut v = json!({ "@odata.context": context(&sim, &mailbox, "/messages/$entity") });
+    if let (Some(o), Value::Object(rep)) = (
+        v.as_object_mut(),
+        representation(&mailbox, &entry, select.as_deref()),
+    ) {
+        o.extend(rep);
+    }
+    Ok(Json(v))
+}
+
+/// The MIME source, as Graph serves `$value`.
+pub async fn mime(
+    State(sim): State<Shared>,
+    caller: Caller,
+    Path(p): Params,
+) -> Result<Response, GraphError> {
+    let mailbox = open(&sim, &caller, p.get("user").map(String::as_str))?;
+    let entry = find(&sim, &mailbox, p.get("message").map_or("", String::as_str))?;
+    let bytes = std::fs::read(&entry.path).map_err(|_| {
+        GraphError::new(
+            StatusCode::NOT_FOUND,
+            "ErrorItemNotFound",
+            "The specified object was not found in the store.",
+        )
+    })?;
+    Ok(([(header::CONTENT_TYPE, "text/plain")], bytes).into_response())
+}
+
+fn require_write(caller: &Caller) -> Result<(), GraphError> {
+    if caller.has_any(&["Mail.ReadWrite", "Mail.ReadWrite.Shared"]) {
+        Ok(())
+    } else {
+        Err(GraphError::access_denied())
+    }
+}
+
+pub async fn update(
+    State(sim): State<Shared>,
+    caller: Caller,
+    Path(p): Params,
+    Json(patch): Json<Value>,
+) -> Result<Json<Value>, GraphError> {
+    require_write(&caller)?;
+    let mailbox = open(&sim, &caller, p.get("user").map(String::as_str))?;
+    let mut entry = find(&sim, &mailbox, p.get("message").map_or("", String::as_str))?;
+    if let Some(read) = patch.get("isRead") {
+        let read = read.as_bool().ok_or_else(|| {
+            GraphError::new(
+                StatusCode::BAD_REQUEST,
+                "RequestBodyRead",
+                "Cannot convert the literal to the expected type 'Edm.Boolean'.",
+            )
+        })?;
+        entry.path = sim.mail.set_read(&entry, read).map_err(|e| {
+            GraphError::new(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "ErrorInternalServerError",
+                e.to_string(),
+            )
+        })?;
+        entry.read = read;
+    }
+    Ok(Json(representation(&mailbox, &entry, None)))
+}
+
+pub async fn delete(
+    State(sim): State<Shared>,
+    caller: Caller,
+    Path(p): Params,
+) -> Result<StatusCode, GraphError> {
+    require_write(&caller)?;
+    let mailbox = open(&sim, &caller, p.get("user").map(String::as_str))?;
+    let entry = find(&sim, &mailbox, p.get("message").map_or("", String::as_str))?;
+    sim.mail.delete(&mailbox.address, &entry).map_err(|e| {
+        GraphError::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "ErrorInternalServerError",
+            e.to_string(),
+        )
+    })?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -1,0 +1,221 @@
+//! The mailboxes, kept as Maildir++ directories on disk so that Graph (served here) and IMAP
+//! (Dovecot, pointed at the same directories) are two views of one mailbox. A message's receive
+//! time and read flag live in its file name, so listing, counting and filtering never parse mail.
+
+use chrono::{DateTime, TimeZone, Utc};
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Folder names that Graph also knows by a well-known name.
+pub const WELL_KNOWN: [(&str, &str); 6] = [
+    ("inbox", "Inbox"),
+    ("sentitems", "Sent Items"),
+    ("deleteditems", "Deleted Items"),
+    ("drafts", "Drafts"),
+    ("junkemail", "Junk Email"),
+    ("archive", "Archive"),
+];
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SeedMailbox {
+    #[serde(default)]
+    pub folders: Vec<SeedFolder>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SeedFolder {
+    pub name: String,
+    #[serde(default)]
+    pub messages: Vec<SeedMessage>,
+    #[serde(default)]
+    pub children: Vec<SeedFolder>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct SeedMessage {
+    /// Relative to the seed file's directory.
+    pub eml: PathBuf,
+    pub received: DateTime<Utc>,
+    #[serde(default)]
+    pub is_read: bool,
+}
+
+/// One message file.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub folder: String,
+    pub path: PathBuf,
+    /// The file name before `:2,`, stable across flag changes.
+    pub key: String,
+    pub received: DateTime<Utc>,
+    pub read: bool,
+}
+
+pub struct MailStore {
+    pub root: PathBuf,
+}
+
+impl MailStore {
+    /// Writes the seeded mailboxes under `root/<address>/Maildir`.
+    pub fn materialize(
+        root: &Path,
+        mailboxes: &[(String, SeedMailbox)],
+        base: &Path,
+    ) -> Result<Self, String> {
+        let store = MailStore {
+            root: root.to_path_buf(),
+        };
+        for (address, mailbox) in mailboxes {
+            let mut n = 0usize;
+            for folder in &mailbox.folders {
+                store.write_folder(address, "", folder, base, &mut n)?;
+            }
+            // Every mailbox has an Inbox, seeded or not.
+            std::fs::create_dir_all(store.folder_dir(address, "Inbox").join("cur"))
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(store)
+    }
+
+    fn write_folder(
+        &self,
+        address: &str,
+        parent: &str,
+        folder: &SeedFolder,
+        base: &Path,
+        n: &mut usize,
+    ) -> Result<(), String> {
+        let path = if parent.is_empty() {
+            folder.name.clone()
+        } else {
+            format!("{parent}/{}", folder.name)
+        };
+        let dir = self.folder_dir(address, &path);
+        for sub in ["cur", "new", "tmp"] {
+            std::fs::create_dir_all(dir.join(sub))
+                .map_err(|e| format!("{}: {e}", dir.display()))?;
+        }
+        for m in &folder.messages {
+            let source = base.join(&m.eml);
+            let bytes = std::fs::read(&source)
+                .map_err(|e| format!("seed message {}: {e}", source.display()))?;
+            *n += 1;
+            let flags = if m.is_read { "S" } else { "" };
+            let file = dir.join("cur").join(format!(
+                "{}.S{n}.m365-sim:2,{flags}",
+                m.received.timestamp()
+            ));
+            std::fs::write(&file, bytes).map_err(|e| e.to_string())?;
+            // Dovecot takes a Maildir message's received date from the file's mtime.
+            let f = std::fs::File::options()
+                .write(true)
+                .open(&file)
+                .map_err(|e| e.to_string())?;
+            f.set_modified(m.received.into())
+                .map_err(|e| e.to_string())?;
+        }
+        for child in &folder.children {
+            self.write_folder(address, &path, child, base, n)?;
+        }
+        Ok(())
+    }
+
+    pub fn maildir(&self, address: &str) -> PathBuf {
+        self.root.join(address.to_ascii_lowercase()).join("Maildir")
+    }
+
+    /// `Inbox` is the Maildir itself; `A/B` is `.A.B`, as Dovecot's Maildir++ layout has it.
+    pub fn folder_dir(&self, address: &str, path: &str) -> PathBuf {
+        if path.eq_ignore_ascii_case("Inbox") {
+            self.maildir(address)
+        } else {
+            self.maildir(address)
+                .join(format!(".{}", path.replace('/', ".")))
+        }
+    }
+
+    /// Every folder path of a mailbox, Inbox first.
+    pub fn folders(&self, address: &str) -> Vec<String> {
+        let mut paths = vec!["Inbox".to_owned()];
+        let mut others: Vec<String> = std::fs::read_dir(self.maildir(address))
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter(|e| e.path().is_dir())
+            .filter_map(|e| {
+                e.file_name()
+                    .to_str()
+                    .and_then(|n| n.strip_prefix('.'))
+                    .map(|n| n.replace('.', "/"))
+            })
+            .collect();
+        others.sort();
+        paths.extend(others);
+        paths
+    }
+
+    pub fn entries(&self, address: &str, folder: &str) -> Vec<Entry> {
+        let dir = self.folder_dir(address, folder);
+        let mut all: Vec<Entry> = ["cur", "new"]
+            .iter()
+            .flat_map(|sub| {
+                std::fs::read_dir(dir.join(sub))
+                    .into_iter()
+                    .flatten()
+                    .flatten()
+            })
+            .filter_map(|e| {
+                let name = e.file_name().to_str()?.to_owned();
+                let (key, info) = name.split_once(":2,").unwrap_or((&name, ""));
+                let secs: i64 = key.split('.').next()?.parse().ok()?;
+                Some(Entry {
+                    folder: folder.to_owned(),
+                    path: e.path(),
+                    key: key.to_owned(),
+                    received: Utc.timestamp_opt(secs, 0).single()?,
+                    read: info.contains('S'),
+                })
+            })
+            .collect();
+        all.sort_by(|a, b| b.received.cmp(&a.received).then_with(|| b.key.cmp(&a.key)));
+        all
+    }
+
+    /// Sets or clears the Seen flag by renaming into `cur/`, as Maildir clients do.
+    pub fn set_read(&self, entry: &Entry, read: bool) -> std::io::Result<PathBuf> {
+        let flags: String = entry
+            .path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .and_then(|n| n.split_once(":2,"))
+            .map(|(_, f)| f.chars().filter(|c| *c != 'S').collect())
+            .unwrap_or_default();
+        let mut flags: Vec<char> = flags.chars().collect();
+        if read {
+            flags.push('S');
+        }
+        flags.sort_unstable();
+        let folder_dir = entry
+            .path
+            .parent()
+            .and_then(Path::parent)
+            .unwrap_or(Path::new("."));
+        let target = folder_dir.join("cur").join(format!(
+            "{}:2,{}",
+            entry.key,
+            flags.iter().collect::<String>()
+        ));
+        std::fs::rename(&entry.path, &target)?;
+        Ok(target)
+    }
+
+    /// Deleted mail leaves the mailbox for Recoverable Items, outside what IMAP and Graph list.
+    pub fn delete(&self, address: &str, entry: &Entry) -> std::io::Result<()> {
+        let bin = self
+            .root
+            .join(address.to_ascii_lowercase())
+            .join("recoverable-items");
+        std::fs::create_dir_all(&bin)?;
+        std::fs::rename(&entry.path, bin.join(&entry.key))
+    }
+}
