@@ -29,6 +29,10 @@ pub struct SeedFolder {
     pub messages: Vec<SeedMessage>,
     #[serde(default)]
     pub children: Vec<SeedFolder>,
+    /// This many synthetic messages are written besides `messages`, for bulk mailboxes
+    /// (benchmarks use 100,000) that are not worth committing.
+    #[serde(default)]
+    pub generated: usize,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -114,6 +118,7 @@ impl MailStore {
             f.set_modified(m.received.into())
                 .map_err(|e| e.to_string())?;
         }
+        generate(&dir, address, &path, folder.generated, n)?;
         for child in &folder.children {
             self.write_folder(address, &path, child, base, n)?;
         }
@@ -218,4 +223,34 @@ impl MailStore {
         std::fs::create_dir_all(&bin)?;
         std::fs::rename(&entry.path, bin.join(&entry.key))
     }
+}
+
+/// Writes `count` small plain-text messages, one a minute back from 2026-01-01, every third read.
+fn generate(
+    dir: &Path,
+    address: &str,
+    folder: &str,
+    count: usize,
+    n: &mut usize,
+) -> Result<(), String> {
+    let start = Utc
+        .with_ymd_and_hms(2026, 1, 1, 0, 0, 0)
+        .single()
+        .unwrap_or_default();
+    for i in 0..count {
+        *n += 1;
+        let received = start - chrono::Duration::minutes(i as i64);
+        let flags = if i % 3 == 0 { "S" } else { "" };
+        let body = format!(
+            "From: Customer {i} <customer{i}@example.net>\r\nTo: {address}\r\nSubject: Bulk message {i} in {folder}\r\n\
+             Date: {}\r\nMessage-ID: <bulk-{i}@example.net>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n\
+             Generated message {i} for bulk tests.\r\n",
+            received.to_rfc2822()
+        );
+        let file = dir
+            .join("cur")
+            .join(format!("{}.G{n}.m365-sim:2,{flags}", received.timestamp()));
+        std::fs::write(&file, body).map_err(|e| format!("{}: {e}", file.display()))?;
+    }
+    Ok(())
 }

@@ -285,3 +285,47 @@ async fn messages_page_filter_select_and_change_like_graph() {
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_generated_bulk_folder_pages_without_reading_everything() {
+    let mut seed = seed();
+    let bulk: m365_sim::mail_store::SeedMailbox = serde_json::from_value(
+        serde_json::json!({ "folders": [ { "name": "Inbox", "generated": 3000 } ] }),
+    )
+    .unwrap();
+    seed.mailboxes.insert("bob@contoso.test".into(), bulk);
+    let t = TestSim::start_with(seed).await;
+    let (_, cc) = t
+        .client_credentials(
+            TENANT,
+            APP,
+            APP_SECRET,
+            "https://graph.microsoft.com/.default",
+        )
+        .await;
+    let app = cc["access_token"].as_str().unwrap();
+    let (status, page) = get(
+        &t,
+        app,
+        "/users/bob@contoso.test/mailFolders/inbox/messages?$top=50&$count=true&$select=subject",
+    )
+    .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(
+        (
+            page["@odata.count"].as_u64(),
+            page["value"].as_array().unwrap().len()
+        ),
+        (Some(3000), 50)
+    );
+    assert_eq!(page["value"][0]["subject"], "Bulk message 0 in Inbox");
+    let (_, inbox) = get(&t, app, "/users/bob@contoso.test/mailFolders/inbox").await;
+    assert_eq!(
+        (
+            inbox["totalItemCount"].as_u64(),
+            inbox["unreadItemCount"].as_u64()
+        ),
+        (Some(3000), Some(2000))
+    );
+    t.stop().await;
+}

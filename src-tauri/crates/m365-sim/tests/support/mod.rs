@@ -84,7 +84,11 @@ pub struct TestSim {
 
 impl TestSim {
     pub async fn start() -> Self {
-        let sim = RunningSim::start("127.0.0.1:0".parse().unwrap(), seed())
+        Self::start_with(seed()).await
+    }
+
+    pub async fn start_with(seed: Seed) -> Self {
+        let sim = RunningSim::start("127.0.0.1:0".parse().unwrap(), seed)
             .await
             .expect("simulator starts");
         let ca = std::fs::read(&sim.endpoints.ca_file).expect("CA file");
