@@ -6,9 +6,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mode=${1:-run}
 
+# Dovecot, curl and openssl make the sandbox's real IMAP/SMTP server.
 run_pkgs=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev libdbus-1-dev
-  gnome-keyring dbus-daemon)
-test_pkgs=(xvfb webkit2gtk-driver at-spi2-core libsecret-tools dovecot-imapd dovecot-submissiond openssl curl)
+  gnome-keyring dbus-daemon dovecot-imapd dovecot-submissiond openssl curl)
+test_pkgs=(xvfb webkit2gtk-driver at-spi2-core libsecret-tools)
 pkgs=("${run_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
 command -v node >/dev/null || pkgs+=(nodejs npm)

@@ -34,6 +34,10 @@ dir=${2:-}
 case "$cmd" in
 start)
   introspection=$3 sim_ca=$4 relay_port=$5
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "IMAP and SMTP need root here: Dovecot's mail belongs to the unprivileged mail user" >&2
+    exit 1
+  fi
   mkdir -p "$dir"/{run,state,log,tls}
   dir=$(cd "$dir" && pwd)
   mail_root=${MAIL_ROOT:-$dir/mail}

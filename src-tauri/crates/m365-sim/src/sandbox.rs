@@ -130,7 +130,7 @@ fn start_stack(dir: &Path, sim: &RunningSim, relay_port: u16) -> Result<MailStac
         .arg(relay_port.to_string())
         .arg(std::process::id().to_string())
         .output()
-        .map_err(|e| format!("the mail stack could not start: {e}"))?;
+        .map_err(|e| format!("IMAP and SMTP are not simulated: {e}"))?;
     if !out.status.success() {
         return Err(format!(
             "the mail stack could not start: {}",
