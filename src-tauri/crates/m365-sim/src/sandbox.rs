@@ -133,7 +133,7 @@ fn start_stack(dir: &Path, sim: &RunningSim, relay_port: u16) -> Result<MailStac
         .map_err(|e| format!("IMAP and SMTP are not simulated: {e}"))?;
     if !out.status.success() {
         return Err(format!(
-            "the mail stack could not start: {}",
+            "IMAP and SMTP are not simulated: {}",
             String::from_utf8_lossy(&out.stderr).trim()
         ));
     }
