@@ -62,7 +62,7 @@ pub struct SharedMailboxSeed {
     pub send_as: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize)]
 pub struct AppSeed {
     pub client_id: String,
     pub display_name: String,
@@ -80,6 +80,29 @@ pub struct AppSeed {
     pub application: Vec<String>,
     #[serde(default)]
     pub admin_consented: bool,
+    /// The application object's id in Graph; derived from `client_id` when absent.
+    #[serde(default)]
+    pub object_id: Option<String>,
+    /// Whether the app has a service principal in its tenant: apps registered in the portal do,
+    /// apps created through Graph get one with `POST /servicePrincipals`.
+    #[serde(default = "yes")]
+    pub service_principal: bool,
+    /// One of Microsoft's apps (the Azure CLI): in every tenant, not one of its app registrations,
+    /// and its delegated permissions count as consented for admins.
+    #[serde(default)]
+    pub first_party: bool,
+    /// `requiredResourceAccess` as last written through Graph; derived from `delegated` and
+    /// `application` when absent.
+    #[serde(default)]
+    pub required_resource_access: Option<Vec<serde_json::Value>>,
+    /// Delegated permissions granted for all users by an `AllPrincipals` oauth2PermissionGrant.
+    #[serde(skip)]
+    pub granted_scopes: Vec<String>,
+    /// Application permissions assigned on Microsoft Graph (`appRoleAssignedTo`).
+    #[serde(skip)]
+    pub granted_roles: Vec<String>,
+    #[serde(default)]
+    pub created: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -87,6 +110,10 @@ pub struct SecretSeed {
     pub id: String,
     pub value: String,
     pub expires: DateTime<Utc>,
+    #[serde(default)]
+    pub display_name: Option<String>,
+    #[serde(default)]
+    pub start: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -120,5 +147,38 @@ impl Seed {
         let text =
             std::fs::read_to_string(path).map_err(|e| format!("seed {}: {e}", path.display()))?;
         Self::from_json(&text)
+    }
+}
+
+/// The Azure CLI's well-known client id.
+pub const AZURE_CLI: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+
+impl AppSeed {
+    /// Microsoft's Azure CLI as every tenant knows it: a multitenant public client (device code,
+    /// `http://localhost`, no secret) whose directory permissions count as consented for admins.
+    pub fn azure_cli() -> Self {
+        Self {
+            client_id: AZURE_CLI.into(),
+            display_name: "Microsoft Azure CLI".into(),
+            sign_in_audience: "AzureADMultipleOrgs".into(),
+            redirect_uris: RedirectUris {
+                web: Vec::new(),
+                public: vec!["http://localhost".into()],
+            },
+            public_client: true,
+            delegated: [
+                "Application.ReadWrite.All",
+                "AppRoleAssignment.ReadWrite.All",
+                "DelegatedPermissionGrant.ReadWrite.All",
+                "offline_access",
+                "openid",
+                "profile",
+            ]
+            .map(String::from)
+            .to_vec(),
+            service_principal: true,
+            first_party: true,
+            ..Self::default()
+        }
     }
 }

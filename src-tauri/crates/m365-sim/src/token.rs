@@ -291,11 +291,17 @@ fn client_credentials(
     if !requested.default {
         return Err(AadError::new("invalid_scope", 1002012, format!("The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).")));
     }
-    let roles = if app.admin_consented {
+    let mut roles = if app.admin_consented {
         effective_permissions(&app.application, &requested)
     } else {
         Vec::new()
     };
+    // Roles assigned through Graph (appRoleAssignedTo), configured or not.
+    for r in effective_permissions(&app.granted_roles, &requested) {
+        if !roles.iter().any(|x| x.eq_ignore_ascii_case(&r)) {
+            roles.push(r);
+        }
+    }
     let tenant_id = world.tenants[home].id.clone();
     let access = mint(
         world,

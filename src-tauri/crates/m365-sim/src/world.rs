@@ -89,10 +89,18 @@ pub struct World {
     pub user_consents: HashSet<(usize, String, String)>,
     /// Sign-in and consent pages in progress, by flow id.
     pub flows: HashMap<String, crate::authorize::Flow>,
+    /// Permission grants and app role assignments made through Graph.
+    pub directory: crate::graph::directory::Directory,
 }
 
 impl World {
-    pub fn new(tenants: Vec<TenantSeed>) -> Self {
+    pub fn new(mut tenants: Vec<TenantSeed>) -> Self {
+        // Microsoft's Azure CLI is in every tenant, as first-party apps are.
+        for t in &mut tenants {
+            if !t.apps.iter().any(|a| a.client_id == crate::seed::AZURE_CLI) {
+                t.apps.push(AppSeed::azure_cli());
+            }
+        }
         Self {
             tenants,
             ..Default::default()
@@ -132,12 +140,20 @@ impl World {
         path: TenantPath,
         client_id: &str,
     ) -> Result<(usize, &AppSeed), AadError> {
-        let home = self.tenants.iter().enumerate().find_map(|(i, t)| {
-            t.apps
-                .iter()
-                .find(|a| a.client_id.eq_ignore_ascii_case(client_id))
-                .map(|a| (i, a))
-        });
+        let in_tenant = |i: usize| {
+            self.tenants.get(i).and_then(|t| {
+                t.apps
+                    .iter()
+                    .find(|a| a.client_id.eq_ignore_ascii_case(client_id))
+                    .map(|a| (i, a))
+            })
+        };
+        // The app as the path's tenant knows it first (first-party apps are in every tenant).
+        let home = match path {
+            TenantPath::Tenant(t) => in_tenant(t),
+            _ => None,
+        }
+        .or_else(|| (0..self.tenants.len()).find_map(in_tenant));
         match (path, home) {
             (TenantPath::Tenant(t), Some((h, app))) if t == h => Ok((h, app)),
             (TenantPath::Tenant(t), Some((_, app))) if app.sign_in_audience != "AzureADMyOrg" && self.app_consented_in(t, app) => {
@@ -200,7 +216,16 @@ impl World {
                 .iter()
                 .any(|d| crate::scopes::split_permission(d).1.eq_ignore_ascii_case(p))
         });
+        let granted = !app.granted_scopes.is_empty()
+            && permissions.iter().all(|p| {
+                app.granted_scopes
+                    .iter()
+                    .any(|g| crate::scopes::split_permission(g).1.eq_ignore_ascii_case(p))
+            });
+        let admin = self.find_user(user).is_some_and(|(_, u)| u.admin);
         (app.admin_consented && configured)
+            || (app.first_party && admin && configured)
+            || granted
             || self
                 .user_consents
                 .contains(&consent_key(tenant, &app.client_id, user))

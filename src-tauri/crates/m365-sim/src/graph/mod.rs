@@ -1,10 +1,17 @@
 //! Microsoft Graph v1.0, served under `/graph/v1.0`: users, and mailbox access by Exchange
 //! Online's rules (mail folders and messages grow here).
 
+mod app_role_assignments;
+mod applications;
 mod caller;
+pub mod directory;
 mod error;
+mod grants;
 mod mailbox;
 mod messages;
+pub mod permissions;
+mod registrations;
+mod service_principals;
 mod users;
 
 use crate::sim::Shared;
@@ -42,5 +49,5 @@ pub fn router() -> Router<Shared> {
                 get(messages::mime),
             );
     }
-    r
+    r.merge(registrations::router())
 }
