@@ -329,3 +329,117 @@ async fn a_generated_bulk_folder_pages_without_reading_everything() {
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn attachments_come_decoded_with_their_bytes() {
+    let mut seed = seed();
+    let mailbox: m365_sim::mail_store::SeedMailbox = serde_json::from_value(
+        serde_json::json!({ "folders": [ { "name": "Inbox", "messages": [
+        { "eml": "mailparser-legacy-045.eml", "received": "2026-02-01T10:00:00Z" },
+        { "eml": "mailparser-legacy-048.eml", "received": "2026-02-02T10:00:00Z" },
+        { "eml": "cpython-msg_07.eml", "received": "2026-02-03T10:00:00Z" }
+    ] } ] }),
+    )
+    .unwrap();
+    seed.mailboxes.insert("bob@contoso.test".into(), mailbox);
+    let t = TestSim::start_with(seed).await;
+    let (_, cc) = t
+        .client_credentials(
+            TENANT,
+            APP,
+            APP_SECRET,
+            "https://graph.microsoft.com/.default",
+        )
+        .await;
+    let app = cc["access_token"].as_str().unwrap();
+    let (_, list) = get(
+        &t,
+        app,
+        "/users/bob@contoso.test/mailFolders/inbox/messages?$select=subject,hasAttachments",
+    )
+    .await;
+    let ids: Vec<&str> = list["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["id"].as_str().unwrap())
+        .collect();
+    assert!(
+        list["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|m| m["hasAttachments"] == true),
+        "{list}"
+    );
+
+    let names = |v: &Value| -> Vec<String> {
+        v["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|a| a["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    // Newest first: msg_07 (GIF images), 048 (uuencoded PNGs), 045 (an RFC 2231 ISO-8859-1 name).
+    let (_, gifs) = get(
+        &t,
+        app,
+        &format!("/users/bob@contoso.test/messages/{}/attachments", ids[0]),
+    )
+    .await;
+    assert!(
+        names(&gifs).contains(&"dingusfish.gif".to_owned()),
+        "{gifs}"
+    );
+    let (_, uu) = get(
+        &t,
+        app,
+        &format!("/users/bob@contoso.test/messages/{}/attachments", ids[1]),
+    )
+    .await;
+    assert_eq!(names(&uu), ["redball.png", "greenball.png", "blueball.png"]);
+    let (_, rfc2231) = get(
+        &t,
+        app,
+        &format!("/users/bob@contoso.test/messages/{}/attachments", ids[2]),
+    )
+    .await;
+    assert!(
+        names(&rfc2231).contains(&"HasenundFrösche.txt".to_owned()),
+        "{rfc2231}"
+    );
+
+    // One attachment, its JSON in the sample's shape, and its raw bytes.
+    let first = &gifs["value"][0];
+    let path = format!(
+        "/users/bob@contoso.test/messages/{}/attachments/{}",
+        ids[0],
+        first["id"].as_str().unwrap()
+    );
+    let (status, one) = get(&t, app, &path).await;
+    assert_eq!(status, 200);
+    let theirs = sample("graph_attachment_get_file.json");
+    let ours_keys: Vec<&String> = one.as_object().unwrap().keys().collect();
+    let their_keys: Vec<&String> = theirs.as_object().unwrap().keys().collect();
+    assert_eq!(ours_keys, their_keys);
+    let res = t
+        .http
+        .get(format!("{}/v1.0{path}/$value", t.sim.endpoints.graph))
+        .bearer_auth(app)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["content-type"], "image/gif");
+    let bytes = res.bytes().await.unwrap();
+    use base64::Engine;
+    assert_eq!(
+        bytes.as_ref(),
+        base64::engine::general_purpose::STANDARD
+            .decode(one["contentBytes"].as_str().unwrap())
+            .unwrap()
+    );
+    assert_eq!(bytes.len() as u64, one["size"].as_u64().unwrap());
+    assert!(bytes.starts_with(b"GIF8"));
+    t.stop().await;
+}

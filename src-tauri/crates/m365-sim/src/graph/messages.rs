@@ -33,7 +33,7 @@ fn message_id(entry: &Entry) -> String {
 }
 
 /// The entry behind a message id, wherever it is now.
-fn find(sim: &Shared, mailbox: &Mailbox, id: &str) -> Result<Entry, GraphError> {
+pub(super) fn find(sim: &Shared, mailbox: &Mailbox, id: &str) -> Result<Entry, GraphError> {
     let not_found = || {
         GraphError::new(
             StatusCode::NOT_FOUND,

@@ -3,6 +3,7 @@
 
 mod app_role_assignments;
 mod applications;
+mod attachments;
 mod caller;
 pub mod directory;
 mod error;
@@ -47,6 +48,18 @@ pub fn router() -> Router<Shared> {
             .route(
                 &format!("{base}/messages/{{message}}/$value"),
                 get(messages::mime),
+            )
+            .route(
+                &format!("{base}/messages/{{message}}/attachments"),
+                get(attachments::list),
+            )
+            .route(
+                &format!("{base}/messages/{{message}}/attachments/{{attachment}}"),
+                get(attachments::get),
+            )
+            .route(
+                &format!("{base}/messages/{{message}}/attachments/{{attachment}}/$value"),
+                get(attachments::value),
             );
     }
     r.merge(registrations::router())
