@@ -214,6 +214,30 @@ impl MailStore {
         Ok(target)
     }
 
+    /// Stores a new message in a folder (created if missing), as delivery or Sent Items does.
+    pub fn deliver(
+        &self,
+        address: &str,
+        folder: &str,
+        bytes: &[u8],
+        received: DateTime<Utc>,
+        read: bool,
+    ) -> std::io::Result<PathBuf> {
+        let dir = self.folder_dir(address, folder);
+        for sub in ["cur", "new", "tmp"] {
+            std::fs::create_dir_all(dir.join(sub))?;
+        }
+        let unique = crate::keys::random_token(9).replace(['-', '_'], "x");
+        let name = format!("{}.D{unique}.m365-sim", received.timestamp());
+        let tmp = dir.join("tmp").join(&name);
+        std::fs::write(&tmp, bytes)?;
+        let target = dir
+            .join("cur")
+            .join(format!("{name}:2,{}", if read { "S" } else { "" }));
+        std::fs::rename(&tmp, &target)?;
+        Ok(target)
+    }
+
     /// Deleted mail leaves the mailbox for Recoverable Items, outside what IMAP and Graph list.
     pub fn delete(&self, address: &str, entry: &Entry) -> std::io::Result<()> {
         let bin = self

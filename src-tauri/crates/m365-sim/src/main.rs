@@ -40,11 +40,39 @@ async fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    println!(
-        "{}",
-        serde_json::to_string(&running.endpoints).unwrap_or_default()
-    );
-    let _ = tokio::signal::ctrl_c().await;
+    let mut announce = serde_json::to_value(&running.endpoints).unwrap_or_default();
+    let sink = match flag("--sink-dir") {
+        Some(dir) => match m365_sim::smtp_sink::SmtpSink::start(std::path::Path::new(&dir)).await {
+            Ok(s) => {
+                announce["smtp_sink"] = s.port.into();
+                running.set_outgoing(([127, 0, 0, 1], s.port).into());
+                Some(s)
+            }
+            Err(e) => {
+                eprintln!("m365-sim: SMTP sink in {dir}: {e}");
+                return ExitCode::FAILURE;
+            }
+        },
+        None => None,
+    };
+    println!("{announce}");
+    stopped().await;
+    if let Some(s) = sink {
+        s.stop();
+    }
     running.stop().await;
     ExitCode::SUCCESS
+}
+
+/// Ctrl+C or SIGTERM (what `kill` and test harnesses send): either way the CA and mail
+/// directories are removed on the way out.
+async fn stopped() {
+    let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        Ok(t) => t,
+        Err(_) => return std::future::pending().await,
+    };
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {}
+        _ = term.recv() => {}
+    }
 }

@@ -37,16 +37,13 @@ pub struct MailStack {
     pub ca_pem: String,
 }
 
-/// The bundled demo tenant. Its mailboxes are filled from the project's mail corpus; a build
-/// without the corpus beside it gets empty mailboxes.
+/// The bundled demo tenant. Its mailboxes are filled from the project's mail corpus (paths in the
+/// seed are relative to `seeds/`); a build without the corpus beside it gets empty mailboxes.
 pub fn demo_seed() -> Result<Seed, String> {
     let mut seed = Seed::from_json(DEMO_SEED)?;
-    let corpus = Path::new(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../../tests/corpus"
-    ));
-    if corpus.is_dir() {
-        seed.base_dir = corpus.to_path_buf();
+    let seeds = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/seeds"));
+    if seeds.join("../../../../tests/corpus").is_dir() {
+        seed.base_dir = seeds.to_path_buf();
     } else {
         seed.mailboxes.clear();
     }
@@ -76,6 +73,7 @@ impl Sandbox {
         let sink = SmtpSink::start(&dir.path().join("sent"))
             .await
             .map_err(|e| e.to_string())?;
+        sim.set_outgoing(([127, 0, 0, 1], sink.port).into());
         let (mail, why_no_mail) = match start_stack(dir.path(), &sim, sink.port) {
             Ok(m) => (Some(m), None),
             Err(why) => (None, Some(why)),

@@ -146,7 +146,9 @@ impl Seed {
     pub fn from_file(path: &Path) -> Result<Self, String> {
         let text =
             std::fs::read_to_string(path).map_err(|e| format!("seed {}: {e}", path.display()))?;
-        Self::from_json(&text)
+        let mut seed = Self::from_json(&text)?;
+        seed.base_dir = path.parent().map(Path::to_path_buf).unwrap_or_default();
+        Ok(seed)
     }
 }
 

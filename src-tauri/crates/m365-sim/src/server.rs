@@ -145,6 +145,11 @@ impl RunningSim {
         })
     }
 
+    /// Mail sent through Graph `sendMail` to addresses outside the tenant is relayed to `addr`.
+    pub fn set_outgoing(&self, addr: SocketAddr) {
+        *crate::sim::lock(&self.sim.outgoing) = Some(addr);
+    }
+
     pub async fn stop(self) {
         self.handle.shutdown();
         let _ = self.task.await;

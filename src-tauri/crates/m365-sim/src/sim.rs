@@ -14,6 +14,8 @@ pub struct Sim {
     pub log: Mutex<Vec<crate::control::LogEntry>>,
     /// The mailboxes, on disk (Dovecot serves the same directories over IMAP).
     pub mail: crate::mail_store::MailStore,
+    /// Where mail sent through Graph goes out by SMTP (the test sink), when set.
+    pub outgoing: Mutex<Option<std::net::SocketAddr>>,
     pub faults: Mutex<Vec<crate::control::FaultRule>>,
 }
 
@@ -33,6 +35,7 @@ impl Sim {
             base_url,
             log: Mutex::default(),
             mail,
+            outgoing: Mutex::default(),
             faults: Mutex::default(),
         }
     }

@@ -443,3 +443,88 @@ async fn attachments_come_decoded_with_their_bytes() {
     assert!(bytes.starts_with(b"GIF8"));
     t.stop().await;
 }
+
+#[tokio::test]
+async fn send_mail_delivers_inside_relays_outside_and_keeps_a_copy() {
+    let t = TestSim::start().await;
+    let sink_dir = tempfile::tempdir().unwrap();
+    let sink = m365_sim::smtp_sink::SmtpSink::start(sink_dir.path())
+        .await
+        .unwrap();
+    t.sim.set_outgoing(([127, 0, 0, 1], sink.port).into());
+    let alice = graph_token(
+        &t,
+        "alice@contoso.test",
+        "Mail.ReadWrite Mail.Send Mail.ReadWrite.Shared Mail.Send.Shared offline_access",
+    )
+    .await;
+    let mail = serde_json::json!({ "message": {
+        "subject": "Send test",
+        "body": { "contentType": "Text", "content": "Hello from the wizard." },
+        "toRecipients": [ { "emailAddress": { "address": "someone@fabrikam.test" } } ],
+        "ccRecipients": [ { "emailAddress": { "address": "bob@contoso.test" } } ]
+    } });
+    let (status, body) = send(
+        &t,
+        &alice,
+        reqwest::Method::POST,
+        "/users/support@contoso.test/sendMail",
+        Some(mail.clone()),
+    )
+    .await;
+    assert_eq!(status, 202, "{body}");
+    let out = sink.messages();
+    assert_eq!(out.len(), 1, "only the external recipient goes out by SMTP");
+    assert!(
+        out[0].contains("From: support@contoso.test")
+            && out[0].contains("Subject: Send test")
+            && out[0].contains("RCPT TO:<someone@fabrikam.test>"),
+        "{}",
+        out[0]
+    );
+
+    let (_, cc) = t
+        .client_credentials(
+            TENANT,
+            APP,
+            APP_SECRET,
+            "https://graph.microsoft.com/.default",
+        )
+        .await;
+    let app = cc["access_token"].as_str().unwrap();
+    let (_, bob) = get(
+        &t,
+        app,
+        "/users/bob@contoso.test/mailFolders/inbox/messages?$select=subject",
+    )
+    .await;
+    assert_eq!(bob["value"][0]["subject"], "Send test");
+    let (_, folders) = get(&t, app, "/users/support@contoso.test/mailFolders").await;
+    let sent = folders["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["displayName"] == "Sent Items")
+        .expect("Sent Items");
+    assert_eq!(sent["totalItemCount"], 1);
+
+    // Carol may read nothing of support's and may not send as it.
+    let carol = graph_token(
+        &t,
+        "carol@contoso.test",
+        "Mail.Send Mail.Send.Shared Mail.ReadWrite offline_access",
+    )
+    .await;
+    let (status, err) = send(
+        &t,
+        &carol,
+        reqwest::Method::POST,
+        "/users/support@contoso.test/sendMail",
+        Some(mail),
+    )
+    .await;
+    assert_eq!(status, 403);
+    assert!(err.contains("ErrorSendAsDenied"), "{err}");
+    sink.stop();
+    t.stop().await;
+}

@@ -26,8 +26,17 @@ pub struct Mailbox {
     pub id: String,
 }
 
-/// Resolves `target` (None for `/me`) and checks the caller's right to read it.
-pub fn open(sim: &Shared, caller: &Caller, target: Option<&str>) -> Result<Mailbox, GraphError> {
+/// A mailbox as the directory knows it, before any right is checked.
+pub struct Located {
+    pub mailbox: Mailbox,
+    /// Who has full access (shared mailboxes only).
+    pub delegates: Vec<String>,
+    /// Who may send as it (shared mailboxes only).
+    pub send_as: Vec<String>,
+}
+
+/// Resolves `target` (None for `/me`): a user or a shared mailbox, licensed for Exchange Online.
+pub fn locate(sim: &Shared, caller: &Caller, target: Option<&str>) -> Result<Located, GraphError> {
     let world = sim.world();
     let target = match (target, caller.0.user.as_deref()) {
         (Some(t), _) => t.to_owned(),
@@ -40,43 +49,64 @@ pub fn open(sim: &Shared, caller: &Caller, target: Option<&str>) -> Result<Mailb
             ))
         }
     };
-    let users = world.tenants.iter().flat_map(|t| &t.users);
-    let shared = world.tenants.iter().flat_map(|t| &t.shared_mailboxes);
-    let (address, id, licensed, delegates) = if let Some(u) = users
-        .clone()
-        .find(|u| u.id.eq_ignore_ascii_case(&target) || u.upn.eq_ignore_ascii_case(&target))
-    {
-        (u.upn.clone(), u.id.clone(), u.licensed, Vec::new())
-    } else if let Some(s) = shared
-        .clone()
-        .find(|s| s.id.eq_ignore_ascii_case(&target) || s.address.eq_ignore_ascii_case(&target))
-    {
-        (s.address.clone(), s.id.clone(), true, s.full_access.clone())
-    } else {
-        return Err(GraphError::new(
-            StatusCode::NOT_FOUND,
-            "ErrorInvalidUser",
-            format!("The requested user '{target}' is invalid."),
-        ));
+    let is = |id: &str, name: &str| {
+        id.eq_ignore_ascii_case(&target) || name.eq_ignore_ascii_case(&target)
     };
-    if !licensed {
-        return Err(GraphError::new(
+    let user = world
+        .tenants
+        .iter()
+        .flat_map(|t| &t.users)
+        .find(|u| is(&u.id, &u.upn));
+    let shared = world
+        .tenants
+        .iter()
+        .flat_map(|t| &t.shared_mailboxes)
+        .find(|s| is(&s.id, &s.address));
+    match (user, shared) {
+        (Some(u), _) if !u.licensed => Err(GraphError::new(
             StatusCode::NOT_FOUND,
             "MailboxNotEnabledForRESTAPI",
             "The mailbox is either inactive, soft-deleted, or is hosted on-premise.",
-        ));
+        )),
+        (Some(u), _) => Ok(Located {
+            mailbox: Mailbox {
+                address: u.upn.clone(),
+                id: u.id.clone(),
+            },
+            delegates: Vec::new(),
+            send_as: Vec::new(),
+        }),
+        (None, Some(s)) => Ok(Located {
+            mailbox: Mailbox {
+                address: s.address.clone(),
+                id: s.id.clone(),
+            },
+            delegates: s.full_access.clone(),
+            send_as: s.send_as.clone(),
+        }),
+        (None, None) => Err(GraphError::new(
+            StatusCode::NOT_FOUND,
+            "ErrorInvalidUser",
+            format!("The requested user '{target}' is invalid."),
+        )),
     }
+}
+
+/// Resolves `target` (None for `/me`) and checks the caller's right to read it.
+pub fn open(sim: &Shared, caller: &Caller, target: Option<&str>) -> Result<Mailbox, GraphError> {
+    let found = locate(sim, caller, target)?;
     let allowed = match caller.0.user.as_deref() {
         None => caller.has_any(&READ_ANY),
-        Some(me) if me.eq_ignore_ascii_case(&address) => caller.has_any(&READ_OWN),
+        Some(me) if me.eq_ignore_ascii_case(&found.mailbox.address) => caller.has_any(&READ_OWN),
         Some(me) => {
-            caller.has_any(&READ_SHARED) && delegates.iter().any(|d| d.eq_ignore_ascii_case(me))
+            caller.has_any(&READ_SHARED)
+                && found.delegates.iter().any(|d| d.eq_ignore_ascii_case(me))
         }
     };
     if !allowed {
         return Err(GraphError::access_denied());
     }
-    Ok(Mailbox { address, id })
+    Ok(found.mailbox)
 }
 
 /// Folder ids are opaque and stable: derived from the mailbox and the folder's path.

@@ -12,11 +12,12 @@ mod mailbox;
 mod messages;
 pub mod permissions;
 mod registrations;
+mod send_mail;
 mod service_principals;
 mod users;
 
 use crate::sim::Shared;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 
 pub fn router() -> Router<Shared> {
@@ -49,6 +50,7 @@ pub fn router() -> Router<Shared> {
                 &format!("{base}/messages/{{message}}/$value"),
                 get(messages::mime),
             )
+            .route(&format!("{base}/sendMail"), post(send_mail::send_mail))
             .route(
                 &format!("{base}/messages/{{message}}/attachments"),
                 get(attachments::list),

@@ -40,7 +40,7 @@ pub fn seed() -> Seed {
                       "secrets": [ { "id": APP_SECRET_ID, "value": APP_SECRET, "expires": "2099-01-01T00:00:00Z" },
                                    { "id": "5e5e5e5e-0000-4000-8000-000000000002", "value": EXPIRED_SECRET, "expires": "2020-01-01T00:00:00Z" } ],
                       "redirect_uris": { "web": [REDIRECT, "https://helpdesk.contoso.test/api/v1/external_credentials/microsoft365/callback"], "public": [] },
-                      "delegated": ["User.Read", "Mail.ReadWrite", "Mail.ReadWrite.Shared", "Mail.Send", "https://outlook.office.com/IMAP.AccessAsUser.All", "SMTP.Send", "offline_access", "openid", "profile", "email"],
+                      "delegated": ["User.Read", "Mail.ReadWrite", "Mail.ReadWrite.Shared", "Mail.Send", "Mail.Send.Shared", "https://outlook.office.com/IMAP.AccessAsUser.All", "SMTP.Send", "offline_access", "openid", "profile", "email"],
                       "application": ["Mail.ReadWrite", "User.Read.All"],
                       "admin_consented": true },
                     { "client_id": UNCONSENTED_APP, "display_name": "Not yet consented",
