@@ -57,23 +57,11 @@ pub async fn observe(State(sim): State<Shared>, req: Request, next: Next) -> Res
     }
     let method = req.method().to_string();
     let query = req.uri().query().map(str::to_owned);
+    let slot = crate::graph::concurrency::acquire(&sim, &path, req.headers());
     let fault = take_fault(&sim, &method, &path);
-    let res = match fault {
-        Some(Fault::Latency { ms }) => {
-            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
-            next.run(req).await
-        }
-        Some(Fault::Status {
-            status,
-            retry_after,
-        }) => status_fault(status, retry_after, &path),
-        Some(Fault::Drop) => dropped(),
-        Some(Fault::Malformed) => (
-            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
-            "{\"access_token\":\"eyJ0eXAiOiJKV1Qi",
-        )
-            .into_response(),
-        None => next.run(req).await,
+    let res = match (slot, fault) {
+        (Err(throttled), _) => throttled,
+        (Ok(_slot), fault) => answer(fault, req, next, &path).await,
     };
     lock(&sim.log).push(LogEntry {
         method,
@@ -83,6 +71,27 @@ pub async fn observe(State(sim): State<Shared>, req: Request, next: Next) -> Res
         at: sim.clock.now().to_rfc3339(),
     });
     res
+}
+
+/// The response, with the fault (if any) applied.
+async fn answer(fault: Option<Fault>, req: Request, next: Next, path: &str) -> Response {
+    match fault {
+        Some(Fault::Latency { ms }) => {
+            tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+            next.run(req).await
+        }
+        Some(Fault::Status {
+            status,
+            retry_after,
+        }) => status_fault(status, retry_after, path),
+        Some(Fault::Drop) => dropped(),
+        Some(Fault::Malformed) => (
+            [(header::CONTENT_TYPE, "application/json; charset=utf-8")],
+            "{\"access_token\":\"eyJ0eXAiOiJKV1Qi",
+        )
+            .into_response(),
+        None => next.run(req).await,
+    }
 }
 
 fn take_fault(sim: &Shared, method: &str, path: &str) -> Option<Fault> {

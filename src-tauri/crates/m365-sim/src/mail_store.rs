@@ -29,6 +29,9 @@ pub struct SeedFolder {
     pub messages: Vec<SeedMessage>,
     #[serde(default)]
     pub children: Vec<SeedFolder>,
+    /// Hidden from folder lists unless `includeHiddenFolders=true`.
+    #[serde(default)]
+    pub hidden: bool,
     /// This many synthetic messages are written besides `messages`, for bulk mailboxes
     /// (benchmarks use 100,000) that are not worth committing.
     #[serde(default)]
@@ -54,6 +57,8 @@ pub struct Entry {
     pub received: DateTime<Utc>,
     pub read: bool,
 }
+
+const HIDDEN_MARK: &str = "m365-sim-hidden";
 
 pub struct MailStore {
     pub root: PathBuf,
@@ -118,6 +123,9 @@ impl MailStore {
             f.set_modified(m.received.into())
                 .map_err(|e| e.to_string())?;
         }
+        if folder.hidden {
+            std::fs::write(dir.join(HIDDEN_MARK), b"").map_err(|e| e.to_string())?;
+        }
         generate(&dir, address, &path, folder.generated, n)?;
         for child in &folder.children {
             self.write_folder(address, &path, child, base, n)?;
@@ -137,6 +145,11 @@ impl MailStore {
             self.maildir(address)
                 .join(format!(".{}", path.replace('/', ".")))
         }
+    }
+
+    /// Hidden folders carry a marker file, which Dovecot ignores.
+    pub fn is_hidden(&self, address: &str, path: &str) -> bool {
+        self.folder_dir(address, path).join(HIDDEN_MARK).exists()
     }
 
     /// Every folder path of a mailbox, Inbox first.

@@ -16,6 +16,8 @@ pub struct Sim {
     pub mail: crate::mail_store::MailStore,
     /// Where mail sent through Graph goes out by SMTP (the test sink), when set.
     pub outgoing: Mutex<Option<std::net::SocketAddr>>,
+    /// Graph requests in flight per (mailbox, client id), for the MailboxConcurrency limit.
+    pub mailbox_requests: Mutex<std::collections::HashMap<(String, String), usize>>,
     pub faults: Mutex<Vec<crate::control::FaultRule>>,
 }
 
@@ -36,6 +38,7 @@ impl Sim {
             log: Mutex::default(),
             mail,
             outgoing: Mutex::default(),
+            mailbox_requests: Mutex::default(),
             faults: Mutex::default(),
         }
     }

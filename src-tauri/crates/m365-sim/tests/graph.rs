@@ -528,3 +528,176 @@ async fn send_mail_delivers_inside_relays_outside_and_keeps_a_copy() {
     sink.stop();
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_fifth_concurrent_request_on_one_mailbox_is_throttled() {
+    let t = TestSim::start().await;
+    let (_, cc) = t
+        .client_credentials(
+            TENANT,
+            APP,
+            APP_SECRET,
+            "https://graph.microsoft.com/.default",
+        )
+        .await;
+    let app = cc["access_token"].as_str().unwrap().to_owned();
+    // Slow answers keep requests in flight, as a busy Exchange server does.
+    let rule = serde_json::json!({ "path_prefix": "/graph/v1.0/users/support@contoso.test", "kind": "latency", "ms": 600 });
+    assert_eq!(
+        t.http
+            .post(t.url("/_sim/faults"))
+            .json(&rule)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        201
+    );
+    let url = format!(
+        "{}/v1.0/users/support@contoso.test/mailFolders/inbox",
+        t.sim.endpoints.graph
+    );
+    let requests = (0..6).map(|_| t.http.get(&url).bearer_auth(&app).send());
+    let answers = futures_util::future::join_all(requests).await;
+    let statuses: Vec<u16> = answers
+        .iter()
+        .map(|r| r.as_ref().unwrap().status().as_u16())
+        .collect();
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 200).count(),
+        4,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        2,
+        "{statuses:?}"
+    );
+    let throttled = answers
+        .iter()
+        .map(|r| r.as_ref().unwrap())
+        .find(|r| r.status() == 429)
+        .unwrap();
+    assert_eq!(throttled.headers()["retry-after"], "1");
+    // Another mailbox is not affected, and the slots are free again afterwards.
+    assert_eq!(get(&t, &app, "/users/bob@contoso.test").await.0, 200);
+    assert_eq!(
+        t.http
+            .get(&url)
+            .bearer_auth(&app)
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn folder_lists_page_expand_and_hide_like_graph() {
+    let mut seed = seed();
+    let mut folders = vec![
+        serde_json::json!({ "name": "Inbox", "messages": [ { "eml": "cpython-msg_41.eml", "received": "2026-03-01T10:00:00Z" } ] }),
+        serde_json::json!({ "name": "Projects", "children": [ { "name": "Alpha", "messages": [ { "eml": "cpython-msg_40.eml", "received": "2026-03-02T10:00:00Z" } ] } ] }),
+        serde_json::json!({ "name": "Conversation History", "hidden": true }),
+    ];
+    for i in 0..9 {
+        folders.push(serde_json::json!({ "name": format!("Queue {i}") }));
+    }
+    let mailbox: m365_sim::mail_store::SeedMailbox =
+        serde_json::from_value(serde_json::json!({ "folders": folders })).unwrap();
+    seed.mailboxes.insert("bob@contoso.test".into(), mailbox);
+    let t = TestSim::start_with(seed).await;
+    let (_, cc) = t
+        .client_credentials(
+            TENANT,
+            APP,
+            APP_SECRET,
+            "https://graph.microsoft.com/.default",
+        )
+        .await;
+    let app = cc["access_token"].as_str().unwrap();
+    let names = |v: &Value| -> Vec<String> {
+        v["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| f["displayName"].as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // 11 visible top-level folders: a page of 10 and a nextLink to the 11th.
+    let (_, page) = get(&t, app, "/users/bob@contoso.test/mailFolders").await;
+    assert_eq!(names(&page).len(), 10);
+    assert!(!names(&page).contains(&"Conversation History".to_owned()));
+    let next: Value = t
+        .http
+        .get(page["@odata.nextLink"].as_str().unwrap())
+        .bearer_auth(app)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(names(&next).len(), 1);
+    let (_, all) = get(
+        &t,
+        app,
+        "/users/bob@contoso.test/mailFolders?includeHiddenFolders=true&$top=50",
+    )
+    .await;
+    let hidden = all["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["displayName"] == "Conversation History")
+        .expect("listed on request");
+    assert_eq!(hidden["isHidden"], true);
+
+    let (_, expanded) = get(
+        &t,
+        app,
+        "/users/bob@contoso.test/mailFolders?$top=50&$expand=childFolders",
+    )
+    .await;
+    let projects = expanded["value"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["displayName"] == "Projects")
+        .unwrap();
+    assert_eq!(
+        (
+            projects["childFolderCount"].as_u64(),
+            projects["childFolders"][0]["displayName"].as_str()
+        ),
+        (Some(1), Some("Alpha"))
+    );
+    let alpha_id = projects["childFolders"][0]["id"].as_str().unwrap();
+    let (_, kids) = get(
+        &t,
+        app,
+        &format!(
+            "/users/bob@contoso.test/mailFolders/{}/childFolders",
+            projects["id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(names(&kids), ["Alpha"]);
+
+    // The whole mailbox's messages, narrowed to one folder by parentFolderId.
+    let (_, everything) = get(&t, app, "/users/bob@contoso.test/messages?$select=subject").await;
+    assert_eq!(everything["value"].as_array().unwrap().len(), 2);
+    let (_, in_alpha) = get(
+        &t,
+        app,
+        &format!("/users/bob@contoso.test/messages?$filter=parentFolderId%20eq%20'{alpha_id}'"),
+    )
+    .await;
+    let only: Vec<&Value> = in_alpha["value"].as_array().unwrap().iter().collect();
+    assert_eq!(only.len(), 1);
+    assert_eq!(only[0]["parentFolderId"], alpha_id);
+    t.stop().await;
+}

@@ -4,7 +4,7 @@ use super::caller::Caller;
 use super::error::GraphError;
 use crate::mail_store::WELL_KNOWN;
 use crate::sim::Shared;
-use axum::extract::{Path, State};
+use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
 use base64::Engine;
@@ -137,24 +137,28 @@ pub fn resolve_folder(sim: &Shared, mailbox: &Mailbox, id: &str) -> Result<Strin
         })
 }
 
+/// The direct children of `parent` ("" for the top level), hidden ones only when asked for.
+fn children(sim: &Shared, mailbox: &Mailbox, parent: &str, hidden: bool) -> Vec<String> {
+    sim.mail
+        .folders(&mailbox.address)
+        .into_iter()
+        .filter(|p| p.rsplit_once('/').map_or("", |(a, _)| a) == parent)
+        .filter(|p| hidden || !sim.mail.is_hidden(&mailbox.address, p))
+        .collect()
+}
+
 fn representation(sim: &Shared, mailbox: &Mailbox, path: &str) -> Value {
     let entries = sim.mail.entries(&mailbox.address, path);
     let unread = entries.iter().filter(|e| !e.read).count();
     let (parent, name) = path.rsplit_once('/').unwrap_or(("", path));
-    let children = sim
-        .mail
-        .folders(&mailbox.address)
-        .iter()
-        .filter(|p| p.rsplit_once('/').map(|(pp, _)| pp) == Some(path))
-        .count();
     json!({
         "id": folder_id(mailbox, path),
         "displayName": name,
         "parentFolderId": folder_id(mailbox, parent),
-        "childFolderCount": children,
+        "childFolderCount": children(sim, mailbox, path, true).len(),
         "unreadItemCount": unread,
         "totalItemCount": entries.len(),
-        "isHidden": false,
+        "isHidden": sim.mail.is_hidden(&mailbox.address, path),
     })
 }
 
@@ -184,28 +188,71 @@ pub async fn folder(
     Ok(Json(v))
 }
 
-/// Top-level folders, or with a `folder` parameter its child folders.
+/// Top-level folders, or with a `folder` parameter its child folders: 10 a page unless `$top`
+/// says otherwise, hidden ones with `includeHiddenFolders=true`, children inline with
+/// `$expand=childFolders`.
 pub async fn folders(
     State(sim): State<Shared>,
     caller: Caller,
     Path(p): Params,
+    Query(q): Query<HashMap<String, String>>,
+    OriginalUri(uri): OriginalUri,
 ) -> Result<Json<Value>, GraphError> {
     let mailbox = open(&sim, &caller, p.get("user").map(String::as_str))?;
     let parent = match p.get("folder") {
-        Some(id) => Some(resolve_folder(&sim, &mailbox, id)?),
-        None => None,
+        Some(id) => resolve_folder(&sim, &mailbox, id)?,
+        None => String::new(),
     };
-    let value: Vec<Value> = sim
-        .mail
-        .folders(&mailbox.address)
-        .iter()
-        .filter(|path| match &parent {
-            Some(pp) => path.rsplit_once('/').map(|(a, _)| a) == Some(pp.as_str()),
-            None => !path.contains('/'),
+    let hidden = q
+        .get("includeHiddenFolders")
+        .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let expand = q
+        .get("$expand")
+        .is_some_and(|v| v.eq_ignore_ascii_case("childFolders"));
+    let number = |k: &str, default: usize| {
+        q.get(k).map_or(Ok(default), |v| {
+            v.parse::<usize>().map_err(|_| {
+                GraphError::new(
+                    StatusCode::BAD_REQUEST,
+                    "ErrorInvalidUrlQuery",
+                    format!("The value '{v}' of parameter '{k}' is invalid."),
+                )
+            })
         })
-        .map(|path| representation(&sim, &mailbox, path))
+    };
+    let (top, skip) = (number("$top", 10)?.max(1), number("$skip", 0)?);
+    let all = children(&sim, &mailbox, &parent, hidden);
+    let value: Vec<Value> = all
+        .iter()
+        .skip(skip)
+        .take(top)
+        .map(|path| {
+            let mut v = representation(&sim, &mailbox, path);
+            if expand {
+                let kids: Vec<Value> = children(&sim, &mailbox, path, hidden)
+                    .iter()
+                    .map(|c| representation(&sim, &mailbox, c))
+                    .collect();
+                v["childFolders"] = Value::Array(kids);
+            }
+            v
+        })
         .collect();
-    Ok(Json(
-        json!({ "@odata.context": context(&sim, &mailbox, "/mailFolders"), "value": value }),
-    ))
+    let mut body = serde_json::Map::new();
+    body.insert(
+        "@odata.context".into(),
+        json!(context(&sim, &mailbox, "/mailFolders")),
+    );
+    body.insert("value".into(), Value::Array(value));
+    if skip + top < all.len() {
+        let mut next: Vec<(String, String)> = q.into_iter().filter(|(k, _)| k != "$skip").collect();
+        next.push(("$skip".into(), (skip + top).to_string()));
+        next.sort();
+        let query = serde_urlencoded::to_string(next).unwrap_or_default();
+        body.insert(
+            "@odata.nextLink".into(),
+            json!(format!("{}{}?{query}", sim.base_url, uri.path())),
+        );
+    }
+    Ok(Json(Value::Object(body)))
 }

@@ -126,7 +126,7 @@ fn representation(mailbox: &Mailbox, entry: &Entry, select: Option<&[String]>) -
 type Clause = Box<dyn Fn(&Entry) -> bool>;
 
 /// `receivedDateTime ge 2026-01-01T00:00:00Z and isRead eq false`.
-fn filter(expr: &str) -> Result<impl Fn(&Entry) -> bool, GraphError> {
+fn filter(expr: &str, mailbox: &Mailbox) -> Result<impl Fn(&Entry) -> bool, GraphError> {
     let mut clauses: Vec<Clause> = Vec::new();
     let lower = expr.to_ascii_lowercase();
     let mut rest = expr;
@@ -166,6 +166,16 @@ fn filter(expr: &str) -> Result<impl Fn(&Entry) -> bool, GraphError> {
                     .map_err(|_| bad_query(format!("'{value}' is not a boolean.")))?;
                 clauses.push(Box::new(move |e: &Entry| cmp(e.read.cmp(&want))));
             }
+            "parentfolderid" => {
+                let want = value.trim_matches('\'').to_owned();
+                let mailbox = Mailbox {
+                    address: mailbox.address.clone(),
+                    id: mailbox.id.clone(),
+                };
+                clauses.push(Box::new(move |e: &Entry| {
+                    cmp(folder_id(&mailbox, &e.folder).cmp(&want))
+                }));
+            }
             other => {
                 return Err(bad_query(format!(
                     "Filtering on '{other}' is not supported by the simulator."
@@ -184,10 +194,26 @@ pub async fn list(
     OriginalUri(uri): OriginalUri,
 ) -> Result<Json<Value>, GraphError> {
     let mailbox = open(&sim, &caller, p.get("user").map(String::as_str))?;
-    let folder = resolve_folder(&sim, &mailbox, p.get("folder").map_or("", String::as_str))?;
-    let mut entries = sim.mail.entries(&mailbox.address, &folder);
+    // A folder's messages, or (`/messages`) the whole mailbox's, newest first.
+    let folder = match p.get("folder") {
+        Some(id) => Some(resolve_folder(&sim, &mailbox, id)?),
+        None => None,
+    };
+    let mut entries = match &folder {
+        Some(f) => sim.mail.entries(&mailbox.address, f),
+        None => {
+            let mut all: Vec<Entry> = sim
+                .mail
+                .folders(&mailbox.address)
+                .iter()
+                .flat_map(|f| sim.mail.entries(&mailbox.address, f))
+                .collect();
+            all.sort_by(|a, b| b.received.cmp(&a.received).then_with(|| b.key.cmp(&a.key)));
+            all
+        }
+    };
     if let Some(expr) = q.get("$filter") {
-        let keep = filter(expr)?;
+        let keep = filter(expr, &mailbox)?;
         entries.retain(|e| keep(e));
     }
     match q.get("$orderby").map(|o| o.to_ascii_lowercase()) {
@@ -229,7 +255,10 @@ pub async fn list(
         json!(context(
             &sim,
             &mailbox,
-            &format!("/mailFolders('{}')/messages", folder_id(&mailbox, &folder))
+            &match &folder {
+                Some(f) => format!("/mailFolders('{}')/messages", folder_id(&mailbox, f)),
+                None => "/messages".to_owned(),
+            }
         )),
     );
     if q.get("$count").is_some_and(|c| c == "true") {

@@ -5,6 +5,7 @@ mod app_role_assignments;
 mod applications;
 mod attachments;
 mod caller;
+pub mod concurrency;
 pub mod directory;
 mod error;
 mod grants;
@@ -51,6 +52,7 @@ pub fn router() -> Router<Shared> {
                 get(messages::mime),
             )
             .route(&format!("{base}/sendMail"), post(send_mail::send_mail))
+            .route(&format!("{base}/messages"), get(messages::list))
             .route(
                 &format!("{base}/messages/{{message}}/attachments"),
                 get(attachments::list),
