@@ -13,17 +13,39 @@ pub struct Keys {
     kid: String,
     signer: SigningKey<Sha256>,
     key: RsaPrivateKey,
+    /// A self-signed certificate for the key (DER), published as `x5c` as Microsoft does.
+    cert: Vec<u8>,
+}
+
+fn self_signed(key: &RsaPrivateKey) -> Result<Vec<u8>, String> {
+    use rsa::pkcs8::EncodePrivateKey;
+    let der = key.to_pkcs8_der().map_err(|e| e.to_string())?;
+    let pkcs8 = rustls::pki_types::PrivatePkcs8KeyDer::from(der.as_bytes().to_vec());
+    let pair = rcgen::KeyPair::from_pkcs8_der_and_sign_algo(&pkcs8, &rcgen::PKCS_RSA_SHA256)
+        .map_err(|e| e.to_string())?;
+    let mut params =
+        rcgen::CertificateParams::new(Vec::<String>::new()).map_err(|e| e.to_string())?;
+    params
+        .distinguished_name
+        .push(rcgen::DnType::CommonName, "m365-sim token signing");
+    Ok(params
+        .self_signed(&pair)
+        .map_err(|e| e.to_string())?
+        .der()
+        .to_vec())
 }
 
 impl Keys {
-    pub fn generate() -> Result<Self, rsa::Error> {
-        let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048)?;
-        // Microsoft's kids are base64url thumbprints; a hash of the modulus is of the same kind.
-        let kid = B64.encode(&sha256(&key.n().to_bytes_be())[..20]);
+    pub fn generate() -> Result<Self, String> {
+        let key = RsaPrivateKey::new(&mut rand::thread_rng(), 2048).map_err(|e| e.to_string())?;
+        let cert = self_signed(&key)?;
+        // As Microsoft's: kid and x5t are the base64url SHA-1 thumbprint of the certificate.
+        let kid = B64.encode(<sha1::Sha1 as sha1::Digest>::digest(&cert));
         Ok(Self {
             kid,
             signer: SigningKey::<Sha256>::new(key.clone()),
             key,
+            cert,
         })
     }
 
@@ -35,6 +57,7 @@ impl Keys {
             "x5t": self.kid,
             "n": B64.encode(self.key.n().to_bytes_be()),
             "e": B64.encode(self.key.e().to_bytes_be()),
+            "x5c": [base64::engine::general_purpose::STANDARD.encode(&self.cert)],
             "issuer": issuer,
         } ] })
     }

@@ -102,8 +102,7 @@ impl RunningSim {
         std::fs::write(&ca_file, &certs.ca_pem).map_err(|e| e.to_string())?;
         let keys = tokio::task::spawn_blocking(keys::Keys::generate)
             .await
-            .map_err(|e| e.to_string())?
-            .map_err(|e| e.to_string())?;
+            .map_err(|e| e.to_string())??;
 
         let mail_root = dir.path().join("mail");
         let mailboxes: Vec<_> = seed

@@ -161,14 +161,30 @@ async fn jwks_has_the_documented_key_fields() {
     let theirs = sample("jwks_keys_common_v2_doc_excerpt.json");
     let key = &ours["keys"][0];
     for (k, v) in theirs["keys"][0].as_object().unwrap() {
-        if k == "x5c" {
-            continue; // the simulator's key has no certificate chain
-        }
         assert_eq!(
             std::mem::discriminant(&key[k]),
             std::mem::discriminant(v),
             "{k}"
         );
     }
+    // x5c carries the signing key's certificate, and x5t (= kid) is its SHA-1 thumbprint.
+    use base64::Engine;
+    use sha1::Digest;
+    let cert = base64::engine::general_purpose::STANDARD
+        .decode(key["x5c"][0].as_str().unwrap())
+        .unwrap();
+    let thumbprint =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(sha1::Sha1::digest(&cert));
+    assert_eq!(
+        (key["x5t"].as_str(), key["kid"].as_str()),
+        (Some(thumbprint.as_str()), Some(thumbprint.as_str()))
+    );
+    let modulus = base64::engine::general_purpose::URL_SAFE_NO_PAD
+        .decode(key["n"].as_str().unwrap())
+        .unwrap();
+    assert!(
+        cert.windows(modulus.len()).any(|w| w == modulus.as_slice()),
+        "the certificate holds the published key"
+    );
     t.stop().await;
 }
