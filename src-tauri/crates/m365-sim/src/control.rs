@@ -115,20 +115,16 @@ fn take_fault(sim: &Shared, method: &str, path: &str) -> Option<Fault> {
 
 fn status_fault(status: u16, retry_after: Option<String>, path: &str) -> Response {
     let code = StatusCode::from_u16(status).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-    let body = if path.starts_with("/graph") {
-        let (c, m) = if status == 429 {
-            ("TooManyRequests", "Please retry again later.")
-        } else {
-            (
-                "serviceNotAvailable",
-                "The service is temporarily unavailable.",
-            )
-        };
-        json!({ "error": { "code": c, "message": m, "innerError": { "code": status.to_string(), "date": chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true), "request-id": uuid::Uuid::new_v4().to_string(), "status": status.to_string() } } })
-    } else {
-        json!({ "error": "temporarily_unavailable", "error_description": "AADSTS90033: A transient error has occurred. Please try again." })
+    let graph = path.starts_with("/graph");
+    let mut res = match (graph, status) {
+        (true, 429) => crate::graph::error::throttled("TooManyRequests", "Please retry again later.", retry_after.as_deref().unwrap_or("1")),
+        (true, _) => crate::graph::error::GraphError::new(code, "serviceNotAvailable", "The service is temporarily unavailable.").into_response(),
+        (false, _) => (
+            code,
+            axum::Json(json!({ "error": "temporarily_unavailable", "error_description": "AADSTS90033: A transient error has occurred. Please try again." })),
+        )
+            .into_response(),
     };
-    let mut res = (code, axum::Json(body)).into_response();
     if let Some(r) = retry_after.and_then(|r| HeaderValue::from_str(&r).ok()) {
         res.headers_mut().insert(header::RETRY_AFTER, r);
     }

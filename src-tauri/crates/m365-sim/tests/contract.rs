@@ -188,3 +188,203 @@ async fn jwks_has_the_documented_key_fields() {
     );
     t.stop().await;
 }
+
+/// Every key of a truncated sample is present in ours with the same JSON type.
+fn covers(ours: &Value, theirs: &Value, at: &str) {
+    for (k, v) in theirs.as_object().unwrap() {
+        let mine = ours
+            .get(k)
+            .unwrap_or_else(|| panic!("{at}.{k} missing from {ours}"));
+        if !v.is_null() {
+            assert_eq!(
+                std::mem::discriminant(mine),
+                std::mem::discriminant(v),
+                "type at {at}.{k}"
+            );
+        }
+    }
+}
+
+fn sorted_keys(v: &Value) -> Vec<String> {
+    let mut k: Vec<String> = v.as_object().unwrap().keys().cloned().collect();
+    k.sort();
+    k
+}
+
+async fn graph(
+    t: &TestSim,
+    token: &str,
+    path: &str,
+) -> (reqwest::StatusCode, reqwest::header::HeaderMap, Value) {
+    let res = t
+        .http
+        .get(format!("{}/v1.0{path}", t.sim.endpoints.graph))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    let (status, headers) = (res.status(), res.headers().clone());
+    (status, headers, res.json().await.unwrap())
+}
+
+#[tokio::test]
+async fn graph_mail_answers_match_microsofts_samples() {
+    let t = TestSim::start().await;
+    let alice = t
+        .user_tokens(
+            "alice@contoso.test",
+            "Mail.ReadWrite Mail.Send Mail.ReadWrite.Shared offline_access",
+        )
+        .await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let (_, cc) = t
+        .client_credentials(
+            TENANT,
+            APP,
+            APP_SECRET,
+            "https://graph.microsoft.com/.default",
+        )
+        .await;
+    let app = cc["access_token"].as_str().unwrap().to_owned();
+
+    // A complete message, as sendMail delivers it to a mailbox in the tenant.
+    let mail = serde_json::json!({ "message": { "subject": "Contract", "body": { "contentType": "HTML", "content": "<p>Hi</p>" },
+        "toRecipients": [ { "emailAddress": { "address": "bob@contoso.test", "name": "Bob" } } ], "ccRecipients": [ { "emailAddress": { "address": "carol@contoso.test" } } ] } });
+    let res = t
+        .http
+        .post(format!("{}/v1.0/me/sendMail", t.sim.endpoints.graph))
+        .bearer_auth(&alice)
+        .json(&mail)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 202);
+    let (_, _, list) = graph(
+        &t,
+        &app,
+        "/users/bob@contoso.test/mailFolders/inbox/messages",
+    )
+    .await;
+    covers(
+        &list["value"][0],
+        &sample("graph_messages_list_in_folder.json")["value"][0],
+        "list",
+    );
+    let id = list["value"][0]["id"].as_str().unwrap();
+    let (status, _, message) =
+        graph(&t, &app, &format!("/users/bob@contoso.test/messages/{id}")).await;
+    assert_eq!(status, 200);
+    same_shape(&message, &sample("graph_message_get.json"), "$");
+
+    let (_, _, folders) = graph(&t, &app, "/users/support@contoso.test/mailFolders").await;
+    assert_eq!(sorted_keys(&folders), ["@odata.context", "value"]);
+    same_shape(
+        &folders["value"][0],
+        &sample("graph_mailfolders_list.json")["value"][0],
+        "folder",
+    );
+
+    let (status, _, denied) =
+        graph(&t, &alice, "/users/carol@contoso.test/mailFolders/inbox").await;
+    assert_eq!(status, 403);
+    same_shape(
+        &denied,
+        &sample("graph_error_access_denied_app_access_policy.json"),
+        "$",
+    );
+
+    let rule = serde_json::json!({ "path_prefix": "/graph/v1.0/users/bob", "kind": "status", "status": 429, "retry_after": "2", "times": 1 });
+    t.http
+        .post(t.url("/_sim/faults"))
+        .json(&rule)
+        .send()
+        .await
+        .unwrap();
+    let (status, headers, throttled) = graph(&t, &app, "/users/bob@contoso.test").await;
+    assert_eq!(
+        (status.as_u16(), headers["retry-after"].to_str().unwrap()),
+        (429, "2")
+    );
+    same_shape(&throttled, &sample("graph_error_throttled_429.json"), "$");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn device_code_tokens_and_attachments_have_the_documented_fields() {
+    let t = TestSim::start().await;
+    let d: Value = t
+        .http
+        .post(t.url(&format!("/{TENANT}/oauth2/v2.0/devicecode")))
+        .form(&[
+            ("client_id", PUBLIC_APP),
+            ("scope", "Mail.ReadWrite offline_access openid"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let approve = serde_json::json!({ "user_code": d["user_code"], "upn": "alice@contoso.test", "decision": "approve" });
+    t.http
+        .post(t.url("/_sim/device"))
+        .json(&approve)
+        .send()
+        .await
+        .unwrap();
+    let (status, tokens) = t
+        .token(
+            TENANT,
+            &[
+                ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
+                ("client_id", PUBLIC_APP),
+                ("device_code", d["device_code"].as_str().unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        sorted_keys(&tokens),
+        sorted_keys(&sample("token_success_devicecode_doc.json"))
+    );
+
+    // The attachment list sample prints placeholders, so only its field names count.
+    let mut seed = seed();
+    seed.mailboxes.insert(
+        "bob@contoso.test".into(),
+        serde_json::from_value(serde_json::json!({ "folders": [ { "name": "Inbox", "messages": [ { "eml": "cpython-msg_07.eml", "received": "2026-02-03T10:00:00Z" } ] } ] })).unwrap(),
+    );
+    let t2 = TestSim::start_with(seed).await;
+    let (_, cc) = t2
+        .client_credentials(
+            TENANT,
+            APP,
+            APP_SECRET,
+            "https://graph.microsoft.com/.default",
+        )
+        .await;
+    let app = cc["access_token"].as_str().unwrap().to_owned();
+    let (_, _, list) = graph(
+        &t2,
+        &app,
+        "/users/bob@contoso.test/mailFolders/inbox/messages",
+    )
+    .await;
+    let (_, _, attachments) = graph(
+        &t2,
+        &app,
+        &format!(
+            "/users/bob@contoso.test/messages/{}/attachments",
+            list["value"][0]["id"].as_str().unwrap()
+        ),
+    )
+    .await;
+    assert_eq!(
+        sorted_keys(&attachments["value"][0]),
+        sorted_keys(&sample("graph_attachments_list_placeholder.json")["value"][0])
+    );
+    t2.stop().await;
+    t.stop().await;
+}

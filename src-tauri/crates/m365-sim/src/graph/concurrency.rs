@@ -2,10 +2,10 @@
 //! at a time; the fifth is answered 429 with `Retry-After`. A slot is held for the whole request,
 //! injected latency included, as a slow server keeps requests in flight.
 
-use super::error::GraphError;
+use super::error::throttled;
 use crate::sim::{lock, Shared};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::{header, HeaderMap};
+use axum::response::Response;
 
 pub const LIMIT: usize = 4;
 
@@ -46,15 +46,11 @@ pub fn acquire(sim: &Shared, path: &str, headers: &HeaderMap) -> Result<Option<S
     let mut in_flight = lock(&sim.mailbox_requests);
     let n = in_flight.entry(key.clone()).or_default();
     if *n >= LIMIT {
-        let mut res = GraphError::new(
-            StatusCode::TOO_MANY_REQUESTS,
+        return Err(throttled(
             "ApplicationThrottled",
             "Application is over its MailboxConcurrency limit.",
-        )
-        .into_response();
-        res.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
-        return Err(res);
+            "1",
+        ));
     }
     *n += 1;
     Ok(Some(Slot {

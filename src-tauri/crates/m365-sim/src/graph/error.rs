@@ -59,3 +59,24 @@ impl IntoResponse for GraphError {
         res
     }
 }
+
+/// A throttled answer in the shape of shared/reference/microsoft/graph_error_throttled_429.json
+/// (its `innerError` differs from other errors'), with `Retry-After`.
+pub fn throttled(code: &str, message: &str, retry_after: &str) -> Response {
+    let body = json!({ "error": {
+        "code": code,
+        "innerError": {
+            "code": "429",
+            "date": chrono::Utc::now().format("%Y-%m-%dT%H:%M:%S").to_string(),
+            "message": "Please retry after",
+            "request-id": uuid::Uuid::new_v4().to_string(),
+            "status": "429",
+        },
+        "message": message,
+    } });
+    let mut res = (StatusCode::TOO_MANY_REQUESTS, axum::Json(body)).into_response();
+    if let Ok(v) = axum::http::HeaderValue::from_str(retry_after) {
+        res.headers_mut().insert(axum::http::header::RETRY_AFTER, v);
+    }
+    res
+}

@@ -85,26 +85,42 @@ fn representation(mailbox: &Mailbox, entry: &Entry, select: Option<&[String]>) -
         .and_then(|m| m.date())
         .map(|d| d.to_rfc3339())
         .unwrap_or_else(|| time(entry.received));
+    let change_key =
+        B64.encode(&crate::keys::sha256(entry.path.to_string_lossy().as_bytes())[..18]);
+    let subject = m.and_then(|m| m.subject()).unwrap_or_default();
+    let id = message_id(entry);
+    // Keys and order as in shared/reference/microsoft/graph_message_get.json.
     let full = json!({
-        "@odata.etag": format!("W/\"{}\"", &B64.encode(crate::keys::sha256(entry.key.as_bytes()))[..16]),
-        "id": message_id(entry),
+        "@odata.etag": format!("W/\"{change_key}\""),
+        "id": id,
         "createdDateTime": time(entry.received),
         "lastModifiedDateTime": time(entry.received),
+        "changeKey": change_key,
+        "categories": [],
         "receivedDateTime": time(entry.received),
         "sentDateTime": sent,
         "hasAttachments": m.is_some_and(|m| m.attachment_count() > 0),
-        "internetMessageId": m.and_then(|m| m.message_id()).map(|id| format!("<{id}>")),
-        "subject": m.and_then(|m| m.subject()).unwrap_or_default(),
+        // Exchange assigns an Internet message id to a message that came without one.
+        "internetMessageId": format!("<{}>", m.and_then(|m| m.message_id()).map_or_else(|| format!("{}@m365-sim", entry.key), str::to_owned)),
+        "subject": subject,
         "bodyPreview": m.and_then(|m| m.body_preview(255)).map(|p| p.into_owned()).unwrap_or_default(),
         "importance": "normal",
         "parentFolderId": folder_id(mailbox, &entry.folder),
+        "conversationId": format!("AAQkAD{}", B64.encode(&crate::keys::sha256(subject.trim_start_matches("Re: ").as_bytes())[..12])),
+        "isDeliveryReceiptRequested": false,
+        "isReadReceiptRequested": false,
         "isRead": entry.read,
         "isDraft": false,
+        "webLink": format!("https://outlook.office365.com/owa/?ItemID={id}&exvsurl=1&viewmodel=ReadMessageItem"),
+        "inferenceClassification": "focused",
         "body": { "contentType": content_type, "content": content },
         "sender": from,
         "from": from,
         "toRecipients": list(m.and_then(|m| m.to())),
         "ccRecipients": list(m.and_then(|m| m.cc())),
+        "bccRecipients": [],
+        "replyTo": [],
+        "flag": { "flagStatus": "notFlagged" },
     });
     match select {
         None => full,

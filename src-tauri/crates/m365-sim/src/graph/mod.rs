@@ -7,7 +7,7 @@ mod attachments;
 mod caller;
 pub mod concurrency;
 pub mod directory;
-mod error;
+pub mod error;
 mod grants;
 mod mailbox;
 mod messages;
