@@ -183,6 +183,16 @@ async fn imap_accepts_outlook_tokens_only_for_their_mailboxes() {
     assert!(reply.starts_with("a1 OK"), "{reply}");
     assert!(select.unwrap().starts_with("a2 OK"));
 
+    // OAUTHBEARER (RFC 7628) works as well as XOAUTH2.
+    let mut c = stack.imap().await;
+    let bearer = base64::engine::general_purpose::STANDARD.encode(format!(
+        "n,a=alice@contoso.test,\x01host=localhost\x01port=993\x01auth=Bearer {outlook}\x01\x01"
+    ));
+    let reply = c
+        .command("b1", &format!("AUTHENTICATE OAUTHBEARER {bearer}"))
+        .await;
+    assert!(reply.starts_with("b1 OK"), "{reply}");
+
     // The same user's Graph-audience token is refused, as Exchange Online refuses it.
     let graph = t
         .user_tokens("alice@contoso.test", "Mail.ReadWrite offline_access")
