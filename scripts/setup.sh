@@ -34,6 +34,11 @@ if [ "$mode" = test ]; then
   for c in rustfmt clippy; do
     rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
   done
+  # Microsoft's own client library, to prove the simulator speaks its protocol (tests/msal).
+  if ! python3 -c 'import msal' 2>/dev/null; then
+    echo "setup: installing MSAL for Python"
+    python3 -m pip install --quiet --disable-pip-version-check 'msal>=1.28,<2'
+  fi
   if ! command -v tauri-driver >/dev/null; then
     echo "setup: installing tauri-driver"
     cargo install tauri-driver --version '^2' --locked
