@@ -239,15 +239,7 @@ async fn graph_mail_answers_match_microsofts_samples() {
         .as_str()
         .unwrap()
         .to_owned();
-    let (_, cc) = t
-        .client_credentials(
-            TENANT,
-            APP,
-            APP_SECRET,
-            "https://graph.microsoft.com/.default",
-        )
-        .await;
-    let app = cc["access_token"].as_str().unwrap().to_owned();
+    let app = t.app_token().await;
 
     // A complete message, as sendMail delivers it to a mailbox in the tenant.
     let mail = serde_json::json!({ "message": { "subject": "Contract", "body": { "contentType": "HTML", "content": "<p>Hi</p>" },
@@ -357,15 +349,7 @@ async fn device_code_tokens_and_attachments_have_the_documented_fields() {
         serde_json::from_value(serde_json::json!({ "folders": [ { "name": "Inbox", "messages": [ { "eml": "cpython-msg_07.eml", "received": "2026-02-03T10:00:00Z" } ] } ] })).unwrap(),
     );
     let t2 = TestSim::start_with(seed).await;
-    let (_, cc) = t2
-        .client_credentials(
-            TENANT,
-            APP,
-            APP_SECRET,
-            "https://graph.microsoft.com/.default",
-        )
-        .await;
-    let app = cc["access_token"].as_str().unwrap().to_owned();
+    let app = t2.app_token().await;
     let (_, _, list) = graph(
         &t2,
         &app,

@@ -151,15 +151,7 @@ async fn mailbox_access_follows_exchange_rules() {
 #[tokio::test]
 async fn app_only_tokens_read_any_mailbox_but_have_no_me() {
     let t = TestSim::start().await;
-    let (_, cc) = t
-        .client_credentials(
-            TENANT,
-            APP,
-            APP_SECRET,
-            "https://graph.microsoft.com/.default",
-        )
-        .await;
-    let app = cc["access_token"].as_str().unwrap();
+    let app = &t.app_token().await;
     assert_eq!(
         get(&t, app, "/users/support@contoso.test/mailFolders/inbox")
             .await
@@ -295,15 +287,7 @@ async fn a_generated_bulk_folder_pages_without_reading_everything() {
     .unwrap();
     seed.mailboxes.insert("bob@contoso.test".into(), bulk);
     let t = TestSim::start_with(seed).await;
-    let (_, cc) = t
-        .client_credentials(
-            TENANT,
-            APP,
-            APP_SECRET,
-            "https://graph.microsoft.com/.default",
-        )
-        .await;
-    let app = cc["access_token"].as_str().unwrap();
+    let app = &t.app_token().await;
     let (status, page) = get(
         &t,
         app,
@@ -343,15 +327,7 @@ async fn attachments_come_decoded_with_their_bytes() {
     .unwrap();
     seed.mailboxes.insert("bob@contoso.test".into(), mailbox);
     let t = TestSim::start_with(seed).await;
-    let (_, cc) = t
-        .client_credentials(
-            TENANT,
-            APP,
-            APP_SECRET,
-            "https://graph.microsoft.com/.default",
-        )
-        .await;
-    let app = cc["access_token"].as_str().unwrap();
+    let app = &t.app_token().await;
     let (_, list) = get(
         &t,
         app,
@@ -483,15 +459,7 @@ async fn send_mail_delivers_inside_relays_outside_and_keeps_a_copy() {
         out[0]
     );
 
-    let (_, cc) = t
-        .client_credentials(
-            TENANT,
-            APP,
-            APP_SECRET,
-            "https://graph.microsoft.com/.default",
-        )
-        .await;
-    let app = cc["access_token"].as_str().unwrap();
+    let app = &t.app_token().await;
     let (_, bob) = get(
         &t,
         app,
@@ -532,15 +500,7 @@ async fn send_mail_delivers_inside_relays_outside_and_keeps_a_copy() {
 #[tokio::test]
 async fn a_fifth_concurrent_request_on_one_mailbox_is_throttled() {
     let t = TestSim::start().await;
-    let (_, cc) = t
-        .client_credentials(
-            TENANT,
-            APP,
-            APP_SECRET,
-            "https://graph.microsoft.com/.default",
-        )
-        .await;
-    let app = cc["access_token"].as_str().unwrap().to_owned();
+    let app = t.app_token().await;
     // Slow answers keep requests in flight, as a busy Exchange server does.
     let rule = serde_json::json!({ "path_prefix": "/graph/v1.0/users/support@contoso.test", "kind": "latency", "ms": 600 });
     assert_eq!(
@@ -609,15 +569,7 @@ async fn folder_lists_page_expand_and_hide_like_graph() {
         serde_json::from_value(serde_json::json!({ "folders": folders })).unwrap();
     seed.mailboxes.insert("bob@contoso.test".into(), mailbox);
     let t = TestSim::start_with(seed).await;
-    let (_, cc) = t
-        .client_credentials(
-            TENANT,
-            APP,
-            APP_SECRET,
-            "https://graph.microsoft.com/.default",
-        )
-        .await;
-    let app = cc["access_token"].as_str().unwrap();
+    let app = &t.app_token().await;
     let names = |v: &Value| -> Vec<String> {
         v["value"]
             .as_array()

@@ -117,6 +117,20 @@ impl TestSim {
         (status, res.json().await.expect("JSON body"))
     }
 
+    /// An app-only Graph token of the helpdesk app (roles Mail.ReadWrite, User.Read.All).
+    pub async fn app_token(&self) -> String {
+        let (status, body) = self
+            .client_credentials(
+                TENANT,
+                APP,
+                APP_SECRET,
+                "https://graph.microsoft.com/.default",
+            )
+            .await;
+        assert_eq!(status, 200, "{body}");
+        body["access_token"].as_str().unwrap().to_owned()
+    }
+
     pub async fn client_credentials(
         &self,
         tenant: &str,
