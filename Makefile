@@ -29,6 +29,6 @@ ui:
 types:
 	UPDATE_BINDINGS=1 cargo test -p onboard --lib bindings
 
-# The Debian package, under target/release/bundle/deb/.
+# The Debian package, under target/release/bundle/deb/ (the front end is built first, by `ui`).
 deb: setup ui
 	npx --yes @tauri-apps/cli@2 build --bundles deb
