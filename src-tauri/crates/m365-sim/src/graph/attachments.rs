@@ -2,6 +2,7 @@
 //! own content type), as in shared/reference/microsoft/graph_attachment_get_file.json.
 
 use super::caller::Caller;
+use super::directory::entity;
 use super::error::GraphError;
 use super::mailbox::{context, open, Params};
 use super::messages::find;
@@ -111,12 +112,10 @@ pub async fn get(
 ) -> Result<Json<Value>, GraphError> {
     let (mailbox, list) = attachments(&sim, &caller, &p)?;
     let a = one(&list, p.get("attachment").map_or("", String::as_str))?;
-    let mut v =
-        json!({ "@odata.context": context(&sim, &mailbox, "/messages/attachments/$entity") });
-    if let (Some(o), Value::Object(rep)) = (v.as_object_mut(), representation(a, true)) {
-        o.extend(rep);
-    }
-    Ok(Json(v))
+    Ok(Json(entity(
+        context(&sim, &mailbox, "/messages/attachments/$entity"),
+        representation(a, true),
+    )))
 }
 
 pub async fn value(

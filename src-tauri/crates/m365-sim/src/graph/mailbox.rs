@@ -1,7 +1,9 @@
 //! Whose mailbox a Graph call may open, by Exchange Online's rules, and its folders as seeded.
 
 use super::caller::Caller;
+use super::directory::entity;
 use super::error::GraphError;
+use super::paging::{next_link, number};
 use crate::mail_store::WELL_KNOWN;
 use crate::sim::Shared;
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -179,13 +181,11 @@ pub async fn folder(
 ) -> Result<Json<Value>, GraphError> {
     let mailbox = open(&sim, &caller, p.get("user").map(String::as_str))?;
     let path = resolve_folder(&sim, &mailbox, p.get("folder").map_or("", String::as_str))?;
-    let mut v = json!({ "@odata.context": context(&sim, &mailbox, "/mailFolders/$entity") });
-    if let (Some(o), Value::Object(rep)) =
-        (v.as_object_mut(), representation(&sim, &mailbox, &path))
-    {
-        o.extend(rep);
-    }
-    Ok(Json(v))
+    let rep = representation(&sim, &mailbox, &path);
+    Ok(Json(entity(
+        context(&sim, &mailbox, "/mailFolders/$entity"),
+        rep,
+    )))
 }
 
 /// Top-level folders, or with a `folder` parameter its child folders: 10 a page unless `$top`
@@ -209,18 +209,7 @@ pub async fn folders(
     let expand = q
         .get("$expand")
         .is_some_and(|v| v.eq_ignore_ascii_case("childFolders"));
-    let number = |k: &str, default: usize| {
-        q.get(k).map_or(Ok(default), |v| {
-            v.parse::<usize>().map_err(|_| {
-                GraphError::new(
-                    StatusCode::BAD_REQUEST,
-                    "ErrorInvalidUrlQuery",
-                    format!("The value '{v}' of parameter '{k}' is invalid."),
-                )
-            })
-        })
-    };
-    let (top, skip) = (number("$top", 10)?.max(1), number("$skip", 0)?);
+    let (top, skip) = (number(&q, "$top", 10)?.max(1), number(&q, "$skip", 0)?);
     let all = children(&sim, &mailbox, &parent, hidden);
     let value: Vec<Value> = all
         .iter()
@@ -245,13 +234,9 @@ pub async fn folders(
     );
     body.insert("value".into(), Value::Array(value));
     if skip + top < all.len() {
-        let mut next: Vec<(String, String)> = q.into_iter().filter(|(k, _)| k != "$skip").collect();
-        next.push(("$skip".into(), (skip + top).to_string()));
-        next.sort();
-        let query = serde_urlencoded::to_string(next).unwrap_or_default();
         body.insert(
             "@odata.nextLink".into(),
-            json!(format!("{}{}?{query}", sim.base_url, uri.path())),
+            json!(next_link(&sim, uri.path(), &q, skip + top)),
         );
     }
     Ok(Json(Value::Object(body)))

@@ -3,8 +3,10 @@
 //! Paging, counting and filtering use only file names; only the returned page is parsed.
 
 use super::caller::Caller;
+use super::directory::entity;
 use super::error::GraphError;
 use super::mailbox::{context, folder_id, open, resolve_folder, Mailbox, Params};
+use super::paging::{next_link, number};
 use crate::mail_store::Entry;
 use crate::sim::Shared;
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -242,19 +244,13 @@ pub async fn list(
             )))
         }
     }
-    let number = |k: &str, default: usize| {
-        q.get(k).map_or(Ok(default), |v| {
-            v.parse::<usize>()
-                .map_err(|_| bad_query(format!("The value '{v}' of parameter '{k}' is invalid.")))
-        })
-    };
-    let top = number("$top", DEFAULT_TOP)?;
+    let top = number(&q, "$top", DEFAULT_TOP)?;
     if top == 0 || top > MAX_TOP {
         return Err(bad_query(format!(
             "The value '{top}' of parameter '$top' is invalid; it must be between 1 and {MAX_TOP}."
         )));
     }
-    let skip = number("$skip", 0)?;
+    let skip = number(&q, "$skip", 0)?;
     let select: Option<Vec<String>> = q
         .get("$select")
         .map(|s| s.split(',').map(|f| f.trim().to_owned()).collect());
@@ -282,14 +278,9 @@ pub async fn list(
     }
     body.insert("value".into(), Value::Array(page));
     if skip + top < entries.len() {
-        let mut next = q.clone();
-        next.insert("$skip".into(), (skip + top).to_string());
-        let mut query: Vec<(String, String)> = next.into_iter().collect();
-        query.sort();
-        let encoded = serde_urlencoded::to_string(query).unwrap_or_default();
         body.insert(
             "@odata.nextLink".into(),
-            json!(format!("{}{}?{encoded}", sim.base_url, uri.path())),
+            json!(next_link(&sim, uri.path(), &q, skip + top)),
         );
     }
     Ok(Json(Value::Object(body)))
@@ -306,14 +297,11 @@ pub async fn get(
     let select: Option<Vec<String>> = q
         .get("$select")
         .map(|s| s.split(',').map(|f| f.trim().to_owned()).collect());
-    let mut v = json!({ "@odata.context": context(&sim, &mailbox, "/messages/$entity") });
-    if let (Some(o), Value::Object(rep)) = (
-        v.as_object_mut(),
-        representation(&mailbox, &entry, select.as_deref()),
-    ) {
-        o.extend(rep);
-    }
-    Ok(Json(v))
+    let rep = representation(&mailbox, &entry, select.as_deref());
+    Ok(Json(entity(
+        context(&sim, &mailbox, "/messages/$entity"),
+        rep,
+    )))
 }
 
 /// The MIME source, as Graph serves `$value`.

@@ -11,6 +11,7 @@ pub mod error;
 mod grants;
 mod mailbox;
 mod messages;
+mod paging;
 pub mod permissions;
 mod registrations;
 mod send_mail;
