@@ -84,7 +84,11 @@ graph: string,
 /**
  * `host:port` of IMAP (implicit TLS) and SMTP submission (STARTTLS).
  */
-imap: string, smtp: string, };
+imap: string, smtp: string, 
+/**
+ * The admin portal where app registrations are edited (for deep links).
+ */
+portal: string, };
 
 export type TenantInfo = { 
 /**
@@ -101,3 +105,15 @@ tenant: TenantInfo, tenant_domain: string, client_id: string, user: string, shar
  * Why IMAP and SMTP are not simulated, when they are not.
  */
 mail_note: string | null, };
+
+export type ChannelKind = "imap-delegated" | "graph-delegated" | "graph-application";
+
+export type PermissionType = "Scope" | "Role";
+
+export type Permission = { name: string, id: string, type: PermissionType, resource_app_id: string, 
+/**
+ * Why the channel needs it, in a few words.
+ */
+purpose: string, };
+
+export type PermissionCheck = { permission: Permission, granted: boolean | null, };

@@ -21,6 +21,10 @@ pub fn typescript() -> String {
         Cloud::decl(&cfg),
         TenantInfo::decl(&cfg),
         SandboxInfo::decl(&cfg),
+        ChannelKind::decl(&cfg),
+        PermissionType::decl(&cfg),
+        Permission::decl(&cfg),
+        PermissionCheck::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

@@ -26,6 +26,8 @@ pub struct Cloud {
     /// `host:port` of IMAP (implicit TLS) and SMTP submission (STARTTLS).
     pub imap: String,
     pub smtp: String,
+    /// The admin portal where app registrations are edited (for deep links).
+    pub portal: String,
     /// One more CA to trust (PEM), for the sandbox and tests only; never implied.
     #[ts(skip)]
     #[serde(skip)]
@@ -34,13 +36,14 @@ pub struct Cloud {
 
 impl Cloud {
     pub fn preset(p: CloudPreset) -> Self {
-        let (name, authority, graph, imap, smtp) = match p {
+        let (name, authority, graph, imap, smtp, portal) = match p {
             CloudPreset::Global => (
                 "Global",
                 "https://login.microsoftonline.com",
                 "https://graph.microsoft.com",
                 "outlook.office365.com:993",
                 "smtp.office365.com:587",
+                "https://entra.microsoft.com",
             ),
             CloudPreset::Usgov => (
                 "US Government (GCC High)",
@@ -48,6 +51,7 @@ impl Cloud {
                 "https://graph.microsoft.us",
                 "outlook.office365.us:993",
                 "smtp.office365.us:587",
+                "https://portal.azure.us",
             ),
             CloudPreset::UsgovDod => (
                 "US Government (DoD)",
@@ -55,6 +59,7 @@ impl Cloud {
                 "https://dod-graph.microsoft.us",
                 "outlook-dod.office365.us:993",
                 "smtp-dod.office365.us:587",
+                "https://portal.azure.us",
             ),
             CloudPreset::China => (
                 "China (21Vianet)",
@@ -62,6 +67,7 @@ impl Cloud {
                 "https://microsoftgraph.chinacloudapi.cn",
                 "partner.outlook.cn:993",
                 "smtp.partner.outlook.cn:587",
+                "https://portal.azure.cn",
             ),
         };
         Cloud {
@@ -70,6 +76,7 @@ impl Cloud {
             graph: graph.into(),
             imap: imap.into(),
             smtp: smtp.into(),
+            portal: portal.into(),
             extra_ca_pem: None,
         }
     }
@@ -93,6 +100,14 @@ impl Cloud {
             }
         }
         Ok(())
+    }
+
+    /// The portal page of an app registration's API permissions (where "Grant admin consent" is).
+    pub fn api_permissions_page(&self, client_id: &str) -> String {
+        format!(
+            "{}/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/CallAnAPI/appId/{client_id}",
+            self.portal.trim_end_matches('/')
+        )
     }
 
     /// `{authority}/{tenant}/{path}` with no doubled slashes.
