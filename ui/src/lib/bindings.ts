@@ -82,6 +82,11 @@ authority: string,
  */
 graph: string, 
 /**
+ * The resource identifiers scopes are named with (`{graph_resource}/Mail.Send`). They equal
+ * the public URLs, so they stay the same when a URL is overridden (sandbox, tests, proxies).
+ */
+graph_resource: string, outlook_resource: string, 
+/**
  * `host:port` of IMAP (implicit TLS) and SMTP submission (STARTTLS).
  */
 imap: string, smtp: string, 

@@ -23,6 +23,10 @@ pub struct Cloud {
     pub authority: String,
     /// `https://graph.microsoft.com`: `/v1.0/...` hangs below it.
     pub graph: String,
+    /// The resource identifiers scopes are named with (`{graph_resource}/Mail.Send`). They equal
+    /// the public URLs, so they stay the same when a URL is overridden (sandbox, tests, proxies).
+    pub graph_resource: String,
+    pub outlook_resource: String,
     /// `host:port` of IMAP (implicit TLS) and SMTP submission (STARTTLS).
     pub imap: String,
     pub smtp: String,
@@ -36,11 +40,12 @@ pub struct Cloud {
 
 impl Cloud {
     pub fn preset(p: CloudPreset) -> Self {
-        let (name, authority, graph, imap, smtp, portal) = match p {
+        let (name, authority, graph, outlook, imap, smtp, portal) = match p {
             CloudPreset::Global => (
                 "Global",
                 "https://login.microsoftonline.com",
                 "https://graph.microsoft.com",
+                "https://outlook.office.com",
                 "outlook.office365.com:993",
                 "smtp.office365.com:587",
                 "https://entra.microsoft.com",
@@ -49,6 +54,7 @@ impl Cloud {
                 "US Government (GCC High)",
                 "https://login.microsoftonline.us",
                 "https://graph.microsoft.us",
+                "https://outlook.office365.us",
                 "outlook.office365.us:993",
                 "smtp.office365.us:587",
                 "https://portal.azure.us",
@@ -57,6 +63,7 @@ impl Cloud {
                 "US Government (DoD)",
                 "https://login.microsoftonline.us",
                 "https://dod-graph.microsoft.us",
+                "https://outlook-dod.office365.us",
                 "outlook-dod.office365.us:993",
                 "smtp-dod.office365.us:587",
                 "https://portal.azure.us",
@@ -65,6 +72,7 @@ impl Cloud {
                 "China (21Vianet)",
                 "https://login.chinacloudapi.cn",
                 "https://microsoftgraph.chinacloudapi.cn",
+                "https://partner.outlook.cn",
                 "partner.outlook.cn:993",
                 "smtp.partner.outlook.cn:587",
                 "https://portal.azure.cn",
@@ -74,6 +82,8 @@ impl Cloud {
             name: name.into(),
             authority: authority.into(),
             graph: graph.into(),
+            graph_resource: graph.into(),
+            outlook_resource: outlook.into(),
             imap: imap.into(),
             smtp: smtp.into(),
             portal: portal.into(),
