@@ -122,3 +122,47 @@ export type Permission = { name: string, id: string, type: PermissionType, resou
 purpose: string, };
 
 export type PermissionCheck = { permission: Permission, granted: boolean | null, };
+
+export type TenantForm = "guid" | "domain" | "organizations";
+
+export type AppInput = { client_id: string, tenant: string, 
+/**
+ * Empty when the secret is already in the keyring.
+ */
+client_secret?: string, };
+
+export type CheckStatus = "passed" | "warning" | "failed" | "skipped";
+
+export type CheckStep = { 
+/**
+ * Stable: `tenant`, `app`, `secret-expiry`, ...
+ */
+id: string, label: string, status: CheckStatus, millis: bigint, detail: string, diagnosis: Diagnosis | null, };
+
+export type SecretExpiry = { 
+/**
+ * The secret's ID (`keyId`) and name in Certificates & secrets.
+ */
+key_id: string, display_name: string | null, 
+/**
+ * RFC 3339.
+ */
+expires: string, days_left: bigint, };
+
+export type AppCheck = { client_id: string, 
+/**
+ * The tenant as discovered; `None` when discovery failed.
+ */
+tenant: TenantInfo | null, steps: Array<CheckStep>, secret_expiry: SecretExpiry | null, 
+/**
+ * Verified against the app-only token's roles where the channel is app-only.
+ */
+checklist: Array<PermissionCheck>, 
+/**
+ * Deep links into the admin portal.
+ */
+permissions_page: string, credentials_page: string, 
+/**
+ * What was cleaned up from the input.
+ */
+notes: Array<string>, };

@@ -89,7 +89,7 @@ fn grant(
     match grant_type.as_str() {
         "authorization_code" => redeem_code(sim, &mut world, path, &app, form, now),
         "refresh_token" => refresh(sim, &mut world, &app, form, now),
-        "client_credentials" => client_credentials(&mut world, home, &app, form, now),
+        "client_credentials" => client_credentials(sim, &mut world, home, &app, form, now),
         "urn:ietf:params:oauth:grant-type:device_code" => {
             redeem_device(sim, &mut world, &app, form, now)
         }
@@ -280,6 +280,7 @@ fn refresh(
 }
 
 fn client_credentials(
+    sim: &Shared,
     world: &mut World,
     home: usize,
     app: &AppSeed,
@@ -304,6 +305,7 @@ fn client_credentials(
     }
     let tenant_id = world.tenants[home].id.clone();
     let access = mint(
+        sim,
         world,
         tenant_id,
         app,
@@ -405,6 +407,7 @@ fn issue_for_user(
         })?;
     let tenant_id = world.tenants[tenant].id.clone();
     let access = mint(
+        sim,
         world,
         tenant_id.clone(),
         app,
@@ -460,9 +463,13 @@ fn issue_for_user(
     Ok(body)
 }
 
-/// An opaque access token for one audience, remembered for Graph and introspection.
+/// An access token for one audience, remembered for Graph and introspection. Graph's are, like
+/// Microsoft's (shared/reference/microsoft/access_token_v1_sample.claims.json), signed v1.0 JWTs
+/// whose `scp` or `roles` a client may read. Outlook's stay opaque: Dovecot, standing in for
+/// Exchange, tries to validate JWTs locally and its SMTP AUTH line is too short for one.
 #[allow(clippy::too_many_arguments)]
 fn mint(
+    sim: &Shared,
     world: &mut World,
     tenant_id: String,
     app: &AppSeed,
@@ -472,8 +479,33 @@ fn mint(
     roles: Vec<String>,
     now: DateTime<Utc>,
 ) -> String {
-    let access = crate::keys::random_token(64);
     let expires = now + Duration::seconds(ACCESS_LIFETIME);
+    let mut claims = json!({
+        "aud": audience,
+        "iss": format!("https://sts.windows.net/{tenant_id}/"),
+        "iat": now.timestamp(),
+        "nbf": now.timestamp(),
+        "exp": expires.timestamp(),
+        "appid": app.client_id,
+        "tid": tenant_id,
+        "uti": crate::keys::random_token(16),
+        "ver": "1.0",
+    });
+    if let Some(upn) = &user {
+        claims["upn"] = json!(upn);
+        claims["unique_name"] = json!(upn);
+        claims["scp"] = json!(scopes.join(" "));
+        if let Some((_, u)) = world.find_user(upn) {
+            claims["oid"] = json!(u.id);
+        }
+    } else {
+        claims["roles"] = json!(roles);
+    }
+    let access = if audience == scopes::GRAPH {
+        sim.keys.sign(&claims)
+    } else {
+        crate::keys::random_token(64)
+    };
     let token = AccessToken {
         tenant_id,
         client_id: app.client_id.clone(),

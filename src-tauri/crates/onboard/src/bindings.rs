@@ -25,6 +25,12 @@ pub fn typescript() -> String {
         PermissionType::decl(&cfg),
         Permission::decl(&cfg),
         PermissionCheck::decl(&cfg),
+        TenantForm::decl(&cfg),
+        AppInput::decl(&cfg),
+        CheckStatus::decl(&cfg),
+        CheckStep::decl(&cfg),
+        SecretExpiry::decl(&cfg),
+        AppCheck::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

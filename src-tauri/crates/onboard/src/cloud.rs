@@ -120,6 +120,14 @@ impl Cloud {
         )
     }
 
+    /// The portal page of an app registration's client secrets.
+    pub fn credentials_page(&self, client_id: &str) -> String {
+        format!(
+            "{}/#view/Microsoft_AAD_RegisteredApps/ApplicationMenuBlade/~/Credentials/appId/{client_id}",
+            self.portal.trim_end_matches('/')
+        )
+    }
+
     /// `{authority}/{tenant}/{path}` with no doubled slashes.
     pub fn authority_url(&self, tenant: &str, path: &str) -> String {
         format!(

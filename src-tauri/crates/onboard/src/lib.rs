@@ -1,22 +1,31 @@
 //! The onboarding core: every check, OAuth and mail operation of the wizard, as plain functions
 //! and types. It knows nothing of Tauri, windows or the command line; those are thin adapters.
 
+pub mod app_check;
+pub mod app_input;
 pub mod bindings;
 pub mod catalog;
+pub mod check_step;
 pub mod cloud;
 pub mod diagnosis;
 pub mod draft;
+pub mod graph_get;
 pub mod host_name;
 pub mod http;
+pub mod jwt_claims;
 pub mod keyring_store;
 pub mod permissions;
 pub mod sandbox_info;
+pub mod secret_expiry;
 pub mod secret_store;
 pub mod server_check;
 pub mod server_kind;
 pub mod tenant_discovery;
 pub mod token_endpoint;
 
+pub use app_check::{check_app, AppCheck};
+pub use app_input::{AppFields, AppInput, TenantForm};
+pub use check_step::{CheckStatus, CheckStep};
 pub use cloud::{Cloud, CloudPreset};
 pub use diagnosis::Diagnosis;
 pub use draft::{Draft, ServerDraft, WizardStep};
@@ -24,6 +33,7 @@ pub use host_name::HostName;
 pub use keyring_store::KeyringStore;
 pub use permissions::{ChannelKind, Permission, PermissionCheck, PermissionType};
 pub use sandbox_info::SandboxInfo;
+pub use secret_expiry::SecretExpiry;
 pub use secret_store::{probe_secret_store, MemoryStore, Secret, SecretStore, SecretStoreStatus};
 pub use server_check::{check_server, ServerCheck, ServerCheckInput};
 pub use server_kind::ServerKind;

@@ -1,0 +1,64 @@
+//! One live check as the wizard shows it: ✓, ✗, a warning, or not run, with its time and fix.
+
+use crate::Diagnosis;
+use serde::Serialize;
+use std::time::Instant;
+use ts_rs::TS;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "kebab-case")]
+pub enum CheckStatus {
+    Passed,
+    /// Worked, but needs attention soon (a secret about to expire).
+    Warning,
+    Failed,
+    /// Not run, because an earlier check failed or an input is missing.
+    Skipped,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct CheckStep {
+    /// Stable: `tenant`, `app`, `secret-expiry`, ...
+    pub id: String,
+    pub label: String,
+    pub status: CheckStatus,
+    pub millis: u64,
+    pub detail: String,
+    pub diagnosis: Option<Diagnosis>,
+}
+
+impl CheckStep {
+    pub fn passed(id: &str, label: &str, started: Instant, detail: impl Into<String>) -> Self {
+        Self {
+            id: id.to_owned(),
+            label: label.to_owned(),
+            status: CheckStatus::Passed,
+            millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+            detail: detail.into(),
+            diagnosis: None,
+        }
+    }
+
+    pub fn failed(id: &str, label: &str, started: Instant, d: Diagnosis) -> Self {
+        Self {
+            status: CheckStatus::Failed,
+            detail: d.title.clone(),
+            diagnosis: Some(d),
+            ..Self::passed(id, label, started, "")
+        }
+    }
+
+    pub fn skipped(id: &str, label: &str, why: impl Into<String>) -> Self {
+        Self {
+            status: CheckStatus::Skipped,
+            millis: 0,
+            ..Self::passed(id, label, Instant::now(), why)
+        }
+    }
+
+    pub fn warning(mut self, d: Diagnosis) -> Self {
+        self.status = CheckStatus::Warning;
+        self.diagnosis = Some(d);
+        self
+    }
+}

@@ -1,0 +1,35 @@
+//! A GET on Microsoft Graph with a bearer token; a refusal becomes the diagnosis of its Graph
+//! error code.
+
+use crate::{catalog, http, Cloud, Diagnosis, Secret};
+
+/// `path` is below `/v1.0`, e.g. `/applications(appId='…')?$select=passwordCredentials`.
+pub async fn graph_get(
+    cloud: &Cloud,
+    token: &Secret,
+    path: &str,
+) -> Result<serde_json::Value, Diagnosis> {
+    let url = format!("{}/v1.0{path}", cloud.graph.trim_end_matches('/'));
+    let res = http::client(cloud)?
+        .get(&url)
+        .bearer_auth(token.expose())
+        .send()
+        .await
+        .map_err(|e| http::transport_error(&url, &e))?;
+    let status = res.status();
+    let body = res
+        .text()
+        .await
+        .map_err(|e| http::transport_error(&url, &e))?;
+    if !status.is_success() {
+        return Err(catalog::graph_error(status.as_u16(), &body));
+    }
+    serde_json::from_str(&body).map_err(|e| {
+        Diagnosis::new(
+            "graph.malformed",
+            "Microsoft Graph gave an answer the wizard cannot read",
+            format!("{url} answered HTTP {status} with a body that is not JSON ({e})."),
+            "Check that the Graph URL points at Microsoft Graph, then try again.",
+        )
+    })
+}
