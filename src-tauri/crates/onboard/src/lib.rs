@@ -4,6 +4,7 @@
 pub mod app_check;
 pub mod app_input;
 pub mod bindings;
+pub mod browser;
 pub mod catalog;
 pub mod check_step;
 pub mod cloud;
@@ -14,6 +15,7 @@ pub mod host_name;
 pub mod http;
 pub mod jwt_claims;
 pub mod keyring_store;
+pub mod loopback;
 pub mod permissions;
 pub mod sandbox_info;
 pub mod secret_expiry;
