@@ -12,7 +12,9 @@ pub mod sandbox_info;
 pub mod secret_store;
 pub mod server_check;
 pub mod server_kind;
+pub mod server_probe;
 pub mod tenant_discovery;
+mod tls_check;
 
 pub use cloud::{Cloud, CloudPreset};
 pub use diagnosis::Diagnosis;
@@ -23,4 +25,5 @@ pub use sandbox_info::SandboxInfo;
 pub use secret_store::{probe_secret_store, MemoryStore, Secret, SecretStore, SecretStoreStatus};
 pub use server_check::{check_server, ServerCheck, ServerCheckInput};
 pub use server_kind::ServerKind;
+pub use server_probe::{probe_server, ProbeOptions, ProbeStep, ServerProbe, StepStatus};
 pub use tenant_discovery::{discover_tenant, TenantInfo};
