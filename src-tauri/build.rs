@@ -3,6 +3,7 @@ fn main() {
     // the main window's capability must grant explicitly.
     let commands = &[
         "check_server",
+        "probe_server",
         "load_draft",
         "save_draft",
         "secret_store_status",

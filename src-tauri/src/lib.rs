@@ -18,6 +18,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
         .manage(SandboxState::default())
         .invoke_handler(tauri::generate_handler![
             commands::server::check_server,
+            commands::server::probe_server,
             commands::draft::load_draft,
             commands::draft::save_draft,
             commands::secrets::secret_store_status,

@@ -60,6 +60,22 @@ fn check_server_answers_with_the_core_result_or_a_diagnosis() {
 }
 
 #[test]
+fn probe_server_runs_the_live_checks_after_the_offline_ones() {
+    let (_app, window) = app();
+    let probe = invoke(&window, "probe_server", json!({ "input": { "kind": "freescout", "fqdn": "desk.invalid", "callback_template": null } }))
+        .expect("a probe, even when a step fails");
+    let checks = probe["checks"].as_array().expect("steps");
+    assert_eq!(checks[0]["id"], "dns");
+    assert_eq!(checks[0]["status"], "failed");
+    assert_eq!(checks[0]["diagnosis"]["code"], "net.reserved_name");
+    assert_eq!(checks[3]["status"], "skipped");
+
+    let err = invoke(&window, "probe_server", json!({ "input": { "kind": "freescout", "fqdn": "help_desk.example.com", "callback_template": null } }))
+        .expect_err("offline check fails first");
+    assert_eq!(err["code"], "fqdn.underscore");
+}
+
+#[test]
 fn drafts_survive_a_restart_and_damage() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::env::set_var("XDG_DATA_HOME", dir.path());

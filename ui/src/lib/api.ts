@@ -1,8 +1,17 @@
 // Typed calls into the Rust commands; the types come from the Rust core (bindings.ts).
 import { invoke } from '@tauri-apps/api/core';
-import type { Diagnosis, Draft, SandboxInfo, SecretStoreStatus, ServerCheck, ServerCheckInput } from './bindings';
+import type {
+  Diagnosis,
+  Draft,
+  SandboxInfo,
+  SecretStoreStatus,
+  ServerCheck,
+  ServerCheckInput,
+  ServerProbe,
+} from './bindings';
 
 export const checkServer = (input: ServerCheckInput) => invoke<ServerCheck>('check_server', { input });
+export const probeServer = (input: ServerCheckInput) => invoke<ServerProbe>('probe_server', { input });
 export const loadDraft = () => invoke<Draft>('load_draft');
 export const saveDraft = (draft: Draft) => invoke<void>('save_draft', { draft });
 export const secretStoreStatus = () => invoke<SecretStoreStatus>('secret_store_status');

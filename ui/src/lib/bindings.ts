@@ -54,6 +54,20 @@ platform: string, requirements: Array<string>,
  */
 notes: Array<string>, };
 
+export type StepStatus = "ok" | "warning" | "failed" | "skipped";
+
+export type ProbeStep = { 
+/**
+ * `dns`, `https`, `answer` or `callback`.
+ */
+id: string, label: string, status: StepStatus, millis: number, detail: string, 
+/**
+ * Set for `failed` and `warning`.
+ */
+diagnosis: Diagnosis | null, };
+
+export type ServerProbe = { checks: Array<ProbeStep>, };
+
 export type WizardStep = "server" | "app-registration" | "admin-consent" | "account" | "channel-options" | "verify-export";
 
 export type ServerDraft = { kind: ServerKind, fqdn: string, callback_template: string, };

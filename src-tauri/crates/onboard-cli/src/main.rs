@@ -5,8 +5,10 @@
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use onboard::{check_server, ServerCheckInput, ServerKind};
+use onboard::{check_server, probe_server, Diagnosis, ProbeOptions, ServerCheckInput, ServerKind};
+use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Parser)]
 #[command(
@@ -21,13 +23,17 @@ struct Cli {
     /// Print one JSON document on stdout instead of text.
     #[arg(long, global = true)]
     json: bool,
+    /// Trust one more CA (PEM), for the sandbox and tests; never implied.
+    #[arg(long, global = true, value_name = "PEM")]
+    ca_file: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
 
 #[derive(Subcommand)]
 enum Command {
-    /// The server step: host name syntax, IDN, and the callback URL to register in Entra.
+    /// The server step: host name syntax, IDN, the callback URL to register in Entra, then the
+    /// live checks (DNS, HTTPS certificate, server answering, callback path).
     CheckServer {
         /// The helpdesk's host name (a pasted URL is accepted).
         fqdn: String,
@@ -36,6 +42,12 @@ enum Command {
         /// For --server custom: the callback URL with {fqdn} where the host goes.
         #[arg(long)]
         callback_template: Option<String>,
+        /// Only the offline checks: no DNS lookup, no connection.
+        #[arg(long)]
+        offline: bool,
+        /// The limit for each live check, in seconds.
+        #[arg(long, value_name = "SECS", default_value_t = 10.0)]
+        timeout: f64,
     },
 }
 
@@ -61,20 +73,67 @@ impl From<Kind> for ServerKind {
     }
 }
 
-fn main() -> ExitCode {
+#[tokio::main]
+async fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
         Command::CheckServer {
             fqdn,
             server,
             callback_template,
+            offline,
+            timeout,
         } => {
             let input = ServerCheckInput {
                 kind: server.into(),
                 fqdn,
                 callback_template,
             };
-            output::verdict(cli.json, check_server(&input), output::server_check_text)
+            let check = match check_server(&input) {
+                Ok(c) if !offline => c,
+                offline_only => {
+                    return output::verdict(cli.json, offline_only, output::server_check_text)
+                }
+            };
+            let opts = match probe_options(cli.ca_file.as_deref(), timeout) {
+                Ok(o) => o,
+                Err(d) => return output::verdict::<()>(cli.json, Err(d), |_| String::new()),
+            };
+            let probe = probe_server(&check, &opts).await;
+            output::server_probe_verdict(cli.json, &check, &probe)
         }
     }
+}
+
+fn probe_options(
+    ca_file: Option<&std::path::Path>,
+    timeout: f64,
+) -> Result<ProbeOptions, Diagnosis> {
+    let timeout = Duration::try_from_secs_f64(timeout)
+        .ok()
+        .filter(|t| !t.is_zero())
+        .ok_or_else(|| {
+            Diagnosis::field(
+                "--timeout",
+                "cli.timeout",
+                format!("{timeout} is not a number of seconds."),
+                "Give a positive number of seconds, for example --timeout 5.",
+            )
+        })?;
+    let extra_ca_pem = ca_file
+        .map(|path| {
+            std::fs::read_to_string(path).map_err(|e| {
+                Diagnosis::field(
+                    "--ca-file",
+                    "cli.ca_file",
+                    format!("{} cannot be read: {e}.", path.display()),
+                    "Give the path of a PEM file with the CA certificate.",
+                )
+            })
+        })
+        .transpose()?;
+    Ok(ProbeOptions {
+        timeout,
+        extra_ca_pem,
+    })
 }

@@ -1,6 +1,6 @@
 //! How results and diagnoses are printed: text for people, one JSON document for scripts.
 
-use onboard::{Diagnosis, ServerCheck};
+use onboard::{Diagnosis, ServerCheck, ServerProbe, StepStatus};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -56,6 +56,58 @@ pub fn server_check_text(c: &ServerCheck) -> String {
     }
     for n in &c.notes {
         s.push_str(&format!("  note: {n}\n"));
+    }
+    s
+}
+
+/// The offline result and the live checks; exit 1 when a live check failed (warnings pass).
+pub fn server_probe_verdict(json: bool, check: &ServerCheck, probe: &ServerProbe) -> ExitCode {
+    let ok = !probe.failed();
+    if json {
+        println!(
+            "{}",
+            to_json(&serde_json::json!({ "ok": ok, "result": check, "probe": probe }))
+        );
+    } else {
+        print!("{}{}", server_check_text(check), server_probe_text(probe));
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+/// `✓ DNS  12 ms  desk.example.com → 192.0.2.10`, and the fix under a failure or warning.
+pub fn server_probe_text(p: &ServerProbe) -> String {
+    let mut s = String::from("Live checks:\n");
+    let width = p
+        .checks
+        .iter()
+        .map(|c| c.label.chars().count())
+        .max()
+        .unwrap_or(0);
+    for c in &p.checks {
+        let mark = match c.status {
+            StepStatus::Ok => "✓",
+            StepStatus::Warning => "!",
+            StepStatus::Failed => "✗",
+            StepStatus::Skipped => "–",
+        };
+        let time = match c.status {
+            StepStatus::Skipped => String::new(),
+            _ => format!("{} ms", c.millis),
+        };
+        s.push_str(&format!(
+            "  {mark} {:width$}  {time:>7}  {}\n",
+            c.label, c.detail
+        ));
+        if let Some(d) = &c.diagnosis {
+            s.push_str(&format!("      {}\n      Fix: {}\n", d.title, d.fix));
+        }
+    }
+    if p.failed() {
+        s.push_str("  A failed live check may only mean this machine cannot reach the helpdesk (an internal server); the callback URL above is still right.\n");
     }
     s
 }

@@ -1,4 +1,5 @@
 //! The CLI gives the same verdict as the core (and so as the GUI), with the documented exit codes.
+//! Offline checks use `--offline`; the live ones here need no network (.invalid never resolves).
 
 use onboard::{check_server, ServerCheckInput, ServerKind};
 use std::process::{Command, Output};
@@ -22,6 +23,7 @@ fn json_verdict_is_the_core_result() {
         "--server",
         "zammad-imap",
         "--json",
+        "--offline",
     ]);
     assert_eq!(out.status.code(), Some(0));
     let core = check_server(&ServerCheckInput {
@@ -61,6 +63,7 @@ fn text_output_shows_the_callback() {
         "https://desk.example.com/support/",
         "--server",
         "osticket",
+        "--offline",
     ]);
     assert_eq!(out.status.code(), Some(0));
     let text = String::from_utf8_lossy(&out.stdout);
@@ -81,6 +84,7 @@ fn custom_template_comes_from_the_flag() {
         "--callback-template",
         "https://{fqdn}/cb",
         "--json",
+        "--offline",
     ]);
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(
@@ -107,4 +111,71 @@ fn usage_errors_exit_2() {
         Some(2)
     );
     assert_eq!(run(&["no-such-command"]).status.code(), Some(2));
+}
+
+#[test]
+fn live_checks_follow_the_offline_ones_and_a_failure_exits_1() {
+    let out = run(&["check-server", "helpdesk.invalid", "--json"]);
+    assert_eq!(out.status.code(), Some(1));
+    let v = json(&out);
+    assert_eq!(v["ok"], false);
+    assert_eq!(
+        v["result"]["callback_url"],
+        "https://helpdesk.invalid/api/v1/external_credentials/microsoft_graph/callback"
+    );
+    let checks = v["probe"]["checks"].as_array().expect("probe steps");
+    let ids: Vec<&str> = checks.iter().filter_map(|c| c["id"].as_str()).collect();
+    assert_eq!(ids, ["dns", "https", "answer", "callback"]);
+    assert_eq!(checks[0]["status"], "failed");
+    assert_eq!(checks[0]["diagnosis"]["code"], "net.reserved_name");
+    assert!(checks[1..].iter().all(|c| c["status"] == "skipped"), "{v}");
+
+    let out = run(&["check-server", "helpdesk.invalid"]);
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("✓ helpdesk.invalid"), "{text}");
+    assert!(text.contains("✗ DNS"), "{text}");
+    assert!(
+        text.contains("Fix: Type the helpdesk's real host name."),
+        "{text}"
+    );
+    assert!(
+        text.contains("– HTTPS") && text.contains("not run: DNS failed"),
+        "{text}"
+    );
+
+    let offline = run(&["check-server", "helpdesk.invalid", "--offline", "--json"]);
+    assert_eq!(offline.status.code(), Some(0));
+    assert!(json(&offline).get("probe").is_none());
+}
+
+#[test]
+fn live_check_options_are_checked() {
+    let out = run(&[
+        "check-server",
+        "helpdesk.invalid",
+        "--ca-file",
+        "/nonexistent/ca.pem",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["error"]["code"], "cli.ca_file");
+    let out = run(&[
+        "check-server",
+        "helpdesk.invalid",
+        "--timeout",
+        "0",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(json(&out)["error"]["code"], "cli.timeout");
+    // --ca-file is global: it may come before the subcommand.
+    let out = run(&[
+        "--ca-file",
+        "/nonexistent/ca.pem",
+        "check-server",
+        "x.example.com",
+        "--offline",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
 }

@@ -22,7 +22,9 @@ pub mod secret_expiry;
 pub mod secret_store;
 pub mod server_check;
 pub mod server_kind;
+pub mod server_probe;
 pub mod tenant_discovery;
+mod tls_check;
 pub mod token_endpoint;
 
 pub use app_check::{check_app, AppCheck};
@@ -39,5 +41,6 @@ pub use secret_expiry::SecretExpiry;
 pub use secret_store::{probe_secret_store, MemoryStore, Secret, SecretStore, SecretStoreStatus};
 pub use server_check::{check_server, ServerCheck, ServerCheckInput};
 pub use server_kind::ServerKind;
+pub use server_probe::{probe_server, ProbeOptions, ProbeStep, ServerProbe, StepStatus};
 pub use tenant_discovery::{discover_tenant, TenantInfo};
 pub use token_endpoint::{request_token, TokenResponse};
