@@ -2,6 +2,7 @@
 //! and types. It knows nothing of Tauri, windows or the command line; those are thin adapters.
 
 pub mod bindings;
+pub mod catalog;
 pub mod cloud;
 pub mod diagnosis;
 pub mod draft;
@@ -14,6 +15,7 @@ pub mod server_check;
 pub mod server_kind;
 pub mod tenant_discovery;
 
+pub use catalog::{diagnose, MailProtocol};
 pub use cloud::{Cloud, CloudPreset};
 pub use diagnosis::Diagnosis;
 pub use draft::{Draft, ServerDraft, WizardStep};
