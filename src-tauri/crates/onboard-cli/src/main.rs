@@ -5,7 +5,7 @@
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use onboard::{check_server, ServerCheckInput, ServerKind};
+use onboard::{catalog, check_server, ServerCheckInput, ServerKind};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -36,6 +36,12 @@ enum Command {
         /// For --server custom: the callback URL with {fqdn} where the host goes.
         #[arg(long)]
         callback_template: Option<String>,
+    },
+    /// Explain an error: an AADSTS code, a pasted error message, page, URL or JSON body, a Graph
+    /// error code, an IMAP/SMTP reply, or a code this tool printed. Exit 1 when not recognised.
+    Diagnose {
+        /// The code or text to explain (quote it).
+        text: String,
     },
 }
 
@@ -75,6 +81,9 @@ fn main() -> ExitCode {
                 callback_template,
             };
             output::verdict(cli.json, check_server(&input), output::server_check_text)
+        }
+        Command::Diagnose { text } => {
+            output::verdict(cli.json, catalog::explain(&text), output::diagnosis_text)
         }
     }
 }
