@@ -5,7 +5,9 @@
 mod output;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use onboard::{check_server, probe_server, Diagnosis, ProbeOptions, ServerCheckInput, ServerKind};
+use onboard::{
+    catalog, check_server, probe_server, Diagnosis, ProbeOptions, ServerCheckInput, ServerKind,
+};
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -48,6 +50,12 @@ enum Command {
         /// The limit for each live check, in seconds.
         #[arg(long, value_name = "SECS", default_value_t = 10.0)]
         timeout: f64,
+    },
+    /// Explain an error: an AADSTS code, a pasted error message, page, URL or JSON body, a Graph
+    /// error code, an IMAP/SMTP reply, or a code this tool printed. Exit 1 when not recognised.
+    Diagnose {
+        /// The code or text to explain (quote it).
+        text: String,
     },
 }
 
@@ -101,6 +109,9 @@ async fn main() -> ExitCode {
             };
             let probe = probe_server(&check, &opts).await;
             output::server_probe_verdict(cli.json, &check, &probe)
+        }
+        Command::Diagnose { text } => {
+            output::verdict(cli.json, catalog::explain(&text), output::diagnosis_text)
         }
     }
 }

@@ -29,6 +29,7 @@ pub mod token_endpoint;
 
 pub use app_check::{check_app, AppCheck};
 pub use app_input::{AppFields, AppInput, TenantForm};
+pub use catalog::{diagnose, MailProtocol};
 pub use check_step::{CheckStatus, CheckStep};
 pub use cloud::{Cloud, CloudPreset};
 pub use diagnosis::Diagnosis;

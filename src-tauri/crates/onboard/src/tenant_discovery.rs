@@ -1,6 +1,6 @@
 //! Does the tenant exist? OpenID discovery answers it, and names the tenant's GUID.
 
-use crate::{http, Cloud, Diagnosis};
+use crate::{catalog, http, Cloud, Diagnosis};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -22,26 +22,24 @@ pub async fn discover_tenant(cloud: &Cloud, tenant: &str) -> Result<TenantInfo, 
         .await
         .map_err(|e| http::transport_error(&url, &e))?;
     let status = res.status();
-    let body: serde_json::Value = res
-        .json()
+    let body = res
+        .text()
         .await
         .map_err(|e| http::transport_error(&url, &e))?;
     if !status.is_success() {
-        let code = body["error_codes"][0].as_u64().unwrap_or_default();
-        let description = body["error_description"]
-            .as_str()
-            .unwrap_or_default()
-            .lines()
-            .next()
-            .unwrap_or_default()
-            .to_owned();
-        return Err(Diagnosis::field(
-            "Tenant",
-            &format!("aadsts.{code}"),
-            format!("Microsoft does not know the tenant “{tenant}”: {description}"),
-            "Copy the Directory (tenant) ID from Entra admin center > Overview, or use a verified domain of the tenant; check that the right national cloud is chosen.",
-        ));
+        // Whatever Microsoft says, it is the tenant field that led here.
+        let mut d = catalog::token_error(status.as_u16(), &body);
+        d.field = Some("Tenant".to_owned());
+        return Err(d);
     }
+    let body: serde_json::Value = serde_json::from_str(&body).map_err(|_| {
+        Diagnosis::new(
+            "tenant.bad_discovery",
+            "The sign-in service gave no OpenID configuration",
+            format!("{url} answered, but not with an OpenID configuration document."),
+            "Check the national cloud or the authority URL override, and any proxy between this machine and Microsoft.",
+        )
+    })?;
     let text = |k: &str| body[k].as_str().unwrap_or_default().to_owned();
     let issuer = text("issuer");
     let tenant_id = issuer

@@ -1,0 +1,19 @@
+//! The troubleshooting catalog: every error the wizard can meet — AADSTS codes, the identity
+//! platform's and Graph's error bodies, Exchange's IMAP and SMTP replies, network and TLS
+//! failures — mapped to one [`Diagnosis`](crate::Diagnosis) with the exact fix. Callers hand
+//! over what the server said; the catalog decides what it means, so the GUI, the CLI and
+//! `diagnose` explain the same failure in the same words.
+
+mod aadsts;
+mod diagnose;
+mod graph;
+mod mail_reply;
+mod network;
+mod quote;
+mod token;
+
+pub use aadsts::aadsts;
+pub use diagnose::{diagnose, explain, UNKNOWN};
+pub use graph::graph_error;
+pub use mail_reply::{mail_reply, MailProtocol};
+pub use token::token_error;
