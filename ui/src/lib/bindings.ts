@@ -54,19 +54,19 @@ platform: string, requirements: Array<string>,
  */
 notes: Array<string>, };
 
-export type StepStatus = "ok" | "warning" | "failed" | "skipped";
+export type CheckStatus = "ok" | "warning" | "failed" | "skipped";
 
-export type ProbeStep = { 
+export type CheckStep = { 
 /**
- * `dns`, `https`, `answer` or `callback`.
+ * Stable: `dns`, `https`, `tenant`, `app`, `secret-expiry`, ...
  */
-id: string, label: string, status: StepStatus, millis: number, detail: string, 
+id: string, label: string, status: CheckStatus, millis: number, detail: string, 
 /**
  * Set for `failed` and `warning`.
  */
 diagnosis: Diagnosis | null, };
 
-export type ServerProbe = { checks: Array<ProbeStep>, };
+export type ServerProbe = { checks: Array<CheckStep>, };
 
 export type WizardStep = "server" | "app-registration" | "admin-consent" | "account" | "channel-options" | "verify-export";
 
@@ -145,14 +145,6 @@ export type AppInput = { client_id: string, tenant: string,
  */
 client_secret?: string, };
 
-export type CheckStatus = "passed" | "warning" | "failed" | "skipped";
-
-export type CheckStep = { 
-/**
- * Stable: `tenant`, `app`, `secret-expiry`, ...
- */
-id: string, label: string, status: CheckStatus, millis: bigint, detail: string, diagnosis: Diagnosis | null, };
-
 export type SecretExpiry = { 
 /**
  * The secret's ID (`keyId`) and name in Certificates & secrets.
@@ -180,3 +172,9 @@ permissions_page: string, credentials_page: string,
  * What was cleaned up from the input.
  */
 notes: Array<string>, };
+
+export type ConsentGranted = { 
+/**
+ * The tenant that consented, as Microsoft reports it.
+ */
+tenant_id: string, scope: string | null, };

@@ -12,6 +12,7 @@ pub mod graph;
 pub mod keys;
 pub mod mail_store;
 pub mod pages;
+pub mod player;
 pub mod sandbox;
 pub mod scopes;
 pub mod seed;

@@ -1,6 +1,6 @@
 //! How results and diagnoses are printed: text for people, one JSON document for scripts.
 
-use onboard::{Diagnosis, ServerCheck, ServerProbe, StepStatus};
+use onboard::{CheckStatus, Diagnosis, ServerCheck, ServerProbe};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -89,13 +89,13 @@ pub fn server_probe_text(p: &ServerProbe) -> String {
         .unwrap_or(0);
     for c in &p.checks {
         let mark = match c.status {
-            StepStatus::Ok => "✓",
-            StepStatus::Warning => "!",
-            StepStatus::Failed => "✗",
-            StepStatus::Skipped => "–",
+            CheckStatus::Ok => "✓",
+            CheckStatus::Warning => "!",
+            CheckStatus::Failed => "✗",
+            CheckStatus::Skipped => "–",
         };
         let time = match c.status {
-            StepStatus::Skipped => String::new(),
+            CheckStatus::Skipped => String::new(),
             _ => format!("{} ms", c.millis),
         };
         s.push_str(&format!(

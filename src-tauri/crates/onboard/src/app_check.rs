@@ -34,7 +34,7 @@ impl AppCheck {
             && self
                 .steps
                 .iter()
-                .any(|s| s.id == APP && s.status == CheckStatus::Passed)
+                .any(|s| s.id == APP && s.status == CheckStatus::Ok)
     }
 }
 

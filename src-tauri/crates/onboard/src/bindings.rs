@@ -13,8 +13,8 @@ pub fn typescript() -> String {
         HostName::decl(&cfg),
         ServerCheckInput::decl(&cfg),
         ServerCheck::decl(&cfg),
-        StepStatus::decl(&cfg),
-        ProbeStep::decl(&cfg),
+        CheckStatus::decl(&cfg),
+        CheckStep::decl(&cfg),
         ServerProbe::decl(&cfg),
         WizardStep::decl(&cfg),
         ServerDraft::decl(&cfg),
@@ -30,10 +30,9 @@ pub fn typescript() -> String {
         PermissionCheck::decl(&cfg),
         TenantForm::decl(&cfg),
         AppInput::decl(&cfg),
-        CheckStatus::decl(&cfg),
-        CheckStep::decl(&cfg),
         SecretExpiry::decl(&cfg),
         AppCheck::decl(&cfg),
+        ConsentGranted::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

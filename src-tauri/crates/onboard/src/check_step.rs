@@ -6,9 +6,9 @@ use std::time::Instant;
 use ts_rs::TS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "kebab-case")]
+#[serde(rename_all = "lowercase")]
 pub enum CheckStatus {
-    Passed,
+    Ok,
     /// Worked, but needs attention soon (a secret about to expire).
     Warning,
     Failed,
@@ -18,12 +18,14 @@ pub enum CheckStatus {
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct CheckStep {
-    /// Stable: `tenant`, `app`, `secret-expiry`, ...
+    /// Stable: `dns`, `https`, `tenant`, `app`, `secret-expiry`, ...
     pub id: String,
     pub label: String,
     pub status: CheckStatus,
+    #[ts(type = "number")]
     pub millis: u64,
     pub detail: String,
+    /// Set for `failed` and `warning`.
     pub diagnosis: Option<Diagnosis>,
 }
 
@@ -32,7 +34,7 @@ impl CheckStep {
         Self {
             id: id.to_owned(),
             label: label.to_owned(),
-            status: CheckStatus::Passed,
+            status: CheckStatus::Ok,
             millis: u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
             detail: detail.into(),
             diagnosis: None,

@@ -1,6 +1,7 @@
 //! The onboarding core: every check, OAuth and mail operation of the wizard, as plain functions
 //! and types. It knows nothing of Tauri, windows or the command line; those are thin adapters.
 
+pub mod admin_consent;
 pub mod app_check;
 pub mod app_input;
 pub mod bindings;
@@ -27,6 +28,7 @@ pub mod tenant_discovery;
 mod tls_check;
 pub mod token_endpoint;
 
+pub use admin_consent::{admin_consent_url, capture_admin_consent, ConsentGranted};
 pub use app_check::{check_app, AppCheck};
 pub use app_input::{AppFields, AppInput, TenantForm};
 pub use catalog::{diagnose, MailProtocol};
@@ -42,6 +44,6 @@ pub use secret_expiry::SecretExpiry;
 pub use secret_store::{probe_secret_store, MemoryStore, Secret, SecretStore, SecretStoreStatus};
 pub use server_check::{check_server, ServerCheck, ServerCheckInput};
 pub use server_kind::ServerKind;
-pub use server_probe::{probe_server, ProbeOptions, ProbeStep, ServerProbe, StepStatus};
+pub use server_probe::{probe_server, ProbeOptions, ServerProbe};
 pub use tenant_discovery::{discover_tenant, TenantInfo};
 pub use token_endpoint::{request_token, TokenResponse};

@@ -2,7 +2,7 @@
 //! browser trusts for that name, and does a web server answer there (and at the callback path)?
 //! Each step is timed and bounded by one timeout; a failed step skips the ones that need it.
 
-use crate::{http, tls_check, Diagnosis, ServerCheck};
+use crate::{http, tls_check, CheckStatus, CheckStep, Diagnosis, ServerCheck};
 use serde::Serialize;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -29,49 +29,25 @@ impl Default for ProbeOptions {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
-#[serde(rename_all = "lowercase")]
-pub enum StepStatus {
-    Ok,
-    /// The server answered, but not well (a 5xx); the wizard can go on.
-    Warning,
-    Failed,
-    /// Not run because an earlier step failed.
-    Skipped,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct ProbeStep {
-    /// `dns`, `https`, `answer` or `callback`.
-    pub id: String,
-    pub label: String,
-    pub status: StepStatus,
-    #[ts(type = "number")]
-    pub millis: u64,
-    pub detail: String,
-    /// Set for `failed` and `warning`.
-    pub diagnosis: Option<Diagnosis>,
-}
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct ServerProbe {
-    pub checks: Vec<ProbeStep>,
+    pub checks: Vec<CheckStep>,
 }
 
 impl ServerProbe {
     /// True when a step failed (warnings do not count).
     pub fn failed(&self) -> bool {
-        self.checks.iter().any(|c| c.status == StepStatus::Failed)
+        self.checks.iter().any(|c| c.status == CheckStatus::Failed)
     }
 
-    pub fn step(&self, id: &str) -> Option<&ProbeStep> {
+    pub fn step(&self, id: &str) -> Option<&CheckStep> {
         self.checks.iter().find(|c| c.id == id)
     }
 }
 
 /// What one step found: its status, the detail line, and the diagnosis for anything not ok.
 struct Finding {
-    status: StepStatus,
+    status: CheckStatus,
     detail: String,
     diagnosis: Option<Diagnosis>,
 }
@@ -79,7 +55,7 @@ struct Finding {
 impl Finding {
     fn ok(detail: impl Into<String>) -> Self {
         Self {
-            status: StepStatus::Ok,
+            status: CheckStatus::Ok,
             detail: detail.into(),
             diagnosis: None,
         }
@@ -87,7 +63,7 @@ impl Finding {
 
     fn warning(detail: impl Into<String>, d: Diagnosis) -> Self {
         Self {
-            status: StepStatus::Warning,
+            status: CheckStatus::Warning,
             detail: detail.into(),
             diagnosis: Some(d),
         }
@@ -95,7 +71,7 @@ impl Finding {
 
     fn failed(d: Diagnosis) -> Self {
         Self {
-            status: StepStatus::Failed,
+            status: CheckStatus::Failed,
             detail: d.detail.clone(),
             diagnosis: Some(d),
         }
@@ -159,7 +135,7 @@ pub async fn probe_server(check: &ServerCheck, opts: &ProbeOptions) -> ServerPro
 
 #[derive(Default)]
 struct Steps {
-    checks: Vec<ProbeStep>,
+    checks: Vec<CheckStep>,
     /// The label of the step that failed, for the skipped ones to name.
     failed: Option<String>,
 }
@@ -193,10 +169,10 @@ impl Steps {
     }
 
     fn push(&mut self, id: &str, label: &str, millis: u64, f: Finding) {
-        if f.status == StepStatus::Failed {
+        if f.status == CheckStatus::Failed {
             self.failed = Some(label.to_owned());
         }
-        self.checks.push(ProbeStep {
+        self.checks.push(CheckStep {
             id: id.to_owned(),
             label: label.to_owned(),
             status: f.status,
@@ -209,10 +185,10 @@ impl Steps {
     fn skip_rest(mut self, rest: &[(&str, &str)]) -> ServerProbe {
         let why = self.failed.clone().unwrap_or_default();
         for (id, label) in rest {
-            self.checks.push(ProbeStep {
+            self.checks.push(CheckStep {
                 id: (*id).to_owned(),
                 label: (*label).to_owned(),
-                status: StepStatus::Skipped,
+                status: CheckStatus::Skipped,
                 millis: 0,
                 detail: format!("not run: {why} failed"),
                 diagnosis: None,

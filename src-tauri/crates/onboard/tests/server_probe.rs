@@ -4,11 +4,11 @@
 
 mod support;
 
-use onboard::{check_server, probe_server, ServerCheckInput, ServerKind, ServerProbe, StepStatus};
+use onboard::{check_server, probe_server, CheckStatus, ServerCheckInput, ServerKind, ServerProbe};
 use std::time::{Duration, Instant};
 use support::{local_check, opts, plain_http_listener, silent_listener, Ca, Https, CALLBACK};
 
-fn status(p: &ServerProbe, id: &str) -> StepStatus {
+fn status(p: &ServerProbe, id: &str) -> CheckStatus {
     p.step(id)
         .unwrap_or_else(|| panic!("no step {id}: {p:?}"))
         .status
@@ -29,7 +29,7 @@ fn skipped_after(p: &ServerProbe, from: &str) {
     assert_eq!(ids, ["dns", "https", "answer", "callback"]);
     let first = ids.iter().position(|i| *i == from).unwrap();
     for step in &p.checks[first + 1..] {
-        assert_eq!(step.status, StepStatus::Skipped, "{p:#?}");
+        assert_eq!(step.status, CheckStatus::Skipped, "{p:#?}");
         assert!(step.detail.starts_with("not run: "), "{}", step.detail);
         assert!(step.diagnosis.is_none());
     }
@@ -48,7 +48,7 @@ async fn a_valid_server_passes_every_step_and_a_missing_callback_is_named() {
     .await;
     let p = probe_server(&local_check(good.port), &opts(&ca)).await;
     for step in &p.checks {
-        assert_eq!(step.status, StepStatus::Ok, "{p:#?}");
+        assert_eq!(step.status, CheckStatus::Ok, "{p:#?}");
         assert!(step.diagnosis.is_none());
     }
     assert!(!p.failed());
@@ -73,8 +73,8 @@ async fn a_valid_server_passes_every_step_and_a_missing_callback_is_named() {
     )
     .await;
     let p = probe_server(&local_check(bare.port), &opts(&ca)).await;
-    assert_eq!(status(&p, "answer"), StepStatus::Ok);
-    assert_eq!(status(&p, "callback"), StepStatus::Failed);
+    assert_eq!(status(&p, "answer"), CheckStatus::Ok);
+    assert_eq!(status(&p, "callback"), CheckStatus::Failed);
     assert_eq!(code(&p, "callback"), "server.callback_missing");
     assert!(p.failed());
 }
@@ -84,9 +84,9 @@ async fn a_server_error_is_a_warning_not_a_failure() {
     let ca = Ca::new();
     let sick = Https::start(ca.leaf(&["localhost"]), |_| 503).await;
     let p = probe_server(&local_check(sick.port), &opts(&ca)).await;
-    assert_eq!(status(&p, "answer"), StepStatus::Warning);
+    assert_eq!(status(&p, "answer"), CheckStatus::Warning);
     assert_eq!(code(&p, "answer"), "server.error_status");
-    assert_eq!(status(&p, "callback"), StepStatus::Warning, "{p:#?}");
+    assert_eq!(status(&p, "callback"), CheckStatus::Warning, "{p:#?}");
     assert!(!p.failed());
 }
 
@@ -95,7 +95,7 @@ async fn an_expired_certificate_says_when() {
     let ca = Ca::new();
     let old = Https::start(ca.expired_leaf("localhost"), |_| 200).await;
     let p = probe_server(&local_check(old.port), &opts(&ca)).await;
-    assert_eq!(status(&p, "dns"), StepStatus::Ok);
+    assert_eq!(status(&p, "dns"), CheckStatus::Ok);
     assert_eq!(code(&p, "https"), "tls.expired");
     let d = p.step("https").unwrap().diagnosis.clone().unwrap();
     assert!(d.detail.contains("2021-01-01"), "{}", d.detail);
@@ -146,7 +146,7 @@ async fn a_closed_port_is_refused() {
         l.local_addr().unwrap().port()
     };
     let p = probe_server(&local_check(port), &opts(&Ca::new())).await;
-    assert_eq!(status(&p, "dns"), StepStatus::Ok);
+    assert_eq!(status(&p, "dns"), CheckStatus::Ok);
     assert_eq!(code(&p, "https"), "net.refused");
     skipped_after(&p, "https");
 }
@@ -186,7 +186,7 @@ async fn a_name_under_invalid_fails_without_a_lookup() {
     })
     .unwrap();
     let p = probe_server(&check, &Default::default()).await;
-    assert_eq!(status(&p, "dns"), StepStatus::Failed);
+    assert_eq!(status(&p, "dns"), CheckStatus::Failed);
     assert_eq!(code(&p, "dns"), "net.reserved_name");
     let d = p.step("dns").unwrap().diagnosis.clone().unwrap();
     assert_eq!(d.field.as_deref(), Some("FQDN"));

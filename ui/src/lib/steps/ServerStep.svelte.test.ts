@@ -2,7 +2,7 @@
 import { mockIPC, clearMocks } from '@tauri-apps/api/mocks';
 import { render, screen, fireEvent, waitFor } from '@testing-library/svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Diagnosis, ProbeStep, ServerCheck, ServerCheckInput, ServerProbe } from '../bindings';
+import type { Diagnosis, CheckStep, ServerCheck, ServerCheckInput, ServerProbe } from '../bindings';
 import ServerStep from './ServerStep.svelte';
 
 afterEach(() => clearMocks());
@@ -26,7 +26,7 @@ const bad: Diagnosis = {
   field: 'FQDN',
 };
 
-const step = (id: string, label: string, status: ProbeStep['status'], detail: string, diagnosis: Diagnosis | null = null) => ({
+const step = (id: string, label: string, status: CheckStep['status'], detail: string, diagnosis: Diagnosis | null = null) => ({
   id,
   label,
   status,
