@@ -25,6 +25,14 @@ pub fn typescript() -> String {
         PermissionType::decl(&cfg),
         Permission::decl(&cfg),
         PermissionCheck::decl(&cfg),
+        DeviceCodePrompt::decl(&cfg),
+        DesiredApp::decl(&cfg),
+        Action::decl(&cfg),
+        Change::decl(&cfg),
+        ExistingApp::decl(&cfg),
+        Plan::decl(&cfg),
+        NewSecret::decl(&cfg),
+        Applied::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

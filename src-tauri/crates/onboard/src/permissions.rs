@@ -62,11 +62,7 @@ const OFFLINE_ACCESS: Permission = scope(
     "7427e0e9-2fba-42fe-b0c0-848c9e6a8182",
     "a refresh token, so the server stays signed in",
 );
-const OPENID: Permission = scope(
-    "openid",
-    "37f7f235-527c-4136-accd-4a02d197296e",
-    "sign-in",
-);
+const OPENID: Permission = scope("openid", "37f7f235-527c-4136-accd-4a02d197296e", "sign-in");
 const PROFILE: Permission = scope(
     "profile",
     "14dad69e-099b-42c9-810b-d002981feec1",
