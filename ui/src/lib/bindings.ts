@@ -178,3 +178,85 @@ export type ConsentGranted = {
  * The tenant that consented, as Microsoft reports it.
  */
 tenant_id: string, scope: string | null, };
+
+export type DeviceCodePrompt = { user_code: string, verification_uri: string, 
+/**
+ * Seconds until the code expires.
+ */
+expires_in: number, 
+/**
+ * Seconds to wait between polls.
+ */
+interval: number, 
+/**
+ * Microsoft's own sentence with the URL and the code.
+ */
+message: string, };
+
+export type DesiredApp = { display_name: string, 
+/**
+ * `AzureADMyOrg`, or `AzureADMultipleOrgs` where the helpdesk signs in through /common (FreeScout).
+ */
+sign_in_audience: string, 
+/**
+ * Web platform redirect URIs: the server's callback URL, then `http://localhost`.
+ */
+web_redirect_uris: Array<string>, channel: ChannelKind, 
+/**
+ * "Allow public client flows" (isFallbackPublicClient): device code sign-in of the mailbox
+ * needs it. Default: on for the delegated channels, off for app-only.
+ */
+allow_public_client_flows: boolean, 
+/**
+ * Lifetime of a new client secret, 1..=24 months.
+ */
+secret_months: number, 
+/**
+ * The appId of the registration to repair; without it the app is looked up by name.
+ */
+existing_client_id: string | null, 
+/**
+ * Add a new client secret to an existing app even though it has a valid one. A new app
+ * always gets one; an existing app without an unexpired secret gets one regardless.
+ */
+new_secret: boolean, };
+
+export type Action = { "kind": "create-application" } | { "kind": "set-sign-in-audience", audience: string, } | { "kind": "add-redirect-uris", uris: Array<string>, } | { "kind": "add-permissions", permissions: Array<string>, } | { "kind": "set-public-client-flows", enabled: boolean, } | { "kind": "add-secret", months: number, } | { "kind": "create-service-principal" } | { "kind": "grant-delegated", scopes: Array<string>, } | { "kind": "assign-app-roles", roles: Array<string>, };
+
+export type Change = { action: Action, 
+/**
+ * What happens, in a sentence for people.
+ */
+summary: string, 
+/**
+ * The Graph request that does it, such as `PATCH /v1.0/applications/{id}`.
+ */
+call: string, };
+
+export type ExistingApp = { object_id: string, client_id: string, display_name: string, };
+
+export type Plan = { desired: DesiredApp, existing: ExistingApp | null, 
+/**
+ * What was found, and "nothing to do" when the registration already matches.
+ */
+notes: Array<string>, changes: Array<Change>, };
+
+export type NewSecret = { 
+/**
+ * The secret's keyId (the "Secret ID" column in the portal; not the value).
+ */
+secret_id: string, 
+/**
+ * RFC 3339.
+ */
+expires: string, };
+
+export type Applied = { client_id: string, tenant_id: string, 
+/**
+ * The application object's id (not the client ID).
+ */
+object_id: string, service_principal_id: string, secret: NewSecret | null, 
+/**
+ * What was done, a sentence per change.
+ */
+done: Array<string>, };

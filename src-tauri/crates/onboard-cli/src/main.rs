@@ -2,13 +2,16 @@
 //! Exit codes: 0 the check passed, 1 it failed (the diagnosis says why), 2 usage error.
 #![allow(clippy::print_stdout, clippy::print_stderr)] // a CLI's output is its interface
 
+mod check_app;
+mod cloud_args;
+mod consent_url;
 mod output;
+mod register_app;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use onboard::{
     catalog, check_server, probe_server, Diagnosis, ProbeOptions, ServerCheckInput, ServerKind,
 };
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -25,9 +28,8 @@ struct Cli {
     /// Print one JSON document on stdout instead of text.
     #[arg(long, global = true)]
     json: bool,
-    /// Trust one more CA (PEM), for the sandbox and tests; never implied.
-    #[arg(long, global = true, value_name = "PEM")]
-    ca_file: Option<PathBuf>,
+    #[command(flatten)]
+    cloud: cloud_args::CloudArgs,
     #[command(subcommand)]
     command: Command,
 }
@@ -57,6 +59,20 @@ enum Command {
         /// The code or text to explain (quote it).
         text: String,
     },
+    /// Create or repair the app registration: signs an admin in by device code, shows the plan,
+    /// and makes the changes with --apply.
+    #[command(
+        after_help = "The admin signs in by device code (the code and URL are printed on stderr).\n\
+A new client secret is printed once on stdout (in --json as \"secret\", only with --apply) and kept in\n\
+the OS keyring (Secret Service) as app/CLIENT_ID/client-secret. Set M365_ONBOARD_SECRET_STORE=memory\n\
+to keep it in memory only (tests)."
+    )]
+    RegisterApp(register_app::RegisterApp),
+    /// The app registration step: tenant, app and secret checked live, the secret's expiry,
+    /// and the permission checklist for the channel.
+    CheckApp(check_app::CheckApp),
+    /// The admin consent URL for a tenant, app and redirect URI.
+    ConsentUrl(consent_url::ConsentUrl),
 }
 
 /// The CLI's spelling of the core's server kinds.
@@ -103,7 +119,7 @@ async fn main() -> ExitCode {
                     return output::verdict(cli.json, offline_only, output::server_check_text)
                 }
             };
-            let opts = match probe_options(cli.ca_file.as_deref(), timeout) {
+            let opts = match probe_options(&cli.cloud, timeout) {
                 Ok(o) => o,
                 Err(d) => return output::verdict::<()>(cli.json, Err(d), |_| String::new()),
             };
@@ -113,13 +129,13 @@ async fn main() -> ExitCode {
         Command::Diagnose { text } => {
             output::verdict(cli.json, catalog::explain(&text), output::diagnosis_text)
         }
+        Command::RegisterApp(args) => register_app::run(args, &cli.cloud, cli.json).await,
+        Command::CheckApp(args) => check_app::run(args, &cli.cloud, cli.json).await,
+        Command::ConsentUrl(args) => consent_url::run(args, &cli.cloud, cli.json),
     }
 }
 
-fn probe_options(
-    ca_file: Option<&std::path::Path>,
-    timeout: f64,
-) -> Result<ProbeOptions, Diagnosis> {
+fn probe_options(cloud: &cloud_args::CloudArgs, timeout: f64) -> Result<ProbeOptions, Diagnosis> {
     let timeout = Duration::try_from_secs_f64(timeout)
         .ok()
         .filter(|t| !t.is_zero())
@@ -131,20 +147,8 @@ fn probe_options(
                 "Give a positive number of seconds, for example --timeout 5.",
             )
         })?;
-    let extra_ca_pem = ca_file
-        .map(|path| {
-            std::fs::read_to_string(path).map_err(|e| {
-                Diagnosis::field(
-                    "--ca-file",
-                    "cli.ca_file",
-                    format!("{} cannot be read: {e}.", path.display()),
-                    "Give the path of a PEM file with the CA certificate.",
-                )
-            })
-        })
-        .transpose()?;
     Ok(ProbeOptions {
         timeout,
-        extra_ca_pem,
+        extra_ca_pem: cloud.extra_ca_pem()?,
     })
 }

@@ -1,6 +1,6 @@
 //! How results and diagnoses are printed: text for people, one JSON document for scripts.
 
-use onboard::{CheckStatus, Diagnosis, ServerCheck, ServerProbe};
+use onboard::{CheckStatus, CheckStep, Diagnosis, ServerCheck, ServerProbe};
 use serde::Serialize;
 use std::process::ExitCode;
 
@@ -78,16 +78,23 @@ pub fn server_probe_verdict(json: bool, check: &ServerCheck, probe: &ServerProbe
     }
 }
 
-/// `✓ DNS  12 ms  desk.example.com → 192.0.2.10`, and the fix under a failure or warning.
 pub fn server_probe_text(p: &ServerProbe) -> String {
-    let mut s = String::from("Live checks:\n");
-    let width = p
-        .checks
+    let mut s = format!("Live checks:\n{}", steps_text(&p.checks));
+    if p.failed() {
+        s.push_str("  A failed live check may only mean this machine cannot reach the helpdesk (an internal server); the callback URL above is still right.\n");
+    }
+    s
+}
+
+/// `✓ DNS  12 ms  desk.example.com → 192.0.2.10`, and the fix under a failure or warning.
+pub fn steps_text(steps: &[CheckStep]) -> String {
+    let mut s = String::new();
+    let width = steps
         .iter()
         .map(|c| c.label.chars().count())
         .max()
         .unwrap_or(0);
-    for c in &p.checks {
+    for c in steps {
         let mark = match c.status {
             CheckStatus::Ok => "✓",
             CheckStatus::Warning => "!",
@@ -105,9 +112,6 @@ pub fn server_probe_text(p: &ServerProbe) -> String {
         if let Some(d) = &c.diagnosis {
             s.push_str(&format!("      {}\n      Fix: {}\n", d.title, d.fix));
         }
-    }
-    if p.failed() {
-        s.push_str("  A failed live check may only mean this machine cannot reach the helpdesk (an internal server); the callback URL above is still right.\n");
     }
     s
 }

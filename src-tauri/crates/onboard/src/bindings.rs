@@ -33,6 +33,14 @@ pub fn typescript() -> String {
         SecretExpiry::decl(&cfg),
         AppCheck::decl(&cfg),
         ConsentGranted::decl(&cfg),
+        DeviceCodePrompt::decl(&cfg),
+        DesiredApp::decl(&cfg),
+        Action::decl(&cfg),
+        Change::decl(&cfg),
+        ExistingApp::decl(&cfg),
+        Plan::decl(&cfg),
+        NewSecret::decl(&cfg),
+        Applied::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

@@ -4,11 +4,13 @@
 pub mod admin_consent;
 pub mod app_check;
 pub mod app_input;
+pub mod app_registration;
 pub mod bindings;
 pub mod browser;
 pub mod catalog;
 pub mod check_step;
 pub mod cloud;
+pub mod device_code;
 pub mod diagnosis;
 pub mod draft;
 pub mod graph_get;
@@ -31,9 +33,17 @@ pub mod token_endpoint;
 pub use admin_consent::{admin_consent_url, capture_admin_consent, ConsentGranted};
 pub use app_check::{check_app, AppCheck};
 pub use app_input::{AppFields, AppInput, TenantForm};
+pub use app_registration::{
+    apply, client_secret_key, plan, Action, Applied, Change, DesiredApp, ExistingApp, NewSecret,
+    Plan,
+};
 pub use catalog::{diagnose, MailProtocol};
 pub use check_step::{CheckStatus, CheckStep};
 pub use cloud::{Cloud, CloudPreset};
+pub use device_code::{
+    admin_scopes, poll_device_code, start_device_code, CancelToken, DeviceCodePrompt,
+    AZURE_CLI_CLIENT_ID,
+};
 pub use diagnosis::Diagnosis;
 pub use draft::{Draft, ServerDraft, WizardStep};
 pub use host_name::HostName;
@@ -46,4 +56,4 @@ pub use server_check::{check_server, ServerCheck, ServerCheckInput};
 pub use server_kind::ServerKind;
 pub use server_probe::{probe_server, ProbeOptions, ServerProbe};
 pub use tenant_discovery::{discover_tenant, TenantInfo};
-pub use token_endpoint::{request_token, TokenResponse};
+pub use token_endpoint::{request_token, TokenRefusal, TokenResponse};

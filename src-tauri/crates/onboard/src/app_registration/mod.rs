@@ -1,0 +1,11 @@
+//! "Create it for me": the wizard creates or repairs the Entra app registration through Graph
+//! with an admin's token. `plan` reads the tenant and lists the changes; `apply` makes them.
+
+mod apply;
+mod desired;
+mod graph_client;
+mod plan;
+
+pub use apply::{apply, client_secret_key, Applied, NewSecret};
+pub use desired::{DesiredApp, LOOPBACK_REDIRECT, MAX_SECRET_MONTHS};
+pub use plan::{plan, Action, Change, ExistingApp, Plan};
