@@ -13,6 +13,7 @@ test: setup-test ui
 	tests/with-session.sh cargo test --workspace --exclude onboard-e2e
 	npm --prefix ui test
 	cargo build --bin m365-onboard-app
+	cargo build -p m365-sim --bin m365-sim-browser
 	tests/with-session.sh --display cargo test -p onboard-e2e -- --test-threads=1
 
 setup:

@@ -9,6 +9,16 @@ fn main() {
         "secret_store_status",
         "start_sandbox",
         "stop_sandbox",
+        "check_app",
+        "client_secret_saved",
+        "admin_sign_in_start",
+        "admin_sign_in_finish",
+        "admin_sign_in_cancel",
+        "plan_app",
+        "apply_app",
+        "consent_link",
+        "grant_admin_consent",
+        "cancel_admin_consent",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -16,6 +16,8 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
         .plugin(tauri_plugin_store::Builder::new().build())
         .manage(secrets)
         .manage(SandboxState::default())
+        .manage(commands::app_registration::AdminSession::default())
+        .manage(commands::consent::ConsentWait::default())
         .invoke_handler(tauri::generate_handler![
             commands::server::check_server,
             commands::server::probe_server,
@@ -24,6 +26,16 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
             commands::secrets::secret_store_status,
             commands::sandbox::start_sandbox,
             commands::sandbox::stop_sandbox,
+            commands::app_registration::check_app,
+            commands::app_registration::client_secret_saved,
+            commands::app_registration::admin_sign_in_start,
+            commands::app_registration::admin_sign_in_finish,
+            commands::app_registration::admin_sign_in_cancel,
+            commands::app_registration::plan_app,
+            commands::app_registration::apply_app,
+            commands::consent::consent_link,
+            commands::consent::grant_admin_consent,
+            commands::consent::cancel_admin_consent,
         ])
 }
 

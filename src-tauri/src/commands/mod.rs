@@ -1,5 +1,8 @@
 //! IPC adapters, one file per concern: parse, call the core, map the result.
 
+pub mod app_registration;
+pub mod cloud;
+pub mod consent;
 pub mod draft;
 pub mod sandbox;
 pub mod secrets;

@@ -77,6 +77,13 @@ impl Harness {
                 ])
                 .env("XDG_DATA_HOME", home.path().join("data"))
                 .env("XDG_CONFIG_HOME", home.path().join("config"))
+                // The system browser is the simulator's player, signing in as the sandbox admin.
+                .env(
+                    "M365_ONBOARD_BROWSER",
+                    workspace_root().join("target/debug/m365-sim-browser"),
+                )
+                .env("M365_SIM_USER", "alice@contoso.test")
+                .env("M365_SIM_PASSWORD", "sandbox-alice")
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit())
                 .process_group(0)
@@ -157,11 +164,23 @@ impl Harness {
         Ok(())
     }
 
+    /// Scrolls the element into the middle of the window (before a screenshot of it).
+    pub async fn scroll_to(&self, css: &str) -> Result<(), Error> {
+        let el = self.find(css).await?;
+        let arg = serde_json::to_value(&el)?;
+        self.client
+            .execute("arguments[0].scrollIntoView({block: 'center'})", vec![arg])
+            .await?;
+        Ok(())
+    }
+
     pub async fn screenshot(&mut self, screen: &str) -> Result<PathBuf, Error> {
         self.shots += 1;
         let dir = workspace_root().join("target/e2e-screenshots");
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{}-{:02}-{screen}.png", self.name, self.shots));
+        // WebKit under Xvfb can hand out the previous frame right after a change.
+        tokio::time::sleep(Duration::from_millis(300)).await;
         std::fs::write(&path, self.client.screenshot().await?)?;
         Ok(path)
     }

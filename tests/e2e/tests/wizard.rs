@@ -173,3 +173,79 @@ async fn the_sandbox_tenant_starts_from_the_first_screen() -> Result<(), Error> 
         .is_empty());
     h.finish().await
 }
+
+#[tokio::test]
+async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
+    let mut h = Harness::start("steps-1-3").await?;
+    h.find("#sandbox-start").await?.click().await?;
+    h.wait_for("#callback-url").await?;
+    h.find("#next").await?.click().await?;
+
+    // Step 2 comes prefilled with the sandbox tenant and app.
+    h.wait_for("#app-heading").await?;
+    let tenant = h.find("#tenant").await?.prop("value").await?;
+    assert_eq!(tenant.as_deref(), Some("contoso.test"));
+
+    // A secret's ID instead of its value is caught before anything is sent.
+    h.type_into("#client-secret", "8e2b5f8a-1c9d-4e3f-a2b1-c0d9e8f7a6b5")
+        .await?;
+    h.find("#check-app").await?.click().await?;
+    let card = h
+        .wait_for(".diagnosis[data-code='client_secret.secret_id']")
+        .await?;
+    assert!(card.text().await?.contains("Certificates & secrets"));
+
+    // A wrong value goes to Microsoft (the simulator), and AADSTS7000215 comes back explained.
+    h.type_into("#client-secret", "abc8Q~not-the-right-secret-value")
+        .await?;
+    h.find("#check-app").await?.click().await?;
+    let failed = h
+        .wait_for("[data-step='app'] .diagnosis[data-code='aadsts.7000215']")
+        .await?
+        .text()
+        .await?;
+    assert!(failed.contains("Fix:"), "{failed}");
+    assert!(!h.find("#next").await?.is_enabled().await?);
+    h.scroll_to("[data-step='app']").await?;
+    h.screenshot("app-wrong-secret").await?;
+
+    h.type_into(
+        "#client-secret",
+        "sandbox~secret-value-not-for-production-0001",
+    )
+    .await?;
+    h.find("#check-app").await?.click().await?;
+    h.wait_for("[data-step='app'][data-status='ok']").await?;
+    h.wait_for("[data-testid='secret-saved']").await?;
+    let tenant_step = h.find("[data-step='tenant']").await?.text().await?;
+    assert!(
+        tenant_step.contains("6f1f4c2e-9a51-4f3e-8d8b-0c7e2a3b4d5e"),
+        "{tenant_step}"
+    );
+    h.scroll_to("[data-testid='app-check']").await?;
+    h.screenshot("app-checked").await?;
+    h.scroll_to("[data-permission='Mail.ReadWrite']").await?;
+    h.screenshot("app-checklist").await?;
+    h.find("#next").await?.click().await?;
+
+    // Step 3: the browser (the simulator's player) signs in as the admin and accepts.
+    h.wait_for("#consent-heading").await?;
+    let link = h.wait_for("#consent-link").await?.text().await?;
+    assert!(
+        link.contains("/v2.0/adminconsent?client_id=0d3c8e4f"),
+        "{link}"
+    );
+    h.find("#grant-consent").await?.click().await?;
+    let granted = h
+        .wait_for("[data-testid='consent-granted']")
+        .await?
+        .text()
+        .await?;
+    assert!(
+        granted.contains("6f1f4c2e-9a51-4f3e-8d8b-0c7e2a3b4d5e"),
+        "{granted}"
+    );
+    assert!(h.find("#next").await?.is_enabled().await?);
+    h.screenshot("consent-granted").await?;
+    h.finish().await
+}

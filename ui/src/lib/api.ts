@@ -1,7 +1,15 @@
 // Typed calls into the Rust commands; the types come from the Rust core (bindings.ts).
 import { invoke } from '@tauri-apps/api/core';
 import type {
+  AppCheck,
+  AppInput,
+  AppliedOnce,
+  ChannelKind,
+  CloudPreset,
+  ConsentGranted,
+  DeviceCodePrompt,
   Diagnosis,
+  Plan,
   Draft,
   SandboxInfo,
   SecretStoreStatus,
@@ -17,6 +25,27 @@ export const saveDraft = (draft: Draft) => invoke<void>('save_draft', { draft })
 export const secretStoreStatus = () => invoke<SecretStoreStatus>('secret_store_status');
 export const startSandbox = () => invoke<SandboxInfo>('start_sandbox');
 export const stopSandbox = () => invoke<void>('stop_sandbox');
+
+export const checkApp = (input: AppInput, channel: ChannelKind, preset: CloudPreset) =>
+  invoke<AppCheck>('check_app', { input, channel, preset });
+export const clientSecretSaved = (clientId: string) => invoke<boolean>('client_secret_saved', { clientId });
+export const adminSignInStart = (tenant: string, preset: CloudPreset) =>
+  invoke<DeviceCodePrompt>('admin_sign_in_start', { tenant, preset });
+export const adminSignInFinish = () => invoke<void>('admin_sign_in_finish');
+export const adminSignInCancel = () => invoke<void>('admin_sign_in_cancel');
+export const planApp = (args: {
+  name: string;
+  server: ServerCheckInput;
+  channel: ChannelKind;
+  secretMonths: number;
+  existingClientId: string | null;
+}) => invoke<Plan>('plan_app', args);
+export const applyApp = () => invoke<AppliedOnce>('apply_app');
+export const consentLink = (tenant: string, clientId: string, redirectUri: string, preset: CloudPreset) =>
+  invoke<string>('consent_link', { tenant, clientId, redirectUri, preset });
+export const grantAdminConsent = (tenant: string, clientId: string, preset: CloudPreset) =>
+  invoke<ConsentGranted>('grant_admin_consent', { tenant, clientId, preset });
+export const cancelAdminConsent = () => invoke<void>('cancel_admin_consent');
 
 /** Every command fails with a Diagnosis; anything else (a bug, a dead IPC) is wrapped in one. */
 export function asDiagnosis(e: unknown): Diagnosis {

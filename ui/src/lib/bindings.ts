@@ -72,7 +72,17 @@ export type WizardStep = "server" | "app-registration" | "admin-consent" | "acco
 
 export type ServerDraft = { kind: ServerKind, fqdn: string, callback_template: string, };
 
-export type Draft = { step: WizardStep, server: ServerDraft, 
+export type AppDraft = { client_id: string, tenant: string, cloud: CloudPreset, 
+/**
+ * `None` follows the server kind.
+ */
+channel: ChannelKind | null, 
+/**
+ * When admin consent was granted, the tenant that granted it.
+ */
+consented_tenant: string | null, };
+
+export type Draft = { step: WizardStep, server: ServerDraft, app: AppDraft, 
 /**
  * The wizard runs against the sandbox tenant (restarted when the app reopens).
  */
@@ -260,3 +270,5 @@ object_id: string, service_principal_id: string, secret: NewSecret | null,
  * What was done, a sentence per change.
  */
 done: Array<string>, };
+
+export type AppliedOnce = { applied: Applied, secret_value: string | null, };

@@ -21,13 +21,13 @@ export const STEPS: readonly StepInfo[] = [
     title: 'App registration',
     summary:
       'Client ID, client secret, tenant and national cloud, checked live against Microsoft; the permission checklist; or let the wizard create the app registration for you.',
-    built: false,
+    built: true,
   },
   {
     id: 'admin-consent',
     title: 'Admin consent',
     summary: 'Open the admin consent page in your browser and capture the result, with every AADSTS error explained.',
-    built: false,
+    built: true,
   },
   {
     id: 'account',

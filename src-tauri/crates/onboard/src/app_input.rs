@@ -73,6 +73,13 @@ impl AppInput {
     }
 }
 
+impl AppInput {
+    /// The tenant alone, for steps that need no app (the admin's sign-in).
+    pub fn parse_tenant(&self) -> Result<String, Diagnosis> {
+        tenant(&self.tenant, &mut Vec::new()).map(|(t, _)| t)
+    }
+}
+
 /// A GUID in its canonical lower-case form, if `s` is one (with or without braces).
 pub fn guid(s: &str) -> Option<String> {
     let s = s

@@ -18,6 +18,7 @@ pub fn typescript() -> String {
         ServerProbe::decl(&cfg),
         WizardStep::decl(&cfg),
         ServerDraft::decl(&cfg),
+        AppDraft::decl(&cfg),
         Draft::decl(&cfg),
         SecretStoreStatus::decl(&cfg),
         CloudPreset::decl(&cfg),
@@ -41,6 +42,7 @@ pub fn typescript() -> String {
         Plan::decl(&cfg),
         NewSecret::decl(&cfg),
         Applied::decl(&cfg),
+        AppliedOnce::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

@@ -73,7 +73,7 @@ impl CancelToken {
         *self.0.borrow()
     }
 
-    async fn cancelled(&self) {
+    pub async fn cancelled(&self) {
         let mut rx = self.0.subscribe();
         // The sender lives in `self`, so the channel cannot close while we wait.
         let _ = rx.wait_for(|c| *c).await;

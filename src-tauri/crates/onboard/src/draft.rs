@@ -1,7 +1,7 @@
 //! What the wizard remembers between runs: the current step and the non-secret inputs.
 //! Secrets have no field here, so a draft file can never hold one.
 
-use crate::ServerKind;
+use crate::{ChannelKind, CloudPreset, ServerKind};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -35,6 +35,32 @@ impl Default for ServerDraft {
     }
 }
 
+/// The app registration and consent steps' inputs. The client secret is not here: it lives in
+/// the keyring only.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct AppDraft {
+    pub client_id: String,
+    pub tenant: String,
+    pub cloud: CloudPreset,
+    /// `None` follows the server kind.
+    pub channel: Option<ChannelKind>,
+    /// When admin consent was granted, the tenant that granted it.
+    pub consented_tenant: Option<String>,
+}
+
+impl Default for AppDraft {
+    fn default() -> Self {
+        Self {
+            client_id: String::new(),
+            tenant: String::new(),
+            cloud: CloudPreset::Global,
+            channel: None,
+            consented_tenant: None,
+        }
+    }
+}
+
 /// Unknown keys from newer versions are ignored and missing ones take defaults, so an old or
 /// newer draft still opens.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -42,6 +68,7 @@ impl Default for ServerDraft {
 pub struct Draft {
     pub step: WizardStep,
     pub server: ServerDraft,
+    pub app: AppDraft,
     /// The wizard runs against the sandbox tenant (restarted when the app reopens).
     pub sandbox: bool,
 }
@@ -68,6 +95,11 @@ mod tests {
             server: ServerDraft {
                 kind: ServerKind::Osticket,
                 fqdn: "x.example.com".into(),
+                ..Default::default()
+            },
+            app: AppDraft {
+                client_id: "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f".into(),
+                channel: Some(ChannelKind::ImapDelegated),
                 ..Default::default()
             },
             sandbox: true,

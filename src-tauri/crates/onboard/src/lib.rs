@@ -34,8 +34,8 @@ pub use admin_consent::{admin_consent_url, capture_admin_consent, ConsentGranted
 pub use app_check::{check_app, AppCheck};
 pub use app_input::{AppFields, AppInput, TenantForm};
 pub use app_registration::{
-    apply, client_secret_key, plan, Action, Applied, Change, DesiredApp, ExistingApp, NewSecret,
-    Plan,
+    apply, client_secret_key, plan, Action, Applied, AppliedOnce, Change, DesiredApp, ExistingApp,
+    NewSecret, Plan,
 };
 pub use catalog::{diagnose, MailProtocol};
 pub use check_step::{CheckStatus, CheckStep};
@@ -45,7 +45,7 @@ pub use device_code::{
     AZURE_CLI_CLIENT_ID,
 };
 pub use diagnosis::Diagnosis;
-pub use draft::{Draft, ServerDraft, WizardStep};
+pub use draft::{AppDraft, Draft, ServerDraft, WizardStep};
 pub use host_name::HostName;
 pub use keyring_store::KeyringStore;
 pub use permissions::{ChannelKind, Permission, PermissionCheck, PermissionType};

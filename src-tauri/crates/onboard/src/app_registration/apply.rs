@@ -42,6 +42,24 @@ pub struct Applied {
     pub done: Vec<String>,
 }
 
+/// What the admin sees once after applying: the result and the new secret's value, which is
+/// otherwise only in the keyring.
+#[derive(Debug, Serialize, TS)]
+pub struct AppliedOnce {
+    pub applied: Applied,
+    pub secret_value: Option<String>,
+}
+
+impl AppliedOnce {
+    pub fn reveal(applied: Applied) -> Self {
+        let secret_value = applied.secret.as_ref().map(|n| n.value.expose().to_owned());
+        Self {
+            applied,
+            secret_value,
+        }
+    }
+}
+
 struct AppRef {
     object_id: String,
     client_id: String,

@@ -6,6 +6,6 @@ mod desired;
 mod graph_client;
 mod plan;
 
-pub use apply::{apply, client_secret_key, Applied, NewSecret};
+pub use apply::{apply, client_secret_key, Applied, AppliedOnce, NewSecret};
 pub use desired::{DesiredApp, LOOPBACK_REDIRECT, MAX_SECRET_MONTHS};
 pub use plan::{plan, Action, Change, ExistingApp, Plan};

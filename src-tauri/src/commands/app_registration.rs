@@ -1,0 +1,159 @@
+//! The app registration step: the live check, and "create it for me" (the admin's device code
+//! sign-in, the plan, and applying it). The admin's token stays in memory, never on disk.
+
+use super::cloud;
+use super::sandbox::SandboxState;
+use crate::Secrets;
+use onboard::{
+    admin_scopes, client_secret_key, poll_device_code, start_device_code, AppCheck, AppInput,
+    AppliedOnce, CancelToken, ChannelKind, Cloud, CloudPreset, DesiredApp, DeviceCodePrompt,
+    Diagnosis, Plan, Secret, ServerCheckInput, AZURE_CLI_CLIENT_ID,
+};
+use tauri::State;
+use tokio::sync::Mutex;
+
+/// The admin's sign-in for "create it for me", and the plan waiting for confirmation.
+#[derive(Default)]
+pub struct AdminSession(Mutex<Session>);
+
+#[derive(Default)]
+struct Session {
+    cloud: Option<Cloud>,
+    tenant: String,
+    prompt: Option<DeviceCodePrompt>,
+    cancel: CancelToken,
+    token: Option<Secret>,
+    plan: Option<Plan>,
+}
+
+/// The live checks. A secret left empty is taken from the keyring; one that Microsoft accepted
+/// is kept there (and only there).
+#[tauri::command]
+pub async fn check_app(
+    input: AppInput,
+    channel: ChannelKind,
+    preset: CloudPreset,
+    secrets: State<'_, Secrets>,
+    sandbox: State<'_, SandboxState>,
+) -> Result<AppCheck, Diagnosis> {
+    let mut fields = input.parse()?;
+    let typed = fields.client_secret.is_some();
+    let key = client_secret_key(&fields.client_id);
+    if !typed {
+        fields.client_secret = secrets.get(&key)?;
+    }
+    let cloud = cloud::resolve(&sandbox, preset).await;
+    let check = onboard::check_app(&cloud, &fields, channel).await;
+    if let (true, true, Some(secret)) = (typed, check.ok(), &fields.client_secret) {
+        secrets.put(&key, secret)?;
+    }
+    Ok(check)
+}
+
+#[tauri::command]
+pub async fn client_secret_saved(
+    client_id: String,
+    secrets: State<'_, Secrets>,
+) -> Result<bool, Diagnosis> {
+    let id = onboard::app_input::guid(&client_id).unwrap_or(client_id);
+    Ok(secrets.get(&client_secret_key(&id))?.is_some())
+}
+
+/// Starts the admin's device code sign-in through Microsoft's Azure CLI client.
+#[tauri::command]
+pub async fn admin_sign_in_start(
+    tenant: String,
+    preset: CloudPreset,
+    session: State<'_, AdminSession>,
+    sandbox: State<'_, SandboxState>,
+) -> Result<DeviceCodePrompt, Diagnosis> {
+    let cloud = cloud::resolve(&sandbox, preset).await;
+    let tenant = AppInput {
+        tenant,
+        ..Default::default()
+    }
+    .parse_tenant()?;
+    let prompt =
+        start_device_code(&cloud, &tenant, AZURE_CLI_CLIENT_ID, &admin_scopes(&cloud)).await?;
+    let mut s = session.0.lock().await;
+    s.cancel.cancel();
+    *s = Session {
+        cloud: Some(cloud),
+        tenant,
+        prompt: Some(prompt.clone()),
+        ..Default::default()
+    };
+    Ok(prompt)
+}
+
+/// Waits until the admin has entered the code (or declined, or it expired).
+#[tauri::command]
+pub async fn admin_sign_in_finish(session: State<'_, AdminSession>) -> Result<(), Diagnosis> {
+    let (cloud, tenant, prompt, cancel) = {
+        let s = session.0.lock().await;
+        match (&s.cloud, &s.prompt) {
+            (Some(c), Some(p)) => (c.clone(), s.tenant.clone(), p.clone(), s.cancel.clone()),
+            _ => return Err(not_signed_in()),
+        }
+    };
+    let token =
+        poll_device_code(&cloud, &tenant, AZURE_CLI_CLIENT_ID, &prompt, Some(&cancel)).await?;
+    session.0.lock().await.token = Some(token.access_token);
+    Ok(())
+}
+
+#[tauri::command]
+pub async fn admin_sign_in_cancel(session: State<'_, AdminSession>) -> Result<(), Diagnosis> {
+    let mut s = session.0.lock().await;
+    s.cancel.cancel();
+    *s = Session::default();
+    Ok(())
+}
+
+/// What "create it for me" would change; nothing is changed yet.
+#[tauri::command]
+pub async fn plan_app(
+    name: String,
+    server: ServerCheckInput,
+    channel: ChannelKind,
+    secret_months: u32,
+    existing_client_id: Option<String>,
+    session: State<'_, AdminSession>,
+) -> Result<Plan, Diagnosis> {
+    let callback = onboard::check_server(&server)?.callback_url;
+    let mut desired = DesiredApp::new(&name, &callback, server.kind, channel)?;
+    desired.secret_months = secret_months;
+    desired.existing_client_id = existing_client_id.filter(|s| !s.trim().is_empty());
+    desired.validate()?;
+    let mut s = session.0.lock().await;
+    let (Some(cloud), Some(token)) = (&s.cloud, &s.token) else {
+        return Err(not_signed_in());
+    };
+    let plan = onboard::plan(cloud, token, &desired).await?;
+    s.plan = Some(plan.clone());
+    Ok(plan)
+}
+
+/// The applied plan, and the new secret's value: shown once, kept in the keyring.
+#[tauri::command]
+pub async fn apply_app(
+    session: State<'_, AdminSession>,
+    secrets: State<'_, Secrets>,
+) -> Result<AppliedOnce, Diagnosis> {
+    let mut s = session.0.lock().await;
+    let (Some(cloud), Some(token), Some(plan)) = (&s.cloud, &s.token, &s.plan) else {
+        return Err(not_signed_in());
+    };
+    let applied = onboard::apply(cloud, token, plan, secrets.as_ref()).await?;
+    s.plan = None;
+    Ok(AppliedOnce::reveal(applied))
+}
+
+fn not_signed_in() -> Diagnosis {
+    Diagnosis::new(
+        "register.not_signed_in",
+        "Sign in as an administrator first",
+        "“Create it for me” works with an administrator's sign-in, which has not happened or has been cancelled.",
+        "Press “Sign in as administrator” and enter the code shown.",
+    )
+}

@@ -1,0 +1,84 @@
+//! The admin consent step: the link to share, and the consent captured from the system browser.
+
+use super::cloud;
+use super::sandbox::SandboxState;
+use onboard::{
+    admin_consent_url, browser, capture_admin_consent, AppInput, CancelToken, CloudPreset,
+    ConsentGranted, Diagnosis,
+};
+use std::time::Duration;
+use tauri::State;
+use tokio::sync::Mutex;
+
+/// How long the wizard waits for the admin to finish in the browser.
+const WAIT: Duration = Duration::from_secs(10 * 60);
+
+/// Cancels the wait for the browser.
+#[derive(Default)]
+pub struct ConsentWait(Mutex<CancelToken>);
+
+fn app(tenant: String, client_id: String) -> Result<(String, String), Diagnosis> {
+    let f = AppInput {
+        client_id,
+        tenant,
+        client_secret: None,
+    }
+    .parse()?;
+    Ok((f.tenant, f.client_id))
+}
+
+/// The consent URL with `redirect_uri` (the helpdesk's callback), for an administrator who
+/// uses another machine.
+#[tauri::command]
+pub async fn consent_link(
+    tenant: String,
+    client_id: String,
+    redirect_uri: String,
+    preset: CloudPreset,
+    sandbox: State<'_, SandboxState>,
+) -> Result<String, Diagnosis> {
+    let (tenant, client_id) = app(tenant, client_id)?;
+    let cloud = cloud::resolve(&sandbox, preset).await;
+    let state = uuid::Uuid::new_v4().to_string();
+    Ok(admin_consent_url(
+        &cloud,
+        &tenant,
+        &client_id,
+        &redirect_uri,
+        &state,
+    ))
+}
+
+/// Opens the consent page in the system browser and waits for the answer on loopback.
+#[tauri::command]
+pub async fn grant_admin_consent(
+    tenant: String,
+    client_id: String,
+    preset: CloudPreset,
+    wait: State<'_, ConsentWait>,
+    sandbox: State<'_, SandboxState>,
+) -> Result<ConsentGranted, Diagnosis> {
+    let (tenant, client_id) = app(tenant, client_id)?;
+    let cloud = cloud::resolve(&sandbox, preset).await;
+    let cancel = {
+        let mut current = wait.0.lock().await;
+        current.cancel();
+        *current = CancelToken::default();
+        current.clone()
+    };
+    capture_admin_consent(
+        &cloud,
+        &tenant,
+        &client_id,
+        browser::open_in_browser,
+        WAIT,
+        cancel.cancelled(),
+    )
+    .await
+}
+
+#[tauri::command]
+pub async fn cancel_admin_consent(wait: State<'_, ConsentWait>) -> Result<(), Diagnosis> {
+    wait.0.lock().await.cancel();
+    Ok(())
+}
