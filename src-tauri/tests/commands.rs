@@ -79,7 +79,12 @@ fn probe_server_runs_the_live_checks_after_the_offline_ones() {
 fn drafts_survive_a_restart_and_damage() {
     let dir = tempfile::tempdir().expect("temp dir");
     std::env::set_var("XDG_DATA_HOME", dir.path());
-    let draft = json!({ "step": "admin-consent", "server": { "kind": "freescout", "fqdn": "desk.example.com", "callback_template": "https://{fqdn}/" }, "sandbox": false });
+    let draft = json!({
+        "step": "admin-consent",
+        "server": { "kind": "freescout", "fqdn": "desk.example.com", "callback_template": "https://{fqdn}/" },
+        "app": { "client_id": "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f", "tenant": "contoso.test", "cloud": "usgov", "channel": "imap-delegated", "consented_tenant": null },
+        "sandbox": false,
+    });
     {
         let (_app, window) = app();
         assert_eq!(
@@ -128,4 +133,60 @@ fn walk(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
         }
     }
     out
+}
+
+#[test]
+fn the_app_check_keeps_an_accepted_secret_in_the_store_and_nowhere_else() {
+    let (_app, window) = app();
+    let sandbox = invoke(&window, "start_sandbox", json!({})).expect("sandbox starts");
+    let client_id = sandbox["client_id"].as_str().expect("client id").to_owned();
+    let input = |secret: Option<&str>| {
+        json!({
+            "input": { "client_id": client_id, "tenant": "contoso.test", "client_secret": secret },
+            "channel": "graph-delegated",
+            "preset": "global",
+        })
+    };
+    // Offline mistakes are refused before anything is sent, naming the field.
+    let err = invoke(
+        &window,
+        "check_app",
+        input(Some("8e2b5f8a-1c9d-4e3f-a2b1-c0d9e8f7a6b5")),
+    )
+    .expect_err("a secret ID");
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("client_secret.secret_id"), Some("Client secret"))
+    );
+
+    // A refused secret is not kept.
+    let refused = invoke(
+        &window,
+        "check_app",
+        input(Some("abc8Q~wrong-secret-value")),
+    )
+    .expect("a result");
+    assert_eq!(refused["steps"][1]["diagnosis"]["code"], "aadsts.7000215");
+    let saved = |w: &WebviewWindow<MockRuntime>| {
+        invoke(w, "client_secret_saved", json!({ "clientId": client_id })).expect("answer")
+    };
+    assert_eq!(saved(&window), json!(false));
+
+    // The sandbox tenant answers (not the global cloud named by the preset); the accepted
+    // secret goes to the store, and the next check uses it from there.
+    let secret = "sandbox~secret-value-not-for-production-0001";
+    let ok = invoke(&window, "check_app", input(Some(secret))).expect("a result");
+    assert_eq!(ok["steps"][1]["status"], "ok", "{ok}");
+    assert!(!ok.to_string().contains(secret));
+    assert_eq!(saved(&window), json!(true));
+    let again = invoke(&window, "check_app", input(None)).expect("a result");
+    assert_eq!(again["steps"][1]["status"], "ok", "{again}");
+
+    let link = invoke(&window, "consent_link", json!({ "tenant": "contoso.test", "clientId": client_id, "redirectUri": "https://helpdesk.contoso.test/cb", "preset": "global" }))
+        .expect("a link");
+    assert!(link
+        .as_str()
+        .expect("text")
+        .contains("/contoso.test/v2.0/adminconsent?client_id="));
+    invoke(&window, "stop_sandbox", json!({})).expect("sandbox stops");
 }

@@ -158,9 +158,21 @@ impl Harness {
 
     /// Replaces the text of an input as a person would: select all, then type.
     pub async fn type_into(&self, css: &str, text: &str) -> Result<(), Error> {
+        self.scroll_to(css).await?;
         let input = self.find(css).await?;
         input.clear().await?;
-        input.send_keys(text).await?;
+        if text.is_empty() {
+            // clear() fires no input event, so the page would keep the old value.
+            let arg = serde_json::to_value(&input)?;
+            self.client
+                .execute(
+                    "arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",
+                    vec![arg],
+                )
+                .await?;
+        } else {
+            input.send_keys(text).await?;
+        }
         Ok(())
     }
 

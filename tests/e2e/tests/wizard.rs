@@ -103,9 +103,16 @@ async fn the_draft_survives_closing_the_app() -> Result<(), Error> {
     h.type_into("#fqdn", "desk.example.com/support").await?;
     h.wait_for("#callback-url").await?;
     h.find("#next").await?.click().await?;
-    let body = h.wait_for("[data-testid='not-built']").await?;
-    assert!(body.text().await?.contains("Not built yet"));
-    h.screenshot("app-registration-not-built").await?;
+    h.wait_for("#app-heading").await?;
+    // osTicket reads mail over IMAP.
+    let channel = h.find("#channel").await?.prop("value").await?;
+    assert_eq!(channel.as_deref(), Some("imap-delegated"));
+    h.type_into("#tenant", "contoso.onmicrosoft.com").await?;
+    h.type_into("#client-id", "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f")
+        .await?;
+    h.type_into("#client-secret", "never-saved~because-never-checked")
+        .await?;
+    h.screenshot("app-registration-typed").await?;
     tokio::time::sleep(std::time::Duration::from_millis(600)).await; // the draft is saved 200 ms after a change
 
     h.restart().await?;
@@ -114,6 +121,12 @@ async fn the_draft_survives_closing_the_app() -> Result<(), Error> {
         current.attr("data-step").await?.as_deref(),
         Some("app-registration")
     );
+    let tenant = h.wait_for("#tenant").await?.prop("value").await?;
+    assert_eq!(tenant.as_deref(), Some("contoso.onmicrosoft.com"));
+    // The secret was never sent, so it is neither in the draft nor in the keyring.
+    let secret = h.find("#client-secret").await?.prop("value").await?;
+    assert_eq!(secret.as_deref(), Some(""));
+    assert!(h.find_all("[data-testid='secret-saved']").await?.is_empty());
     h.find("#back").await?.click().await?;
     let fqdn = h.wait_for("#fqdn").await?;
     assert_eq!(
@@ -247,5 +260,73 @@ async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
     );
     assert!(h.find("#next").await?.is_enabled().await?);
     h.screenshot("consent-granted").await?;
+    h.finish().await
+}
+
+#[tokio::test]
+async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Error> {
+    let mut h = Harness::start("create-app").await?;
+    h.find("#sandbox-start").await?.click().await?;
+    h.wait_for("#callback-url").await?;
+    h.find("#next").await?.click().await?;
+    h.wait_for("[data-mode='create']").await?.click().await?;
+    // Prefilled with the sandbox app's ID (to repair it); empty means a new app by name.
+    h.type_into("#repair-id", "").await?;
+    h.find("#admin-sign-in").await?.click().await?;
+
+    // The admin enters the code on the simulator's device login page; the test approves it
+    // through the simulator's control endpoint instead.
+    let code = h.wait_for("#user-code").await?.text().await?;
+    let page = h
+        .find("[data-testid='device-code'] a")
+        .await?
+        .attr("href")
+        .await?
+        .ok_or("no verification link")?;
+    let base = page
+        .split("/devicelogin")
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    h.screenshot("device-code").await?;
+    let approved = reqwest::Client::builder()
+        .danger_accept_invalid_certs(true) // the sandbox's own CA, on loopback
+        .build()?
+        .post(format!("{base}/_sim/device"))
+        .json(&serde_json::json!({"user_code": code, "upn": "alice@contoso.test", "decision": "approve"}))
+        .send()
+        .await?;
+    assert!(approved.status().is_success(), "{approved:?}");
+
+    // The plan is shown before anything changes.
+    let plan = h.wait_for("[data-testid='plan']").await?.text().await?;
+    assert!(
+        plan.contains("Helpdesk mail (helpdesk.contoso.test)"),
+        "{plan}"
+    );
+    h.find("[data-action='create-application']").await?;
+    h.find("[data-action='grant-delegated']").await?;
+    h.scroll_to("#apply-plan").await?;
+    h.screenshot("plan").await?;
+    h.find("#apply-plan").await?.click().await?;
+
+    let secret = h.wait_for("#new-secret").await?.text().await?;
+    assert!(secret.len() >= 30, "{secret}");
+    h.scroll_to("#new-secret").await?;
+    h.screenshot("applied").await?;
+
+    // The new app passes the live checks with the secret from the keyring.
+    h.find("#use-created").await?.click().await?;
+    h.wait_for("[data-step='app']").await?;
+    h.scroll_to("[data-step='app']").await?;
+    h.screenshot("created-app-checked").await?;
+    h.wait_for("[data-step='app'][data-status='ok']").await?;
+    let client_id = h.find("#client-id").await?.prop("value").await?;
+    assert_ne!(
+        client_id.as_deref(),
+        Some("0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f")
+    );
+    h.find("#next").await?.click().await?;
+    h.wait_for("[data-testid='consent-granted']").await?;
     h.finish().await
 }

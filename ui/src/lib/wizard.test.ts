@@ -31,6 +31,8 @@ describe('wizard steps', () => {
   it('jumps ahead only past valid built steps', () => {
     expect(canJumpTo('server', {})).toBe(true);
     expect(canJumpTo('account', {})).toBe(false);
-    expect(canJumpTo('account', { server: 'valid' })).toBe(true);
+    expect(canJumpTo('account', { server: 'valid' })).toBe(false);
+    expect(canJumpTo('account', { server: 'valid', 'app-registration': 'valid', 'admin-consent': 'valid' })).toBe(true);
+    expect(canJumpTo('admin-consent', { server: 'valid', 'app-registration': 'invalid' })).toBe(false);
   });
 });

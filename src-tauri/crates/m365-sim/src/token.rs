@@ -121,10 +121,13 @@ fn authenticate_client(
     assertion: bool,
     now: DateTime<Utc>,
 ) -> Result<(), AadError> {
-    if app.public_client {
-        if secret.is_some() || assertion {
-            return Err(AadError::new("invalid_client", 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented."));
-        }
+    // "Allow public client flows" (isFallbackPublicClient) decides only when the request does
+    // not: a request with a secret is a confidential client's. An app without credentials that
+    // is public (a native app, the Azure CLI) refuses a secret.
+    if app.public_client && app.secrets.is_empty() && (secret.is_some() || assertion) {
+        return Err(AadError::new("invalid_client", 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented."));
+    }
+    if app.public_client && secret.is_none() && !assertion {
         return Ok(());
     }
     let Some(secret) = secret else {

@@ -123,8 +123,8 @@ async fn register(args: RegisterApp, cloud: &Cloud) -> Result<Outcome, Diagnosis
     desired.new_secret = args.new_secret;
     desired.validate()?;
 
-    let scopes = admin_scopes(&cloud);
-    let prompt = start_device_code(&cloud, &args.tenant, &args.admin_client_id, &scopes).await?;
+    let scopes = admin_scopes(cloud);
+    let prompt = start_device_code(cloud, &args.tenant, &args.admin_client_id, &scopes).await?;
     eprintln!(
         "Sign in as an administrator of {}: open {} and enter the code {} (it expires in {} minutes).",
         args.tenant,
@@ -134,13 +134,13 @@ async fn register(args: RegisterApp, cloud: &Cloud) -> Result<Outcome, Diagnosis
     );
     eprintln!("Waiting for the sign-in…");
     let tokens =
-        poll_device_code(&cloud, &args.tenant, &args.admin_client_id, &prompt, None).await?;
+        poll_device_code(cloud, &args.tenant, &args.admin_client_id, &prompt, None).await?;
     eprintln!("Signed in.");
 
-    let plan = plan(&cloud, &tokens.access_token, &desired).await?;
+    let plan = plan(cloud, &tokens.access_token, &desired).await?;
     let store = store();
     let applied = if args.apply && !plan.is_empty() {
-        Some(apply(&cloud, &tokens.access_token, &plan, store.as_ref()).await?)
+        Some(apply(cloud, &tokens.access_token, &plan, store.as_ref()).await?)
     } else {
         None
     };

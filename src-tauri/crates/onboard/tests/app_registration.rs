@@ -7,9 +7,9 @@ use m365_sim::sandbox::demo_seed;
 use m365_sim::RunningSim;
 use onboard::app_registration::client_secret_key;
 use onboard::{
-    admin_scopes, apply, plan, poll_device_code, request_token, start_device_code, Action,
-    ChannelKind, Cloud, CloudPreset, DesiredApp, MemoryStore, Secret, SecretStore, ServerKind,
-    AZURE_CLI_CLIENT_ID,
+    admin_scopes, apply, check_app, plan, poll_device_code, request_token, start_device_code,
+    Action, AppInput, ChannelKind, Cloud, CloudPreset, DesiredApp, MemoryStore, Secret,
+    SecretStore, ServerKind, AZURE_CLI_CLIENT_ID,
 };
 use serde_json::{json, Value};
 
@@ -320,6 +320,17 @@ async fn a_delegated_registration_is_created_and_each_damage_repaired_exactly() 
         .await;
     assert_eq!(roles["value"], json!([]), "delegated needs no app roles");
     assert!(plan(&e.cloud, &token, &want).await.unwrap().is_empty());
+
+    // Public client flows on, the app still passes the wizard's check with its new secret.
+    let fields = AppInput {
+        client_id: done.client_id.clone(),
+        tenant: done.tenant_id.clone(),
+        client_secret: Some(done.secret.as_ref().unwrap().value.expose().to_owned()),
+    }
+    .parse()
+    .unwrap();
+    let check = check_app(&e.cloud, &fields, ChannelKind::GraphDelegated).await;
+    assert!(check.ok(), "{check:#?}");
 
     // A redirect URI removed: the plan repairs exactly that.
     let (s, _) = e
