@@ -1,7 +1,7 @@
 //! The one HTTP client: rustls with the platform's roots, plus the cloud's extra CA when the
 //! sandbox or a test set one. Requests time out instead of hanging the wizard.
 
-use crate::{Cloud, Diagnosis};
+use crate::{catalog, Cloud, Diagnosis};
 use std::time::Duration;
 
 pub fn client(cloud: &Cloud) -> Result<reqwest::Client, Diagnosis> {
@@ -31,30 +31,13 @@ pub fn client(cloud: &Cloud) -> Result<reqwest::Client, Diagnosis> {
     })
 }
 
-/// A transport failure (DNS, refused, TLS, timeout) as the user should read it.
+/// A transport failure (DNS, refused, TLS, timeout) as the catalog explains it.
 pub fn transport_error(url: &str, e: &reqwest::Error) -> Diagnosis {
     let host = reqwest::Url::parse(url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))
         .unwrap_or_else(|| url.to_owned());
-    let chain = error_chain(e);
-    if e.is_timeout() {
-        Diagnosis::new("net.timeout", format!("{host} did not answer in time"), chain, "Check the network connection and any proxy or firewall between this machine and the host, then try again.")
-    } else if chain.contains("certificate")
-        || chain.contains("UnknownIssuer")
-        || chain.contains("tls")
-    {
-        Diagnosis::new("net.tls", format!("The TLS certificate of {host} is not trusted"), chain, "If a proxy inspects TLS traffic, add its CA to the system's trust store; otherwise check the system clock.")
-    } else if chain.contains("dns error") || chain.contains("failed to lookup") {
-        Diagnosis::new(
-            "net.dns",
-            format!("{host} cannot be found"),
-            chain,
-            "Check the host name and the DNS settings of this machine.",
-        )
-    } else {
-        Diagnosis::new("net.connect", format!("{host} cannot be reached"), chain, "Check the network connection and any proxy or firewall between this machine and the host.")
-    }
+    catalog::network_failure(&host, &error_chain(e), e.is_timeout())
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

@@ -1,7 +1,7 @@
 //! The few Graph calls of the app registration, with the admin's token, and what a refusal
 //! means in this context (a non-admin gets "sign in as an administrator", not a bare 403).
 
-use crate::{http, Cloud, Diagnosis, Secret};
+use crate::{catalog, http, Cloud, Diagnosis, Secret};
 use serde_json::Value;
 
 pub(crate) struct Graph {
@@ -128,36 +128,12 @@ fn graph_failure(status: u16, body: &str, call: &str) -> Diagnosis {
             detail,
             "Sign in as a Global Administrator, Application Administrator or Cloud Application Administrator, and approve the permissions the sign-in asks for (granting admin consent needs a Global Administrator or Privileged Role Administrator).",
         ),
-        (401, _) => Diagnosis::new(
-            "register.token",
-            "Microsoft Graph did not accept the sign-in",
-            detail,
-            "Sign in again; the token may have expired or be for another service.",
-        ),
-        (404, _) => Diagnosis::new(
-            "register.not_found",
-            "An object the wizard relies on is gone",
-            detail,
-            "Someone may have deleted it meanwhile: make the plan again.",
-        ),
-        (429, _) => Diagnosis::new(
-            "graph.throttled",
-            "Microsoft Graph is throttling requests",
-            detail,
-            "Wait a minute and run it again; it continues where it stopped.",
-        ),
-        (500..=599, _) => Diagnosis::new(
-            "graph.unavailable",
-            "Microsoft Graph had a temporary failure",
-            detail,
-            "Run it again in a few minutes; it continues where it stopped.",
-        ),
-        _ => Diagnosis::new(
-            "graph.refused",
-            "Microsoft Graph refused a change",
-            detail,
-            "Read the message above; fix the input it names, or make the change in the Entra admin center.",
-        ),
+        // Everything else reads as any Graph refusal does, with the call that met it.
+        _ => {
+            let mut d = catalog::graph_error(status, body);
+            d.detail = format!("{call}: {}", d.detail);
+            d
+        }
     }
 }
 

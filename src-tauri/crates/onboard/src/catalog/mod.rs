@@ -16,4 +16,5 @@ pub use aadsts::aadsts;
 pub use diagnose::{diagnose, explain, UNKNOWN};
 pub use graph::graph_error;
 pub use mail_reply::{mail_reply, MailProtocol};
+pub use network::network_failure;
 pub use token::token_error;

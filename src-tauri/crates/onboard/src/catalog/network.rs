@@ -62,6 +62,25 @@ pub(crate) fn recognise(text: &str) -> Option<Diagnosis> {
     Some(d)
 }
 
+/// A transport failure met by the wizard itself (`http::transport_error`): the error chain read
+/// like pasted text, the host named in the title, the chain kept as the detail.
+pub fn network_failure(host: &str, chain: &str, timed_out: bool) -> Diagnosis {
+    let text = if timed_out {
+        format!("timed out: {chain}")
+    } else {
+        chain.to_owned()
+    };
+    let lower = text.to_ascii_lowercase();
+    let code = MARKERS
+        .iter()
+        .find(|(marker, _)| lower.contains(marker))
+        .map_or("net.connect", |(_, code)| *code);
+    let mut d = by_code(code).unwrap_or_else(|| Diagnosis::new(code, "", "", ""));
+    d.title = format!("{} ({host})", d.title);
+    d.detail = format!("{} {}", d.detail, quote(chain));
+    d
+}
+
 /// For `diagnose` and callers: our network codes. `net.tls.*` refine `net.tls` for `diagnose`;
 /// the code stays `net.tls` so scripts match one code.
 pub(crate) fn by_code(code: &str) -> Option<Diagnosis> {
@@ -91,6 +110,37 @@ fn tls(kind: Tls) -> Diagnosis {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_wizards_own_failures_name_the_host() {
+        let cases = [
+            (
+                "error sending request: dns error: failed to lookup address",
+                false,
+                "net.dns",
+            ),
+            (
+                "error sending request: client error (Connect)",
+                true,
+                "net.timeout",
+            ),
+            ("invalid peer certificate: UnknownIssuer", false, "net.tls"),
+            (
+                "tcp connect error: Connection refused (os error 111)",
+                false,
+                "net.connect",
+            ),
+            ("something else entirely", false, "net.connect"),
+        ];
+        for (chain, timed_out, code) in cases {
+            let d = network_failure("login.example", chain, timed_out);
+            assert_eq!(d.code, code, "{chain}");
+            assert!(
+                d.title.ends_with("(login.example)") && !d.fix.is_empty(),
+                "{d:?}"
+            );
+        }
+    }
 
     #[test]
     fn network_texts_are_recognised() {
