@@ -105,12 +105,18 @@ pub fn steps_text(steps: &[CheckStep]) -> String {
             CheckStatus::Skipped => String::new(),
             _ => format!("{} ms", c.millis),
         };
-        s.push_str(&format!(
-            "  {mark} {:width$}  {time:>7}  {}\n",
-            c.label, c.detail
-        ));
-        if let Some(d) = &c.diagnosis {
-            s.push_str(&format!("      {}\n      Fix: {}\n", d.title, d.fix));
+        // A failure's row says what failed; the lines below say why and the fix.
+        let row = match (&c.diagnosis, c.status) {
+            (Some(d), CheckStatus::Failed) => &d.title,
+            _ => &c.detail,
+        };
+        s.push_str(&format!("  {mark} {:width$}  {time:>7}  {row}\n", c.label));
+        match (&c.diagnosis, c.status) {
+            (Some(d), CheckStatus::Failed) => {
+                s.push_str(&format!("      {}\n      Fix: {}\n", d.detail, d.fix));
+            }
+            (Some(d), _) => s.push_str(&format!("      {}\n      Fix: {}\n", d.title, d.fix)),
+            (None, _) => {}
         }
     }
     s
