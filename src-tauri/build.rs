@@ -19,6 +19,7 @@ fn main() {
         "consent_link",
         "grant_admin_consent",
         "cancel_admin_consent",
+        "open_link",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

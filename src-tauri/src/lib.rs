@@ -36,6 +36,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
             commands::consent::consent_link,
             commands::consent::grant_admin_consent,
             commands::consent::cancel_admin_consent,
+            commands::consent::open_link,
         ])
 }
 

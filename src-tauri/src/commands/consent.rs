@@ -82,3 +82,9 @@ pub async fn cancel_admin_consent(wait: State<'_, ConsentWait>) -> Result<(), Di
     wait.0.lock().await.cancel();
     Ok(())
 }
+
+/// Opens a link shown by the wizard (documentation, the Entra portal) in the system browser.
+#[tauri::command]
+pub async fn open_link(url: String) -> Result<(), Diagnosis> {
+    browser::open_link(&url)
+}

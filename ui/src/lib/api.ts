@@ -46,6 +46,7 @@ export const consentLink = (tenant: string, clientId: string, redirectUri: strin
 export const grantAdminConsent = (tenant: string, clientId: string, preset: CloudPreset) =>
   invoke<ConsentGranted>('grant_admin_consent', { tenant, clientId, preset });
 export const cancelAdminConsent = () => invoke<void>('cancel_admin_consent');
+export const openLink = (url: string) => invoke<void>('open_link', { url });
 
 /** Every command fails with a Diagnosis; anything else (a bug, a dead IPC) is wrapped in one. */
 export function asDiagnosis(e: unknown): Diagnosis {
