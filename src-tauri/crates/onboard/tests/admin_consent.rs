@@ -2,25 +2,15 @@
 //! player (`m365-sim-browser`), which signs in and answers the consent page.
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
+mod support;
+
 use m365_sim::player::{play, Person};
-use m365_sim::sandbox::demo_seed;
-use m365_sim::RunningSim;
-use onboard::{capture_admin_consent, Cloud, CloudPreset, Diagnosis};
+use onboard::{capture_admin_consent, Diagnosis};
 use std::time::Duration;
+use support::sim::sim_cloud;
 
 const APP: &str = "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f";
 const TENANT_ID: &str = "6f1f4c2e-9a51-4f3e-8d8b-0c7e2a3b4d5e";
-
-async fn sim_cloud() -> (RunningSim, Cloud) {
-    let sim = RunningSim::start("127.0.0.1:0".parse().unwrap(), demo_seed().unwrap())
-        .await
-        .unwrap();
-    let mut cloud = Cloud::preset(CloudPreset::Global);
-    cloud.authority = sim.endpoints.authority.clone();
-    cloud.graph = sim.endpoints.graph.clone();
-    cloud.extra_ca_pem = Some(std::fs::read_to_string(&sim.endpoints.ca_file).unwrap());
-    (sim, cloud)
-}
 
 /// A browser that plays `person` against the simulator, in the background as a real one would.
 fn browser(person: Person) -> impl FnOnce(&str) -> Result<(), Diagnosis> {

@@ -2,11 +2,13 @@
 //! client-credentials probe can meet, the secret's expiry, and the checklist from the token.
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
+mod support;
+
 use chrono::{Duration, Utc};
 use m365_sim::sandbox::demo_seed;
 use m365_sim::seed::{SecretSeed, Seed};
-use m365_sim::RunningSim;
-use onboard::{check_app, AppCheck, AppInput, ChannelKind, CheckStatus, Cloud, CloudPreset};
+use onboard::{check_app, AppCheck, AppInput, ChannelKind, CheckStatus, Cloud};
+use support::sim::sim_cloud_with;
 
 const APP: &str = "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f";
 const SECRET: &str = "sandbox~secret-value-not-for-production-0001";
@@ -42,17 +44,6 @@ fn seed() -> Seed {
     seed
 }
 
-async fn sim_cloud() -> (RunningSim, Cloud) {
-    let sim = RunningSim::start("127.0.0.1:0".parse().unwrap(), seed())
-        .await
-        .unwrap();
-    let mut cloud = Cloud::preset(CloudPreset::Global);
-    cloud.authority = sim.endpoints.authority.clone();
-    cloud.graph = sim.endpoints.graph.clone();
-    cloud.extra_ca_pem = Some(std::fs::read_to_string(&sim.endpoints.ca_file).unwrap());
-    (sim, cloud)
-}
-
 async fn check(
     cloud: &Cloud,
     client_id: &str,
@@ -86,7 +77,7 @@ fn failure(c: &AppCheck) -> (String, Option<String>) {
 
 #[tokio::test]
 async fn the_sandbox_app_passes_and_its_roles_fill_the_checklist() {
-    let (sim, cloud) = sim_cloud().await;
+    let (sim, cloud) = sim_cloud_with(seed()).await;
     let c = check(
         &cloud,
         APP,
@@ -125,7 +116,7 @@ async fn the_sandbox_app_passes_and_its_roles_fill_the_checklist() {
 
 #[tokio::test]
 async fn a_secret_close_to_expiry_warns_and_missing_roles_show() {
-    let (sim, cloud) = sim_cloud().await;
+    let (sim, cloud) = sim_cloud_with(seed()).await;
     let c = check(
         &cloud,
         READER,
@@ -164,7 +155,7 @@ async fn a_secret_close_to_expiry_warns_and_missing_roles_show() {
 
 #[tokio::test]
 async fn each_refusal_of_the_probe_has_its_own_diagnosis() {
-    let (sim, cloud) = sim_cloud().await;
+    let (sim, cloud) = sim_cloud_with(seed()).await;
     let graph = ChannelKind::GraphDelegated;
     let cases = [
         // Wrong secret value.

@@ -3,15 +3,17 @@
 //! empty; a damaged registration is repaired by exactly the missing part.
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-use m365_sim::sandbox::demo_seed;
+mod support;
+
 use m365_sim::RunningSim;
 use onboard::app_registration::client_secret_key;
 use onboard::{
     admin_scopes, apply, check_app, plan, poll_device_code, request_token, start_device_code,
-    Action, AppInput, ChannelKind, Cloud, CloudPreset, DesiredApp, MemoryStore, Secret,
-    SecretStore, ServerKind, AZURE_CLI_CLIENT_ID,
+    Action, AppInput, ChannelKind, Cloud, DesiredApp, MemoryStore, Secret, SecretStore, ServerKind,
+    AZURE_CLI_CLIENT_ID,
 };
 use serde_json::{json, Value};
+use support::sim::sim_cloud;
 
 const TENANT: &str = "6f1f4c2e-9a51-4f3e-8d8b-0c7e2a3b4d5e";
 const ADMIN: &str = "alice@contoso.test";
@@ -27,19 +29,12 @@ struct Env {
 }
 
 async fn env() -> Env {
-    let sim = RunningSim::start("127.0.0.1:0".parse().unwrap(), demo_seed().unwrap())
-        .await
-        .unwrap();
-    let mut cloud = Cloud::preset(CloudPreset::Global);
-    cloud.name = "Sandbox".into();
-    cloud.authority = sim.endpoints.authority.clone();
-    cloud.graph = sim.endpoints.graph.clone();
-    let pem = std::fs::read_to_string(&sim.endpoints.ca_file).unwrap();
+    let (sim, cloud) = sim_cloud().await;
+    let pem = cloud.extra_ca_pem.clone().unwrap();
     let http = reqwest::Client::builder()
         .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap())
         .build()
         .unwrap();
-    cloud.extra_ca_pem = Some(pem);
     Env { sim, cloud, http }
 }
 

@@ -1,21 +1,10 @@
 //! OpenID discovery through the core's HTTP client against the simulator over HTTPS.
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-use m365_sim::sandbox::demo_seed;
-use m365_sim::RunningSim;
-use onboard::{discover_tenant, Cloud, CloudPreset};
+mod support;
 
-async fn sim_cloud() -> (RunningSim, Cloud) {
-    let sim = RunningSim::start("127.0.0.1:0".parse().unwrap(), demo_seed().unwrap())
-        .await
-        .unwrap();
-    let mut cloud = Cloud::preset(CloudPreset::Global);
-    cloud.name = "Sandbox".into();
-    cloud.authority = sim.endpoints.authority.clone();
-    cloud.graph = sim.endpoints.graph.clone();
-    cloud.extra_ca_pem = Some(std::fs::read_to_string(&sim.endpoints.ca_file).unwrap());
-    (sim, cloud)
-}
+use onboard::discover_tenant;
+use support::sim::sim_cloud;
 
 #[tokio::test]
 async fn a_verified_domain_resolves_to_the_tenant_guid() {

@@ -2,6 +2,8 @@
 //! and a tiny HTTP/1.1 responder on 127.0.0.1 behind tokio-rustls.
 #![allow(dead_code)]
 
+pub mod sim;
+
 use onboard::{HostName, ProbeOptions, ServerCheck, ServerKind};
 use rcgen::{
     date_time_ymd, BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair,

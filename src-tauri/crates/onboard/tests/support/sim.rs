@@ -1,0 +1,23 @@
+//! The simulated tenant in-process, and a `Cloud` that points at it and trusts its CA.
+
+use m365_sim::sandbox::demo_seed;
+use m365_sim::seed::Seed;
+use m365_sim::RunningSim;
+use onboard::{Cloud, CloudPreset};
+
+pub async fn sim_cloud_with(seed: Seed) -> (RunningSim, Cloud) {
+    let sim = RunningSim::start("127.0.0.1:0".parse().unwrap(), seed)
+        .await
+        .unwrap();
+    let mut cloud = Cloud::preset(CloudPreset::Global);
+    cloud.name = "Sandbox".into();
+    cloud.authority = sim.endpoints.authority.clone();
+    cloud.graph = sim.endpoints.graph.clone();
+    cloud.extra_ca_pem = Some(std::fs::read_to_string(&sim.endpoints.ca_file).unwrap());
+    (sim, cloud)
+}
+
+/// The sandbox's tenant (seeds/demo.json).
+pub async fn sim_cloud() -> (RunningSim, Cloud) {
+    sim_cloud_with(demo_seed().unwrap()).await
+}
