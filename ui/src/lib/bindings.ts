@@ -125,6 +125,24 @@ export type TenantInfo = {
  */
 tenant_id: string, issuer: string, token_endpoint: string, authorization_endpoint: string, };
 
+export type Identity = { 
+/**
+ * `oid`: stable for the user across apps in the tenant.
+ */
+object_id: string, 
+/**
+ * `tid`.
+ */
+tenant_id: string, 
+/**
+ * `preferred_username`: the sign-in name (usually the address).
+ */
+username: string, 
+/**
+ * `name`, when the token carries it.
+ */
+display_name: string | null, };
+
 export type SandboxInfo = { cloud: Cloud, 
 /**
  * Found by OpenID discovery against the simulator, as for a real tenant.

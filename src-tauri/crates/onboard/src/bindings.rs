@@ -24,6 +24,7 @@ pub fn typescript() -> String {
         CloudPreset::decl(&cfg),
         Cloud::decl(&cfg),
         TenantInfo::decl(&cfg),
+        Identity::decl(&cfg),
         SandboxInfo::decl(&cfg),
         ChannelKind::decl(&cfg),
         PermissionType::decl(&cfg),

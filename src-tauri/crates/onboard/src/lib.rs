@@ -16,6 +16,7 @@ pub mod draft;
 pub mod graph_get;
 pub mod host_name;
 pub mod http;
+pub mod identity;
 pub mod jwt_claims;
 pub mod keyring_store;
 pub mod loopback;
@@ -47,6 +48,7 @@ pub use device_code::{
 pub use diagnosis::Diagnosis;
 pub use draft::{AppDraft, Draft, ServerDraft, WizardStep};
 pub use host_name::HostName;
+pub use identity::Identity;
 pub use keyring_store::KeyringStore;
 pub use permissions::{ChannelKind, Permission, PermissionCheck, PermissionType};
 pub use sandbox_info::SandboxInfo;
