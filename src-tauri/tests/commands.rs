@@ -190,3 +190,25 @@ fn the_app_check_keeps_an_accepted_secret_in_the_store_and_nowhere_else() {
         .contains("/contoso.test/v2.0/adminconsent?client_id="));
     invoke(&window, "stop_sandbox", json!({})).expect("sandbox stops");
 }
+
+#[test]
+fn the_admins_sign_in_app_must_be_a_client_id() {
+    let (_app, window) = app();
+    let err = invoke(
+        &window,
+        "admin_sign_in_start",
+        json!({ "tenant": "contoso.test", "preset": "global", "adminClientId": "azure cli" }),
+    )
+    .expect_err("not a GUID");
+    assert_eq!(
+        (err["code"].as_str(), err["field"].as_str()),
+        (Some("register.admin_client_id"), Some("Sign-in app"))
+    );
+    let err = invoke(
+        &window,
+        "admin_sign_in_start",
+        json!({ "tenant": "alice@contoso.test", "preset": "global", "adminClientId": null }),
+    )
+    .expect_err("an address as the tenant");
+    assert_eq!(err["field"], "Tenant");
+}

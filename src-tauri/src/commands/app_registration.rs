@@ -20,6 +20,8 @@ pub struct AdminSession(Mutex<Session>);
 struct Session {
     cloud: Option<Cloud>,
     tenant: String,
+    /// The public client the admin signs in with (Microsoft's Azure CLI unless chosen).
+    admin_client_id: String,
     prompt: Option<DeviceCodePrompt>,
     cancel: CancelToken,
     token: Option<Secret>,
@@ -35,6 +37,7 @@ pub async fn check_app(
     preset: CloudPreset,
     secrets: State<'_, Secrets>,
     sandbox: State<'_, SandboxState>,
+    session: State<'_, AdminSession>,
 ) -> Result<AppCheck, Diagnosis> {
     let mut fields = input.parse()?;
     let typed = fields.client_secret.is_some();
@@ -43,7 +46,16 @@ pub async fn check_app(
         fields.client_secret = secrets.get(&key)?;
     }
     let cloud = cloud::resolve(&sandbox, preset).await;
-    let check = onboard::check_app(&cloud, &fields, channel).await;
+    // An administrator signed in for "create it for me" can read the secret's expiry.
+    let admin = {
+        let s = session.0.lock().await;
+        s.token.clone().filter(|_| {
+            s.cloud
+                .as_ref()
+                .is_some_and(|c| c.authority == cloud.authority)
+        })
+    };
+    let check = onboard::check_app(&cloud, &fields, channel, admin.as_ref()).await;
     if let (true, true, Some(secret)) = (typed, check.ok(), &fields.client_secret) {
         secrets.put(&key, secret)?;
     }
@@ -59,11 +71,13 @@ pub async fn client_secret_saved(
     Ok(secrets.get(&client_secret_key(&id))?.is_some())
 }
 
-/// Starts the admin's device code sign-in through Microsoft's Azure CLI client.
+/// Starts the admin's device code sign-in through a public client: Microsoft's Azure CLI, or
+/// the one the admin names (a tenant may block the Azure CLI).
 #[tauri::command]
 pub async fn admin_sign_in_start(
     tenant: String,
     preset: CloudPreset,
+    admin_client_id: Option<String>,
     session: State<'_, AdminSession>,
     sandbox: State<'_, SandboxState>,
 ) -> Result<DeviceCodePrompt, Diagnosis> {
@@ -73,13 +87,25 @@ pub async fn admin_sign_in_start(
         ..Default::default()
     }
     .parse_tenant()?;
+    let admin_client_id = match admin_client_id.as_deref().map(str::trim) {
+        None | Some("") => AZURE_CLI_CLIENT_ID.to_owned(),
+        Some(id) => onboard::app_input::guid(id).ok_or_else(|| {
+            Diagnosis::field(
+                "Sign-in app",
+                "register.admin_client_id",
+                format!("“{id}” is not a client ID."),
+                "Leave it empty for Microsoft's Azure CLI, or give the Application (client) ID of a public client app that may request the Graph permissions for app registrations.",
+            )
+        })?,
+    };
     let prompt =
-        start_device_code(&cloud, &tenant, AZURE_CLI_CLIENT_ID, &admin_scopes(&cloud)).await?;
+        start_device_code(&cloud, &tenant, &admin_client_id, &admin_scopes(&cloud)).await?;
     let mut s = session.0.lock().await;
     s.cancel.cancel();
     *s = Session {
         cloud: Some(cloud),
         tenant,
+        admin_client_id,
         prompt: Some(prompt.clone()),
         ..Default::default()
     };
@@ -89,15 +115,20 @@ pub async fn admin_sign_in_start(
 /// Waits until the admin has entered the code (or declined, or it expired).
 #[tauri::command]
 pub async fn admin_sign_in_finish(session: State<'_, AdminSession>) -> Result<(), Diagnosis> {
-    let (cloud, tenant, prompt, cancel) = {
+    let (cloud, tenant, client_id, prompt, cancel) = {
         let s = session.0.lock().await;
         match (&s.cloud, &s.prompt) {
-            (Some(c), Some(p)) => (c.clone(), s.tenant.clone(), p.clone(), s.cancel.clone()),
+            (Some(c), Some(p)) => (
+                c.clone(),
+                s.tenant.clone(),
+                s.admin_client_id.clone(),
+                p.clone(),
+                s.cancel.clone(),
+            ),
             _ => return Err(not_signed_in()),
         }
     };
-    let token =
-        poll_device_code(&cloud, &tenant, AZURE_CLI_CLIENT_ID, &prompt, Some(&cancel)).await?;
+    let token = poll_device_code(&cloud, &tenant, &client_id, &prompt, Some(&cancel)).await?;
     session.0.lock().await.token = Some(token.access_token);
     Ok(())
 }

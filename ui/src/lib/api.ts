@@ -29,8 +29,8 @@ export const stopSandbox = () => invoke<void>('stop_sandbox');
 export const checkApp = (input: AppInput, channel: ChannelKind, preset: CloudPreset) =>
   invoke<AppCheck>('check_app', { input, channel, preset });
 export const clientSecretSaved = (clientId: string) => invoke<boolean>('client_secret_saved', { clientId });
-export const adminSignInStart = (tenant: string, preset: CloudPreset) =>
-  invoke<DeviceCodePrompt>('admin_sign_in_start', { tenant, preset });
+export const adminSignInStart = (tenant: string, preset: CloudPreset, adminClientId: string | null) =>
+  invoke<DeviceCodePrompt>('admin_sign_in_start', { tenant, preset, adminClientId });
 export const adminSignInFinish = () => invoke<void>('admin_sign_in_finish');
 export const adminSignInCancel = () => invoke<void>('admin_sign_in_cancel');
 export const planApp = (args: {

@@ -64,7 +64,7 @@ async fn check(args: CheckApp, cloud: &CloudArgs) -> Result<AppCheck, Diagnosis>
     let channel = args
         .channel
         .map_or_else(|| ChannelKind::for_server(args.server.into()), Into::into);
-    Ok(check_app(&cloud, &fields, channel).await)
+    Ok(check_app(&cloud, &fields, channel, None).await)
 }
 
 fn text(c: &AppCheck) -> String {

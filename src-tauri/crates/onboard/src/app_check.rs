@@ -5,7 +5,7 @@ use crate::check_step::{CheckStatus, CheckStep};
 use crate::secret_expiry::{secret_expiry, SecretExpiry};
 use crate::{
     discover_tenant, jwt_claims, permissions, request_token, AppFields, ChannelKind, Cloud,
-    PermissionCheck, TenantForm, TenantInfo,
+    PermissionCheck, Secret, TenantForm, TenantInfo,
 };
 use serde::Serialize;
 use std::time::Instant;
@@ -42,7 +42,14 @@ const TENANT: &str = "tenant";
 const APP: &str = "app";
 const EXPIRY: &str = "secret-expiry";
 
-pub async fn check_app(cloud: &Cloud, fields: &AppFields, channel: ChannelKind) -> AppCheck {
+/// `admin` is an administrator's Graph token, when one is signed in ("create it for me"): it
+/// reads the secret's expiry where the app may not read its own registration.
+pub async fn check_app(
+    cloud: &Cloud,
+    fields: &AppFields,
+    channel: ChannelKind,
+    admin: Option<&Secret>,
+) -> AppCheck {
     let mut steps = Vec::new();
     let mut out = AppCheck {
         client_id: fields.client_id.clone(),
@@ -133,7 +140,13 @@ pub async fn check_app(cloud: &Cloud, fields: &AppFields, channel: ChannelKind) 
 
     let started = Instant::now();
     let label = "Secret expiry";
-    match secret_expiry(cloud, &token.access_token, &fields.client_id, secret, chrono::Utc::now()).await {
+    let now = chrono::Utc::now();
+    let mut expiry =
+        secret_expiry(cloud, &token.access_token, &fields.client_id, secret, now).await;
+    if let (Err(_), Some(admin)) = (&expiry, admin) {
+        expiry = secret_expiry(cloud, admin, &fields.client_id, secret, now).await;
+    }
+    match expiry {
         Ok(Some(e)) => {
             let step = CheckStep::passed(EXPIRY, label, started, format!("Expires {} ({} days).", e.expires, e.days_left));
             steps.push(match e.warning(&out.credentials_page) {
@@ -144,7 +157,7 @@ pub async fn check_app(cloud: &Cloud, fields: &AppFields, channel: ChannelKind) 
         }
         Ok(None) => steps.push(CheckStep::skipped(EXPIRY, label, "The app lists no secret starting with these characters; see Certificates & secrets.")),
         // Reading the registration needs Application.Read.All, which a helpdesk app rarely has.
-        Err(_) => steps.push(CheckStep::skipped(EXPIRY, label, "Unknown: the app may not read its own registration. See the expiry date under Certificates & secrets, or use “Create it for me”, which reads it as the admin.")),
+        Err(_) => steps.push(CheckStep::skipped(EXPIRY, label, "Unknown: the app may not read its own registration. See the expiry date under Certificates & secrets, or sign in as administrator under “Create it for me” and check again.")),
     }
     out.steps = steps;
     out

@@ -58,7 +58,7 @@ async fn check(
     }
     .parse()
     .unwrap();
-    check_app(cloud, &fields, channel).await
+    check_app(cloud, &fields, channel, None).await
 }
 
 fn statuses(c: &AppCheck) -> Vec<(&str, CheckStatus)> {

@@ -324,8 +324,13 @@ async fn a_delegated_registration_is_created_and_each_damage_repaired_exactly() 
     }
     .parse()
     .unwrap();
-    let check = check_app(&e.cloud, &fields, ChannelKind::GraphDelegated).await;
+    let check = check_app(&e.cloud, &fields, ChannelKind::GraphDelegated, None).await;
     assert!(check.ok(), "{check:#?}");
+    assert!(check.secret_expiry.is_none(), "the app may not read itself");
+    // With the administrator signed in, the expiry is read as the admin.
+    let check = check_app(&e.cloud, &fields, ChannelKind::GraphDelegated, Some(&token)).await;
+    let expiry = check.secret_expiry.expect("read as the admin");
+    assert!((725..=731).contains(&expiry.days_left), "{expiry:?}");
 
     // A redirect URI removed: the plan repairs exactly that.
     let (s, _) = e
