@@ -321,6 +321,13 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
     h.scroll_to("[data-step='app']").await?;
     h.screenshot("created-app-checked").await?;
     h.wait_for("[data-step='app'][data-status='ok']").await?;
+    // The administrator is still signed in, so the new secret's expiry can be read.
+    let expiry = h
+        .find("[data-step='secret-expiry'][data-status='ok']")
+        .await?
+        .text()
+        .await?;
+    assert!(expiry.contains("days"), "{expiry}");
     let client_id = h.find("#client-id").await?.prop("value").await?;
     assert_ne!(
         client_id.as_deref(),

@@ -148,7 +148,7 @@ pub async fn check_app(
     }
     match expiry {
         Ok(Some(e)) => {
-            let step = CheckStep::passed(EXPIRY, label, started, format!("Expires {} ({} days).", e.expires, e.days_left));
+            let step = CheckStep::passed(EXPIRY, label, started, format!("Expires {} ({} days).", e.expires.get(..10).unwrap_or(&e.expires), e.days_left));
             steps.push(match e.warning(&out.credentials_page) {
                 Some(w) => step.warning(w),
                 None => step,
