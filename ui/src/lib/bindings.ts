@@ -290,3 +290,79 @@ object_id: string, service_principal_id: string, secret: NewSecret | null,
 done: Array<string>, };
 
 export type AppliedOnce = { applied: Applied, secret_value: string | null, };
+
+export type MailboxRef = { "kind": "user", address: string, } | { "kind": "shared", address: string, delegate: Identity, };
+
+export type ProfileCloud = { "kind": "preset", preset: CloudPreset, } | { "kind": "sandbox" };
+
+export type SignInFlow = "browser" | "embedded" | "device" | "client-credentials";
+
+export type Audience = "graph" | "outlook";
+
+export type GrantedScopes = { graph: Array<string>, outlook: Array<string>, };
+
+export type Profile = { 
+/**
+ * The format version ([`PROFILE_VERSION`]).
+ */
+version: number, 
+/**
+ * Unique among profiles (compared without regard to case); the mailbox address by default.
+ */
+name: string, mailbox: MailboxRef, 
+/**
+ * Who signed in: the mailbox's user, or a shared mailbox's delegate (for app-only, the app).
+ */
+identity: Identity, tenant_id: string, client_id: string, 
+/**
+ * The app authenticates with its client secret (kept in the keyring under
+ * `app/{client_id}/client-secret`); otherwise it is a public client.
+ */
+confidential_client: boolean, cloud: ProfileCloud, channel: ChannelKind, flow: SignInFlow, scopes: GrantedScopes, 
+/**
+ * When the last access token handed out expires (any audience); informational.
+ */
+access_expires_at: string | null, last_refreshed_at: string | null, 
+/**
+ * When someone last signed in interactively for this profile (creation or re-auth).
+ */
+signed_in_at: string, created_at: string, };
+
+export type ProfileList = { profiles: Array<Profile>, damaged: Array<Diagnosis>, };
+
+export type Deleted = { profile: string, 
+/**
+ * The keyring keys removed (names only).
+ */
+keyring_keys: Array<string>, 
+/**
+ * Why the app's client secret was kept, when it was.
+ */
+client_secret_kept: string | null, };
+
+export type MailboxChoice = { "kind": "user" } | { "kind": "shared", address: string, };
+
+export type NewProfile = { 
+/**
+ * Defaults to the mailbox address.
+ */
+name: string | null, mailbox: MailboxChoice, client_id: string, confidential_client: boolean, cloud: ProfileCloud, channel: ChannelKind, };
+
+export type NeedsSignIn = { profile: string, 
+/**
+ * `reauth.700082`, `reauth.50173`, `reauth.invalid_grant`, `reauth.no_refresh_token`, ...
+ * (the diagnosis code, stable).
+ */
+reason_code: string, 
+/**
+ * Why, for the person at the screen.
+ */
+user_words: string, 
+/**
+ * Who should sign in: the user of a user mailbox; empty for a shared mailbox (any delegate).
+ */
+sign_in_as: string | null, 
+/**
+ * What Microsoft said, as the catalog explains it (never the raw body).
+ */
+microsoft_says: string | null, };

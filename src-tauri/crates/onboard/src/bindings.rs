@@ -44,6 +44,17 @@ pub fn typescript() -> String {
         NewSecret::decl(&cfg),
         Applied::decl(&cfg),
         AppliedOnce::decl(&cfg),
+        MailboxRef::decl(&cfg),
+        ProfileCloud::decl(&cfg),
+        SignInFlow::decl(&cfg),
+        Audience::decl(&cfg),
+        GrantedScopes::decl(&cfg),
+        Profile::decl(&cfg),
+        ProfileList::decl(&cfg),
+        Deleted::decl(&cfg),
+        MailboxChoice::decl(&cfg),
+        NewProfile::decl(&cfg),
+        NeedsSignIn::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

@@ -20,16 +20,22 @@ pub mod identity;
 pub mod jwt_claims;
 pub mod keyring_store;
 pub mod loopback;
+pub mod needs_sign_in;
 pub mod permissions;
+pub mod profile;
+pub mod profile_store;
+pub mod reauth;
 pub mod sandbox_info;
 pub mod secret_expiry;
 pub mod secret_store;
 pub mod server_check;
 pub mod server_kind;
 pub mod server_probe;
+pub mod session;
 pub mod tenant_discovery;
 mod tls_check;
 pub mod token_endpoint;
+pub mod token_source;
 
 pub use admin_consent::{admin_consent_url, capture_admin_consent, ConsentGranted};
 pub use app_check::{check_app, AppCheck};
@@ -50,12 +56,21 @@ pub use draft::{AppDraft, Draft, ServerDraft, WizardStep};
 pub use host_name::HostName;
 pub use identity::Identity;
 pub use keyring_store::KeyringStore;
+pub use needs_sign_in::NeedsSignIn;
 pub use permissions::{ChannelKind, Permission, PermissionCheck, PermissionType};
+pub use profile::{
+    refresh_token_key, Audience, GrantedScopes, MailboxRef, Profile, ProfileCloud, SignInFlow,
+    PROFILE_VERSION,
+};
+pub use profile_store::{Deleted, ProfileList, ProfileStore};
+pub use reauth::{MailboxChoice, NewProfile, SignIn};
 pub use sandbox_info::SandboxInfo;
 pub use secret_expiry::SecretExpiry;
 pub use secret_store::{probe_secret_store, MemoryStore, Secret, SecretStore, SecretStoreStatus};
 pub use server_check::{check_server, ServerCheck, ServerCheckInput};
 pub use server_kind::ServerKind;
 pub use server_probe::{probe_server, ProbeOptions, ServerProbe};
+pub use session::{Session, REFRESH_AHEAD_SECS};
 pub use tenant_discovery::{discover_tenant, TenantInfo};
 pub use token_endpoint::{request_token, TokenRefusal, TokenResponse};
+pub use token_source::{TokenEndpoint, TokenFailure, TokenSource};
