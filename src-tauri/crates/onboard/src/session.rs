@@ -9,8 +9,8 @@
 use crate::profile::refresh_token_key;
 use crate::reauth::{self, NewProfile, SignIn};
 use crate::{
-    client_secret_key, Audience, Cloud, Diagnosis, NeedsSignIn, Profile, ProfileStore, Secret,
-    SecretStore, TokenEndpoint, TokenFailure, TokenResponse, TokenSource,
+    client_secret_key, Audience, Cloud, Diagnosis, NeedsSignIn, Profile, ProfileCloud,
+    ProfileStore, Secret, SecretStore, TokenEndpoint, TokenFailure, TokenResponse, TokenSource,
 };
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -31,7 +31,10 @@ pub struct Session<T: TokenSource = TokenEndpoint> {
     profiles: ProfileStore,
     secrets: Arc<dyn SecretStore>,
     tokens: T,
-    sandbox: Option<Cloud>,
+    /// The running sandbox's endpoints (it starts and stops while the app runs).
+    sandbox: std::sync::RwLock<Option<Cloud>>,
+    /// Endpoints used instead of every preset's (the CLI's URL flags: a proxy, the simulator).
+    overrides: Option<Cloud>,
     cache: Mutex<HashMap<(String, Audience), Cached>>,
     /// One refresh at a time: two concurrent refreshes of one profile would race to save their
     /// rotated refresh tokens.
@@ -51,15 +54,28 @@ impl<T: TokenSource> Session<T> {
             profiles,
             secrets,
             tokens,
-            sandbox: None,
+            sandbox: std::sync::RwLock::new(None),
+            overrides: None,
             cache: Mutex::new(HashMap::new()),
             refreshing: tokio::sync::Mutex::new(()),
         }
     }
 
     /// The running sandbox's endpoints, for profiles made in the sandbox.
-    pub fn with_sandbox(mut self, cloud: Cloud) -> Self {
-        self.sandbox = Some(cloud);
+    pub fn with_sandbox(self, cloud: Cloud) -> Self {
+        self.set_sandbox(Some(cloud));
+        self
+    }
+
+    /// The sandbox started (`Some`) or stopped (`None`).
+    pub fn set_sandbox(&self, cloud: Option<Cloud>) {
+        // A poisoned lock still holds a whole value: it is only ever replaced.
+        *self.sandbox.write().unwrap_or_else(|e| e.into_inner()) = cloud;
+    }
+
+    /// Endpoints that replace every preset's, as the CLI's `--authority-url` and friends do.
+    pub fn with_overrides(mut self, cloud: Cloud) -> Self {
+        self.overrides = Some(cloud);
         self
     }
 
@@ -73,7 +89,11 @@ impl<T: TokenSource> Session<T> {
 
     /// The endpoints of `profile`'s cloud.
     pub fn cloud_of(&self, profile: &Profile) -> Result<Cloud, Diagnosis> {
-        profile.cloud.resolve(self.sandbox.as_ref())
+        if let (ProfileCloud::Preset { .. }, Some(cloud)) = (&profile.cloud, &self.overrides) {
+            return Ok(cloud.clone());
+        }
+        let sandbox = self.sandbox.read().unwrap_or_else(|e| e.into_inner());
+        profile.cloud.resolve(sandbox.as_ref())
     }
 
     /// An access token of the profile `name` for `audience`: the cached one while it is valid
@@ -414,6 +434,38 @@ mod tests {
                 .await
                 .map(|s| s.expose().to_owned())
         }
+    }
+
+    #[test]
+    fn clouds_follow_the_sandbox_and_the_overrides() {
+        let f = fixture();
+        let mut p = f.session.profiles().require(&f.name).unwrap();
+        let global = f.session.cloud_of(&p).unwrap();
+        assert_eq!(global.authority, "https://login.microsoftonline.com");
+
+        p.cloud = ProfileCloud::Sandbox;
+        let d = f.session.cloud_of(&p).unwrap_err();
+        assert_eq!(d.code, "profile.sandbox_not_running");
+        let mut sandbox = global.clone();
+        sandbox.authority = "https://127.0.0.1:1".into();
+        f.session.set_sandbox(Some(sandbox));
+        assert_eq!(
+            f.session.cloud_of(&p).unwrap().authority,
+            "https://127.0.0.1:1"
+        );
+        f.session.set_sandbox(None);
+        assert!(f.session.cloud_of(&p).is_err());
+
+        let mut proxy = global;
+        proxy.authority = "https://127.0.0.1:2".into();
+        let session = f.session.with_overrides(proxy);
+        p.cloud = ProfileCloud::Preset {
+            preset: crate::CloudPreset::Global,
+        };
+        assert_eq!(
+            session.cloud_of(&p).unwrap().authority,
+            "https://127.0.0.1:2"
+        );
     }
 
     #[tokio::test]
