@@ -44,6 +44,13 @@ pub fn typescript() -> String {
         NewSecret::decl(&cfg),
         Applied::decl(&cfg),
         AppliedOnce::decl(&cfg),
+        Resource::decl(&cfg),
+        SignInSummary::decl(&cfg),
+        AppOnlyTarget::decl(&cfg),
+        ServicePrincipal::decl(&cfg),
+        AppOnlySetup::decl(&cfg),
+        SendAsStatus::decl(&cfg),
+        MailboxAccess::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {
