@@ -297,7 +297,7 @@ export type ProfileCloud = { "kind": "preset", preset: CloudPreset, } | { "kind"
 
 export type SignInFlow = "browser" | "embedded" | "device" | "client-credentials";
 
-export type Audience = "graph" | "outlook";
+export type Resource = "graph" | "outlook";
 
 export type GrantedScopes = { graph: Array<string>, outlook: Array<string>, };
 
@@ -366,3 +366,40 @@ sign_in_as: string | null,
  * What Microsoft said, as the catalog explains it (never the raw body).
  */
 microsoft_says: string | null, };
+
+export type SignInSummary = { identity: Identity, granted_scopes: Array<string>, resource: Resource, 
+/**
+ * RFC 3339.
+ */
+access_expires_at: string, has_refresh_token: boolean, };
+
+export type AppOnlyTarget = "graph" | "imap-smtp";
+
+export type ServicePrincipal = { 
+/**
+ * The enterprise application's object ID (not the app registration's).
+ */
+object_id: string, display_name: string, };
+
+export type AppOnlySetup = { client_id: string, tenant_id: string, mailbox: string, 
+/**
+ * The enterprise application's object ID, when it could be read.
+ */
+service_principal_id: string | null, 
+/**
+ * The steps, ready to paste into PowerShell (placeholders in <angle brackets> when an ID
+ * was not known; the comments say where to find it).
+ */
+script: string, };
+
+export type SendAsStatus = { "status": "own" } | { "status": "left-to-send-test", reason: string, };
+
+export type MailboxAccess = { mailbox: string, 
+/**
+ * Who signed in (the owner, or the delegate of a shared mailbox).
+ */
+signed_in_as: string, shared: boolean, 
+/**
+ * Graph opened the mailbox's Inbox with this person's token.
+ */
+inbox_readable: boolean, send_as: SendAsStatus, };

@@ -47,7 +47,7 @@ pub fn typescript() -> String {
         MailboxRef::decl(&cfg),
         ProfileCloud::decl(&cfg),
         SignInFlow::decl(&cfg),
-        Audience::decl(&cfg),
+        Resource::decl(&cfg),
         GrantedScopes::decl(&cfg),
         Profile::decl(&cfg),
         ProfileList::decl(&cfg),
@@ -55,6 +55,12 @@ pub fn typescript() -> String {
         MailboxChoice::decl(&cfg),
         NewProfile::decl(&cfg),
         NeedsSignIn::decl(&cfg),
+        SignInSummary::decl(&cfg),
+        AppOnlyTarget::decl(&cfg),
+        ServicePrincipal::decl(&cfg),
+        AppOnlySetup::decl(&cfg),
+        SendAsStatus::decl(&cfg),
+        MailboxAccess::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

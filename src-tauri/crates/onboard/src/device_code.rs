@@ -166,13 +166,29 @@ pub async fn poll_device_code(
     prompt: &DeviceCodePrompt,
     cancel: Option<&CancelToken>,
 ) -> Result<TokenResponse, Diagnosis> {
+    poll_device_code_as(cloud, tenant, client_id, None, prompt, cancel).await
+}
+
+/// As [`poll_device_code`], for a confidential app: its secret goes with every poll (the token
+/// endpoint refuses a confidential client without it unless public client flows are allowed).
+pub async fn poll_device_code_as(
+    cloud: &Cloud,
+    tenant: &str,
+    client_id: &str,
+    client_secret: Option<&Secret>,
+    prompt: &DeviceCodePrompt,
+    cancel: Option<&CancelToken>,
+) -> Result<TokenResponse, Diagnosis> {
     let deadline = Instant::now() + Duration::from_secs(prompt.expires_in.into());
     let mut interval = Duration::from_secs(prompt.interval.max(1).into());
-    let form = [
+    let mut form = vec![
         ("grant_type", GRANT_TYPE),
         ("client_id", client_id),
         ("device_code", prompt.device_code.expose()),
     ];
+    if let Some(s) = client_secret {
+        form.push(("client_secret", s.expose()));
+    }
     loop {
         if cancel.is_some_and(CancelToken::is_cancelled) {
             return Err(cancelled());

@@ -5,6 +5,7 @@ pub mod admin_consent;
 pub mod app_check;
 pub mod app_input;
 pub mod app_registration;
+pub mod audience;
 pub mod bindings;
 pub mod browser;
 pub mod catalog;
@@ -16,12 +17,15 @@ pub mod draft;
 pub mod graph_get;
 pub mod host_name;
 pub mod http;
+pub mod id_token;
 pub mod identity;
 pub mod jwt_claims;
 pub mod keyring_store;
 pub mod loopback;
+pub mod mailbox_access;
 pub mod needs_sign_in;
 pub mod permissions;
+pub mod pkce;
 pub mod profile;
 pub mod profile_store;
 pub mod reauth;
@@ -32,6 +36,7 @@ pub mod server_check;
 pub mod server_kind;
 pub mod server_probe;
 pub mod session;
+pub mod sign_in;
 pub mod tenant_discovery;
 mod tls_check;
 pub mod token_endpoint;
@@ -44,22 +49,31 @@ pub use app_registration::{
     apply, client_secret_key, plan, Action, Applied, AppliedOnce, Change, DesiredApp, ExistingApp,
     NewSecret, Plan,
 };
+pub use audience::{
+    access_token_for, resource_scopes, token_for, AccessToken, Audience, GraphAudience,
+    OutlookAudience, Resource,
+};
 pub use catalog::{diagnose, MailProtocol};
 pub use check_step::{CheckStatus, CheckStep};
 pub use cloud::{Cloud, CloudPreset};
 pub use device_code::{
-    admin_scopes, poll_device_code, start_device_code, CancelToken, DeviceCodePrompt,
-    AZURE_CLI_CLIENT_ID,
+    admin_scopes, poll_device_code, poll_device_code_as, start_device_code, CancelToken,
+    DeviceCodePrompt, AZURE_CLI_CLIENT_ID,
 };
 pub use diagnosis::Diagnosis;
 pub use draft::{AppDraft, Draft, ServerDraft, WizardStep};
 pub use host_name::HostName;
+pub use id_token::{fetch_signing_keys, validate as validate_id_token, Expected, SigningKeys};
 pub use identity::Identity;
 pub use keyring_store::KeyringStore;
+pub use mailbox_access::{
+    explain_send_refusal, no_full_access, send_as_denied, verify_mailbox_access, MailboxAccess,
+    SendAsStatus,
+};
 pub use needs_sign_in::NeedsSignIn;
 pub use permissions::{ChannelKind, Permission, PermissionCheck, PermissionType};
 pub use profile::{
-    refresh_token_key, Audience, GrantedScopes, MailboxRef, Profile, ProfileCloud, SignInFlow,
+    refresh_token_key, GrantedScopes, MailboxRef, Profile, ProfileCloud, SignInFlow,
     PROFILE_VERSION,
 };
 pub use profile_store::{Deleted, ProfileList, ProfileStore};
@@ -71,6 +85,13 @@ pub use server_check::{check_server, ServerCheck, ServerCheckInput};
 pub use server_kind::ServerKind;
 pub use server_probe::{probe_server, ProbeOptions, ServerProbe};
 pub use session::{Session, REFRESH_AHEAD_SECS};
+pub use sign_in::{
+    authorize_url, begin_embedded_sign_in, check_account, find_service_principal,
+    finish_embedded_sign_in, scopes_for, sign_in_app_only, sign_in_with_browser,
+    sign_in_with_device_code, AppOnly, AppOnlySetup, AppOnlyTarget, PendingSignIn,
+    ServicePrincipal, SignInRequest, SignInSummary, SignedIn, OBJECT_ID_PLACEHOLDER,
+    PERSONAL_ACCOUNT_TENANT,
+};
 pub use tenant_discovery::{discover_tenant, TenantInfo};
 pub use token_endpoint::{request_token, TokenRefusal, TokenResponse};
 pub use token_source::{TokenEndpoint, TokenFailure, TokenSource};

@@ -7,7 +7,7 @@
 //! [`client_secret_key`](crate::client_secret_key), and access tokens only in memory
 //! ([`Session`](crate::Session)). A test serializes a full profile and checks it.
 
-use crate::{ChannelKind, Cloud, CloudPreset, Diagnosis, Identity};
+use crate::{ChannelKind, Cloud, CloudPreset, Diagnosis, Identity, Resource};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
@@ -92,26 +92,6 @@ impl SignInFlow {
     }
 }
 
-/// The resource an access token is for. A token is sent only to its own audience.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
-#[serde(rename_all = "kebab-case")]
-pub enum Audience {
-    /// Microsoft Graph (Graph channels, preview).
-    Graph,
-    /// Exchange Online (IMAP and SMTP with XOAUTH2).
-    Outlook,
-}
-
-impl Audience {
-    /// The resource identifier scopes are named with (`https://graph.microsoft.com`).
-    pub fn resource(self, cloud: &Cloud) -> &str {
-        match self {
-            Audience::Graph => &cloud.graph_resource,
-            Audience::Outlook => &cloud.outlook_resource,
-        }
-    }
-}
-
 /// Scopes the identity platform granted, per audience, as short names (`Mail.ReadWrite`,
 /// `IMAP.AccessAsUser.All`); the OpenID scopes (`openid profile email offline_access`) are not
 /// listed.
@@ -125,16 +105,16 @@ pub struct GrantedScopes {
 const OIDC: [&str; 4] = ["openid", "profile", "email", "offline_access"];
 
 impl GrantedScopes {
-    pub fn get(&self, audience: Audience) -> &[String] {
+    pub fn get(&self, audience: Resource) -> &[String] {
         match audience {
-            Audience::Graph => &self.graph,
-            Audience::Outlook => &self.outlook,
+            Resource::Graph => &self.graph,
+            Resource::Outlook => &self.outlook,
         }
     }
 
     /// Records the `scope` of a token response for `audience` (replacing what was there).
     /// Full names (`https://outlook.office.com/IMAP.AccessAsUser.All`) lose their resource.
-    pub fn set_from_response(&mut self, audience: Audience, scope: &str) {
+    pub fn set_from_response(&mut self, audience: Resource, scope: &str) {
         let names = scope
             .split_whitespace()
             .map(|s| s.rsplit_once('/').map_or(s, |(_, name)| name))
@@ -142,16 +122,16 @@ impl GrantedScopes {
             .map(str::to_owned)
             .collect();
         match audience {
-            Audience::Graph => self.graph = names,
-            Audience::Outlook => self.outlook = names,
+            Resource::Graph => self.graph = names,
+            Resource::Outlook => self.outlook = names,
         }
     }
 
     /// The `scope` parameter of a refresh for `audience`: its granted scopes in full, plus
     /// `offline_access` so the answer carries the rotated refresh token. With nothing recorded
     /// for that audience, everything consented (`/.default`).
-    pub fn request(&self, audience: Audience, cloud: &Cloud) -> String {
-        let resource = audience.resource(cloud).trim_end_matches('/');
+    pub fn request(&self, audience: Resource, cloud: &Cloud) -> String {
+        let resource = audience.identifier(cloud);
         let names = self.get(audience);
         let mut parts: Vec<String> = if names.is_empty() {
             vec![format!("{resource}/.default")]
@@ -362,18 +342,18 @@ pub(crate) mod tests {
         let cloud = Cloud::preset(CloudPreset::Global);
         let mut s = GrantedScopes::default();
         s.set_from_response(
-            Audience::Outlook,
+            Resource::Outlook,
             "https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send openid profile offline_access",
         );
-        s.set_from_response(Audience::Graph, "Mail.ReadWrite openid email");
+        s.set_from_response(Resource::Graph, "Mail.ReadWrite openid email");
         assert_eq!(s.outlook, ["IMAP.AccessAsUser.All", "SMTP.Send"]);
         assert_eq!(s.graph, ["Mail.ReadWrite"]);
         assert_eq!(
-            s.request(Audience::Outlook, &cloud),
+            s.request(Resource::Outlook, &cloud),
             "https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send offline_access"
         );
         assert_eq!(
-            GrantedScopes::default().request(Audience::Graph, &cloud),
+            GrantedScopes::default().request(Resource::Graph, &cloud),
             "https://graph.microsoft.com/.default offline_access"
         );
     }

@@ -8,8 +8,8 @@
 
 use crate::profile::{refresh_token_key, PROFILE_VERSION};
 use crate::{
-    Audience, ChannelKind, Diagnosis, GrantedScopes, Identity, MailboxRef, Profile, ProfileCloud,
-    ProfileStore, SecretStore, SignInFlow, TokenResponse,
+    ChannelKind, Diagnosis, GrantedScopes, Identity, MailboxRef, Profile, ProfileCloud,
+    ProfileStore, Resource, SecretStore, SignInFlow, TokenResponse,
 };
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,7 @@ pub struct SignIn {
     pub identity: Identity,
     pub tokens: TokenResponse,
     /// The audience of `tokens.access_token`.
-    pub audience: Audience,
+    pub audience: Resource,
     pub flow: SignInFlow,
 }
 
@@ -247,7 +247,7 @@ mod tests {
                 scope: "https://outlook.office.com/IMAP.AccessAsUser.All openid offline_access"
                     .into(),
             },
-            audience: Audience::Outlook,
+            audience: Resource::Outlook,
             flow: SignInFlow::Browser,
         }
     }

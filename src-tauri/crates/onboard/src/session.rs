@@ -9,8 +9,8 @@
 use crate::profile::refresh_token_key;
 use crate::reauth::{self, NewProfile, SignIn};
 use crate::{
-    client_secret_key, Audience, Cloud, Diagnosis, NeedsSignIn, Profile, ProfileCloud,
-    ProfileStore, Secret, SecretStore, TokenEndpoint, TokenFailure, TokenResponse, TokenSource,
+    client_secret_key, Cloud, Diagnosis, NeedsSignIn, Profile, ProfileCloud, ProfileStore,
+    Resource, Secret, SecretStore, TokenEndpoint, TokenFailure, TokenResponse, TokenSource,
 };
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -35,7 +35,7 @@ pub struct Session<T: TokenSource = TokenEndpoint> {
     sandbox: std::sync::RwLock<Option<Cloud>>,
     /// Endpoints used instead of every preset's (the CLI's URL flags: a proxy, the simulator).
     overrides: Option<Cloud>,
-    cache: Mutex<HashMap<(String, Audience), Cached>>,
+    cache: Mutex<HashMap<(String, Resource), Cached>>,
     /// One refresh at a time: two concurrent refreshes of one profile would race to save their
     /// rotated refresh tokens.
     refreshing: tokio::sync::Mutex<()>,
@@ -100,7 +100,7 @@ impl<T: TokenSource> Session<T> {
     /// for more than [`REFRESH_AHEAD_SECS`], else a new one from the refresh token (or, app-only,
     /// the client secret). A refresh that Microsoft refuses for good is a `reauth.*` diagnosis
     /// ([`NeedsSignIn`]); on any failure the stored refresh token is left as it was.
-    pub async fn access_token(&self, name: &str, audience: Audience) -> Result<Secret, Diagnosis> {
+    pub async fn access_token(&self, name: &str, audience: Resource) -> Result<Secret, Diagnosis> {
         let profile = self.profiles.require(name)?;
         if let Some(token) = self.cached(&profile, audience) {
             return Ok(token);
@@ -134,10 +134,7 @@ impl<T: TokenSource> Session<T> {
                 ("scope", scope.as_str()),
             ]);
         } else {
-            resource_default = format!(
-                "{}/.default",
-                audience.resource(&cloud).trim_end_matches('/')
-            );
+            resource_default = format!("{}/.default", audience.identifier(&cloud));
             form.extend([
                 ("grant_type", "client_credentials"),
                 ("scope", resource_default.as_str()),
@@ -218,7 +215,7 @@ impl<T: TokenSource> Session<T> {
     fn remember(
         &self,
         profile: &Profile,
-        audience: Audience,
+        audience: Resource,
         tokens: &TokenResponse,
         expires_at: DateTime<Utc>,
     ) {
@@ -232,14 +229,14 @@ impl<T: TokenSource> Session<T> {
         );
     }
 
-    fn cached(&self, profile: &Profile, audience: Audience) -> Option<Secret> {
+    fn cached(&self, profile: &Profile, audience: Resource) -> Option<Secret> {
         let cache = self.cache_map();
         let c = cache.get(&(profile.name.clone(), audience))?;
         let fresh = c.expires_at - Utc::now() > Duration::seconds(REFRESH_AHEAD_SECS);
         (fresh && c.signed_in_at == profile.signed_in_at).then(|| c.token.clone())
     }
 
-    fn cache_map(&self) -> std::sync::MutexGuard<'_, HashMap<(String, Audience), Cached>> {
+    fn cache_map(&self) -> std::sync::MutexGuard<'_, HashMap<(String, Resource), Cached>> {
         // Every operation is a single insert, lookup or retain: a poisoned map is consistent.
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
@@ -428,7 +425,7 @@ mod tests {
                 .expose()
                 .to_owned()
         }
-        async fn token(&self, audience: Audience) -> Result<String, Diagnosis> {
+        async fn token(&self, audience: Resource) -> Result<String, Diagnosis> {
             self.session
                 .access_token(&self.name, audience)
                 .await
@@ -473,7 +470,7 @@ mod tests {
         let f = fixture();
         f.script.answer(granted(1, 3599));
         let before = Utc::now();
-        assert_eq!(f.token(Audience::Outlook).await.unwrap(), "at-1");
+        assert_eq!(f.token(Resource::Outlook).await.unwrap(), "at-1");
         assert_eq!(f.rt(), "rt-1");
         assert_eq!(
             f.script.sent(0, "grant_type").as_deref(),
@@ -493,12 +490,12 @@ mod tests {
         assert!(p.access_expires_at.unwrap() >= before + Duration::seconds(3599));
 
         // Valid for an hour: the same token, no request.
-        assert_eq!(f.token(Audience::Outlook).await.unwrap(), "at-1");
+        assert_eq!(f.token(Resource::Outlook).await.unwrap(), "at-1");
         assert_eq!(f.script.forms().len(), 1);
 
         // Another audience is another token (from the same, rotated, refresh token).
         f.script.answer(granted(2, 3599));
-        assert_eq!(f.token(Audience::Graph).await.unwrap(), "at-2");
+        assert_eq!(f.token(Resource::Graph).await.unwrap(), "at-2");
         assert_eq!(f.script.sent(1, "refresh_token").as_deref(), Some("rt-1"));
         assert!(f
             .script
@@ -513,14 +510,14 @@ mod tests {
         let f = fixture();
         f.script.answer(granted(1, 300));
         f.script.answer(granted(2, 301 + 60));
-        assert_eq!(f.token(Audience::Outlook).await.unwrap(), "at-1");
+        assert_eq!(f.token(Resource::Outlook).await.unwrap(), "at-1");
         assert_eq!(
-            f.token(Audience::Outlook).await.unwrap(),
+            f.token(Resource::Outlook).await.unwrap(),
             "at-2",
             "300 s left is not enough"
         );
         assert_eq!(
-            f.token(Audience::Outlook).await.unwrap(),
+            f.token(Resource::Outlook).await.unwrap(),
             "at-2",
             "361 s left is"
         );
@@ -532,7 +529,7 @@ mod tests {
         let f = fixture();
         *f.secrets.fail.lock().unwrap() = true;
         f.script.answer(granted(1, 3599));
-        let d = f.token(Audience::Outlook).await.unwrap_err();
+        let d = f.token(Resource::Outlook).await.unwrap_err();
         assert_eq!(d.code, "token.not_saved");
         assert!(d.detail.contains("kept the previous one") && d.detail.contains("locked"));
         assert!(!d.detail.contains("rt-1") && !d.detail.contains("at-1"));
@@ -542,7 +539,7 @@ mod tests {
 
         // at-1 was not cached: the next call refreshes again, with the previous token.
         f.script.answer(granted(2, 3599));
-        assert_eq!(f.token(Audience::Outlook).await.unwrap(), "at-2");
+        assert_eq!(f.token(Resource::Outlook).await.unwrap(), "at-2");
         assert_eq!(f.script.sent(1, "refresh_token").as_deref(), Some("rt-0"));
         assert_eq!(f.rt(), "rt-2");
     }
@@ -552,7 +549,7 @@ mod tests {
         let f = fixture();
         for code in [700082, 50173, 70008, 54005, 70000] {
             f.script.answer(refused(code));
-            let d = f.token(Audience::Outlook).await.unwrap_err();
+            let d = f.token(Resource::Outlook).await.unwrap_err();
             assert_eq!(d.code, format!("reauth.{code}"));
             assert!(d.title.contains(&f.name));
             assert_eq!(f.rt(), "rt-0", "{code}: nothing is deleted");
@@ -564,7 +561,7 @@ mod tests {
                 "connection refused",
                 false,
             ))));
-        let d = f.token(Audience::Outlook).await.unwrap_err();
+        let d = f.token(Resource::Outlook).await.unwrap_err();
         assert!(!d.code.starts_with("reauth."), "{d:?}");
         // A wrong client secret is the app's problem: its own diagnosis.
         f.script.answer(Err(TokenFailure::Refused {
@@ -575,13 +572,13 @@ mod tests {
             ),
         }));
         assert_eq!(
-            f.token(Audience::Outlook).await.unwrap_err().code,
+            f.token(Resource::Outlook).await.unwrap_err().code,
             "aadsts.7000222"
         );
         assert_eq!(f.rt(), "rt-0");
         // The token still works once the cause is gone.
         f.script.answer(granted(1, 3599));
-        assert_eq!(f.token(Audience::Outlook).await.unwrap(), "at-1");
+        assert_eq!(f.token(Resource::Outlook).await.unwrap(), "at-1");
     }
 
     #[tokio::test]
@@ -591,20 +588,20 @@ mod tests {
             .delete(&client_secret_key(&sample("x").client_id))
             .unwrap();
         assert_eq!(
-            f.token(Audience::Graph).await.unwrap_err().code,
+            f.token(Resource::Graph).await.unwrap_err().code,
             "profile.client_secret_missing"
         );
         f.secrets.delete(&refresh_token_key(&f.name)).unwrap();
         let mut p = f.session.profiles().require(&f.name).unwrap();
         p.confidential_client = false;
         f.session.profiles().save(&p).unwrap();
-        let d = f.token(Audience::Graph).await.unwrap_err();
+        let d = f.token(Resource::Graph).await.unwrap_err();
         assert_eq!(d.code, "reauth.no_refresh_token");
         assert!(d.detail.contains("flaky keyring"));
         assert!(f.script.forms().is_empty(), "nothing was sent");
         assert_eq!(
             f.session
-                .access_token("nobody", Audience::Graph)
+                .access_token("nobody", Resource::Graph)
                 .await
                 .unwrap_err()
                 .code,
@@ -624,7 +621,7 @@ mod tests {
             t.refresh_token = None;
         }
         f.script.answer(answer);
-        assert_eq!(f.token(Audience::Outlook).await.unwrap(), "at-1");
+        assert_eq!(f.token(Resource::Outlook).await.unwrap(), "at-1");
         assert_eq!(
             f.script.sent(0, "grant_type").as_deref(),
             Some("client_credentials")
@@ -641,17 +638,17 @@ mod tests {
     async fn a_new_sign_in_replaces_cached_tokens() {
         let f = fixture();
         f.script.answer(granted(1, 3599));
-        assert_eq!(f.token(Audience::Outlook).await.unwrap(), "at-1");
+        assert_eq!(f.token(Resource::Outlook).await.unwrap(), "at-1");
         let sign_in = SignIn {
             identity: alice(),
             tokens: granted(9, 3599).unwrap(),
-            audience: Audience::Outlook,
+            audience: Resource::Outlook,
             flow: SignInFlow::Browser,
         };
         f.session.reauthenticate(&f.name, &sign_in).unwrap();
         assert_eq!(f.rt(), "rt-9");
         assert_eq!(
-            f.token(Audience::Outlook).await.unwrap(),
+            f.token(Resource::Outlook).await.unwrap(),
             "at-9",
             "the sign-in's own token"
         );
@@ -674,13 +671,13 @@ mod tests {
         let sign_in = SignIn {
             identity: bob,
             tokens: granted(5, 3599).unwrap(),
-            audience: Audience::Graph,
+            audience: Resource::Graph,
             flow: SignInFlow::Device,
         };
         let bob = f.session.connect(new, &sign_in).unwrap();
         assert_eq!(
             f.session
-                .access_token(&bob.name, Audience::Graph)
+                .access_token(&bob.name, Resource::Graph)
                 .await
                 .unwrap()
                 .expose(),
@@ -689,7 +686,7 @@ mod tests {
         f.session.delete(&f.name).unwrap();
         assert_eq!(f.secrets.get(&refresh_token_key(&f.name)).unwrap(), None);
         assert_eq!(
-            f.token(Audience::Outlook).await.unwrap_err().code,
+            f.token(Resource::Outlook).await.unwrap_err().code,
             "profile.not_found"
         );
         assert!(f

@@ -11,8 +11,8 @@ use m365_sim::seed::Seed;
 use m365_sim::RunningSim;
 use onboard::graph_get::graph_get;
 use onboard::{
-    client_secret_key, refresh_token_key, request_token, Audience, ChannelKind, Cloud, Diagnosis,
-    Identity, MailboxChoice, NewProfile, ProfileCloud, ProfileStore, Secret, SecretStore, Session,
+    client_secret_key, refresh_token_key, request_token, ChannelKind, Cloud, Diagnosis, Identity,
+    MailboxChoice, NewProfile, ProfileCloud, ProfileStore, Resource, Secret, SecretStore, Session,
     SignIn, SignInFlow, TokenEndpoint, TokenFailure, TokenResponse, TokenSource,
 };
 use std::collections::HashMap;
@@ -173,7 +173,7 @@ impl World {
 
     /// What a sign-in flow produces: `upn` signs in (auto sign-in with login_hint) and the code
     /// is redeemed with PKCE.
-    async fn sign_in(&self, upn: &str, scope: &str, audience: Audience) -> SignIn {
+    async fn sign_in(&self, upn: &str, scope: &str, audience: Resource) -> SignIn {
         let verifier = "profiles-test-verifier-0123456789-abcdefghijklmnop";
         let authorize = url::Url::parse_with_params(
             &self
@@ -248,7 +248,7 @@ impl World {
     /// Connects alice's own mailbox for IMAP; returns the refresh token of the sign-in.
     async fn connect_alice(&self) -> (String, String) {
         let sign_in = self
-            .sign_in("alice@contoso.test", OUTLOOK, Audience::Outlook)
+            .sign_in("alice@contoso.test", OUTLOOK, Resource::Outlook)
             .await;
         let rt0 = sign_in
             .tokens
@@ -281,13 +281,13 @@ async fn only_the_newest_refresh_token_is_kept_and_it_works() {
     // Two refreshes, each in a fresh session (nothing cached): Outlook, then Graph.
     let outlook = w
         .session()
-        .access_token(&name, Audience::Outlook)
+        .access_token(&name, Resource::Outlook)
         .await
         .unwrap();
     let rt1 = w.spy.last_refresh_token();
     let graph = w
         .session()
-        .access_token(&name, Audience::Graph)
+        .access_token(&name, Resource::Graph)
         .await
         .unwrap();
     let rt2 = w.spy.last_refresh_token();
@@ -338,7 +338,7 @@ async fn only_the_newest_refresh_token_is_kept_and_it_works() {
         .unwrap();
     assert_eq!(inbox["displayName"], "Inbox");
     w.session()
-        .access_token(&name, Audience::Outlook)
+        .access_token(&name, Resource::Outlook)
         .await
         .unwrap();
     assert_eq!(
@@ -358,7 +358,7 @@ async fn an_interrupted_save_leaves_the_previous_refresh_token_usable() {
 
     *w.keyring.fail_next_put.lock().unwrap() = true;
     let d = session
-        .access_token(&name, Audience::Graph)
+        .access_token(&name, Resource::Graph)
         .await
         .unwrap_err();
     assert_eq!(d.code, "token.not_saved");
@@ -379,7 +379,7 @@ async fn an_interrupted_save_leaves_the_previous_refresh_token_usable() {
 
     // The new access token was not handed out nor cached: the next call refreshes again, with
     // the previous refresh token, which still works.
-    let graph = session.access_token(&name, Audience::Graph).await.unwrap();
+    let graph = session.access_token(&name, Resource::Graph).await.unwrap();
     assert_eq!(w.spy.issued().len(), 2);
     assert_ne!(graph.expose(), lost_access);
     assert_eq!(
@@ -405,7 +405,7 @@ async fn inactivity_revocation_and_outages_keep_the_refresh_token() {
     w.sim.sim.clock.set_offset(91 * 86_400);
     let d = w
         .session()
-        .access_token(&name, Audience::Outlook)
+        .access_token(&name, Resource::Outlook)
         .await
         .unwrap_err();
     assert_eq!(d.code, "reauth.700082");
@@ -426,19 +426,19 @@ async fn inactivity_revocation_and_outages_keep_the_refresh_token() {
     });
     let d = w
         .session()
-        .access_token(&name, Audience::Outlook)
+        .access_token(&name, Resource::Outlook)
         .await
         .unwrap_err();
     assert!(!d.code.starts_with("reauth."), "{d:?}");
     assert_eq!(w.stored_refresh_token(&name), Some(rt0));
     // Both times the kept token was fine: it refreshes now.
     w.session()
-        .access_token(&name, Audience::Outlook)
+        .access_token(&name, Resource::Outlook)
         .await
         .unwrap();
 
     // A password change revokes the grant: AADSTS50173.
-    let bob = w.sign_in("bob@contoso.test", GRAPH, Audience::Graph).await;
+    let bob = w.sign_in("bob@contoso.test", GRAPH, Resource::Graph).await;
     let bob_rt = bob.tokens.refresh_token.clone().unwrap();
     let p = w
         .session()
@@ -450,7 +450,7 @@ async fn inactivity_revocation_and_outages_keep_the_refresh_token() {
     w.sim.sim.clock.set_offset(2 * 86_400);
     let d = w
         .session()
-        .access_token(&p.name, Audience::Graph)
+        .access_token(&p.name, Resource::Graph)
         .await
         .unwrap_err();
     assert_eq!(d.code, "reauth.50173");
@@ -471,7 +471,7 @@ async fn profiles_side_by_side_and_deleting_one() {
     let w = World::start(demo_seed().unwrap()).await;
     let (alice, _) = w.connect_alice().await;
     // The shared mailbox, through bob as the delegate, for Graph.
-    let bob = w.sign_in("bob@contoso.test", GRAPH, Audience::Graph).await;
+    let bob = w.sign_in("bob@contoso.test", GRAPH, Resource::Graph).await;
     let shared = MailboxChoice::Shared {
         address: "support@contoso.test".into(),
     };
@@ -487,7 +487,7 @@ async fn profiles_side_by_side_and_deleting_one() {
 
     // Connecting the same mailbox again is refused, naming the profile; nothing changes.
     let again = w
-        .sign_in("alice@contoso.test", GRAPH, Audience::Graph)
+        .sign_in("alice@contoso.test", GRAPH, Resource::Graph)
         .await;
     let before = w.keyring.keys();
     let d = w
@@ -515,11 +515,11 @@ async fn profiles_side_by_side_and_deleting_one() {
     // Both refresh side by side, each from its own refresh token.
     let session = w.session();
     let a = session
-        .access_token(&alice, Audience::Outlook)
+        .access_token(&alice, Resource::Outlook)
         .await
         .unwrap();
     let s = session
-        .access_token(&support, Audience::Graph)
+        .access_token(&support, Resource::Graph)
         .await
         .unwrap();
     assert_ne!(a, s);
@@ -549,14 +549,14 @@ async fn profiles_side_by_side_and_deleting_one() {
     );
     assert_eq!(
         session
-            .access_token(&alice, Audience::Outlook)
+            .access_token(&alice, Resource::Outlook)
             .await
             .unwrap_err()
             .code,
         "profile.not_found"
     );
     w.session()
-        .access_token(&support, Audience::Graph)
+        .access_token(&support, Resource::Graph)
         .await
         .unwrap();
 
