@@ -22,6 +22,7 @@ pub fn typescript() -> String {
         Draft::decl(&cfg),
         SecretStoreStatus::decl(&cfg),
         CloudPreset::decl(&cfg),
+        TlsMode::decl(&cfg),
         Cloud::decl(&cfg),
         TenantInfo::decl(&cfg),
         Identity::decl(&cfg),
@@ -44,6 +45,9 @@ pub fn typescript() -> String {
         NewSecret::decl(&cfg),
         Applied::decl(&cfg),
         AppliedOnce::decl(&cfg),
+        InboxFacts::decl(&cfg),
+        ImapCheck::decl(&cfg),
+        SmtpCheck::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

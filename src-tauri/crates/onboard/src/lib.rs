@@ -17,9 +17,11 @@ pub mod graph_get;
 pub mod host_name;
 pub mod http;
 pub mod identity;
+pub mod imap_check;
 pub mod jwt_claims;
 pub mod keyring_store;
 pub mod loopback;
+mod mail_conn;
 pub mod permissions;
 pub mod sandbox_info;
 pub mod secret_expiry;
@@ -27,9 +29,11 @@ pub mod secret_store;
 pub mod server_check;
 pub mod server_kind;
 pub mod server_probe;
+pub mod smtp_check;
 pub mod tenant_discovery;
 mod tls_check;
 pub mod token_endpoint;
+pub mod xoauth2;
 
 pub use admin_consent::{admin_consent_url, capture_admin_consent, ConsentGranted};
 pub use app_check::{check_app, AppCheck};
@@ -40,7 +44,7 @@ pub use app_registration::{
 };
 pub use catalog::{diagnose, MailProtocol};
 pub use check_step::{CheckStatus, CheckStep};
-pub use cloud::{Cloud, CloudPreset};
+pub use cloud::{Cloud, CloudPreset, MailEndpoint, TlsMode};
 pub use device_code::{
     admin_scopes, poll_device_code, start_device_code, CancelToken, DeviceCodePrompt,
     AZURE_CLI_CLIENT_ID,
@@ -49,7 +53,9 @@ pub use diagnosis::Diagnosis;
 pub use draft::{AppDraft, Draft, ServerDraft, WizardStep};
 pub use host_name::HostName;
 pub use identity::Identity;
+pub use imap_check::{check_imap, ImapCheck, InboxFacts};
 pub use keyring_store::KeyringStore;
+pub use mail_conn::{MailCheckOptions, MailLogin};
 pub use permissions::{ChannelKind, Permission, PermissionCheck, PermissionType};
 pub use sandbox_info::SandboxInfo;
 pub use secret_expiry::SecretExpiry;
@@ -57,5 +63,7 @@ pub use secret_store::{probe_secret_store, MemoryStore, Secret, SecretStore, Sec
 pub use server_check::{check_server, ServerCheck, ServerCheckInput};
 pub use server_kind::ServerKind;
 pub use server_probe::{probe_server, ProbeOptions, ServerProbe};
+pub use smtp_check::{check_smtp, SmtpCheck};
 pub use tenant_discovery::{discover_tenant, TenantInfo};
 pub use token_endpoint::{request_token, TokenRefusal, TokenResponse};
+pub use xoauth2::Xoauth2;
