@@ -30,6 +30,8 @@ pub async fn start_sandbox(state: State<'_, SandboxState>) -> Result<SandboxInfo
     cloud.extra_ca_pem = Some(sandbox.ca_pem.clone());
     if let Some(mail) = &sandbox.mail {
         (cloud.imap, cloud.smtp) = (mail.imap.clone(), mail.smtp.clone());
+        // Dovecot's certificates come from a CA of their own.
+        cloud.extra_ca_pem = Some(format!("{}\n{}", sandbox.ca_pem, mail.ca_pem));
     }
     let facts = m365_sim::sandbox::demo_facts();
     let tenant = discover_tenant(&cloud, &facts.tenant_domain).await?;

@@ -92,6 +92,8 @@ export type SecretStoreStatus = { backend: string, available: boolean, problem: 
 
 export type CloudPreset = "global" | "usgov" | "usgov-dod" | "china";
 
+export type TlsMode = "implicit" | "starttls" | "none";
+
 export type Cloud = { 
 /**
  * A short name for people: "Global", "Sandbox", ...
@@ -114,6 +116,10 @@ graph_resource: string, outlook_resource: string,
  * `host:port` of IMAP (implicit TLS) and SMTP submission (STARTTLS).
  */
 imap: string, smtp: string, 
+/**
+ * How each is secured; `none` only for a loopback host (see [`Cloud::mail_endpoint`]).
+ */
+imap_tls: TlsMode, smtp_tls: TlsMode, 
 /**
  * The admin portal where app registrations are edited (for deep links).
  */
@@ -403,3 +409,41 @@ signed_in_as: string, shared: boolean,
  * Graph opened the mailbox's Inbox with this person's token.
  */
 inbox_readable: boolean, send_as: SendAsStatus, };
+
+export type InboxFacts = { messages: number, uid_validity: number | null, uid_next: number | null, 
+/**
+ * The hierarchy delimiter of folder names (`/` on Exchange Online and in the sandbox).
+ */
+delimiter: string | null, };
+
+export type ImapCheck = { 
+/**
+ * `host:port` as connected to.
+ */
+server: string, tls: TlsMode, 
+/**
+ * The mailbox signed in to (the XOAUTH2 user name).
+ */
+mailbox: string, 
+/**
+ * `imap-connect`, `imap-auth`, `imap-inbox`, each timed; after a failure the rest are skipped.
+ */
+steps: Array<CheckStep>, 
+/**
+ * Set when INBOX opened.
+ */
+inbox: InboxFacts | null, };
+
+export type SmtpCheck = { 
+/**
+ * `host:port` as connected to.
+ */
+server: string, tls: TlsMode, 
+/**
+ * The mailbox signed in as (the XOAUTH2 user name).
+ */
+mailbox: string, 
+/**
+ * `smtp-connect` (with TLS) and `smtp-auth`, each timed; after a failure the rest are skipped.
+ */
+steps: Array<CheckStep>, };

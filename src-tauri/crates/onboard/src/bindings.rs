@@ -22,6 +22,7 @@ pub fn typescript() -> String {
         Draft::decl(&cfg),
         SecretStoreStatus::decl(&cfg),
         CloudPreset::decl(&cfg),
+        TlsMode::decl(&cfg),
         Cloud::decl(&cfg),
         TenantInfo::decl(&cfg),
         Identity::decl(&cfg),
@@ -61,6 +62,9 @@ pub fn typescript() -> String {
         AppOnlySetup::decl(&cfg),
         SendAsStatus::decl(&cfg),
         MailboxAccess::decl(&cfg),
+        InboxFacts::decl(&cfg),
+        ImapCheck::decl(&cfg),
+        SmtpCheck::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

@@ -2,9 +2,82 @@
 //! presets for the national clouds and an override for each URL (the sandbox and the tests point
 //! them at the simulator). Nothing else in the code names a host.
 
-use crate::Diagnosis;
+use crate::{Diagnosis, MailProtocol};
 use serde::{Deserialize, Serialize};
+use std::net::IpAddr;
 use ts_rs::TS;
+
+/// How a mail connection is secured: TLS from the first byte (IMAP 993), STARTTLS after the
+/// greeting (SMTP submission 587), or not at all (loopback test servers only).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+pub enum TlsMode {
+    Implicit,
+    Starttls,
+    None,
+}
+
+impl TlsMode {
+    /// The word the CLI takes (`--tls implicit|starttls|none`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TlsMode::Implicit => "implicit",
+            TlsMode::Starttls => "starttls",
+            TlsMode::None => "none",
+        }
+    }
+}
+
+impl std::str::FromStr for TlsMode {
+    type Err = Diagnosis;
+    fn from_str(s: &str) -> Result<Self, Diagnosis> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "implicit" | "tls" | "ssl" => Ok(TlsMode::Implicit),
+            "starttls" => Ok(TlsMode::Starttls),
+            "none" | "plain" => Ok(TlsMode::None),
+            _ => Err(Diagnosis::field(
+                "TLS",
+                "cloud.tls_mode",
+                format!("“{s}” is not a TLS mode."),
+                "Give implicit (IMAP on 993), starttls (SMTP on 587) or none (loopback test servers only).",
+            )),
+        }
+    }
+}
+
+fn implicit() -> TlsMode {
+    TlsMode::Implicit
+}
+
+fn starttls() -> TlsMode {
+    TlsMode::Starttls
+}
+
+/// One mail server as a connection needs it, checked: see [`Cloud::mail_endpoint`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MailEndpoint {
+    /// A DNS name or an IP address (without brackets).
+    pub host: String,
+    pub port: u16,
+    pub tls: TlsMode,
+}
+
+impl std::fmt::Display for MailEndpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if self.host.contains(':') {
+            write!(f, "[{}]:{}", self.host, self.port)
+        } else {
+            write!(f, "{}:{}", self.host, self.port)
+        }
+    }
+}
+
+/// `localhost`, or an address in 127.0.0.0/8 or ::1.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
@@ -30,6 +103,11 @@ pub struct Cloud {
     /// `host:port` of IMAP (implicit TLS) and SMTP submission (STARTTLS).
     pub imap: String,
     pub smtp: String,
+    /// How each is secured; `none` only for a loopback host (see [`Cloud::mail_endpoint`]).
+    #[serde(default = "implicit")]
+    pub imap_tls: TlsMode,
+    #[serde(default = "starttls")]
+    pub smtp_tls: TlsMode,
     /// The admin portal where app registrations are edited (for deep links).
     pub portal: String,
     /// One more CA to trust (PEM), for the sandbox and tests only; never implied.
@@ -86,6 +164,8 @@ impl Cloud {
             outlook_resource: outlook.into(),
             imap: imap.into(),
             smtp: smtp.into(),
+            imap_tls: TlsMode::Implicit,
+            smtp_tls: TlsMode::Starttls,
             portal: portal.into(),
             extra_ca_pem: None,
         }
@@ -109,7 +189,67 @@ impl Cloud {
                 _ => return Err(bad(format!("“{value}” must use https."))),
             }
         }
+        self.mail_endpoint(MailProtocol::Imap)?;
+        self.mail_endpoint(MailProtocol::Smtp)?;
         Ok(())
+    }
+
+    /// The IMAP or SMTP server as `host:port` with its TLS mode, checked: a port is required,
+    /// and `none` (no TLS) is accepted for loopback hosts only, since the token would cross the
+    /// network in clear text.
+    pub fn mail_endpoint(&self, protocol: MailProtocol) -> Result<MailEndpoint, Diagnosis> {
+        let (field, value, tls, example) = match protocol {
+            MailProtocol::Imap => (
+                "IMAP server",
+                &self.imap,
+                self.imap_tls,
+                "outlook.office365.com:993",
+            ),
+            MailProtocol::Smtp => (
+                "SMTP server",
+                &self.smtp,
+                self.smtp_tls,
+                "smtp.office365.com:587",
+            ),
+        };
+        let bad = |detail: String| {
+            Diagnosis::field(
+                field,
+                "cloud.mail_server",
+                detail,
+                format!("Give the host and port, such as {example}."),
+            )
+        };
+        let (host, port) = value
+            .trim()
+            .rsplit_once(':')
+            .ok_or_else(|| bad(format!("“{value}” has no port.")))?;
+        let port = port
+            .parse::<u16>()
+            .ok()
+            .filter(|p| *p != 0)
+            .ok_or_else(|| bad(format!("“{port}” in “{value}” is not a port number.")))?;
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        if host.is_empty() || host.contains(char::is_whitespace) {
+            return Err(bad(format!("“{value}” has no host name.")));
+        }
+        if tls == TlsMode::None && !is_loopback_host(host) {
+            let tls_field = match protocol {
+                MailProtocol::Imap => "IMAP TLS",
+                MailProtocol::Smtp => "SMTP TLS",
+            };
+            return Err(Diagnosis::field(
+                tls_field,
+                "cloud.tls_none",
+                format!("Without TLS the access token would cross the network in clear text; “none” is accepted for a loopback host (127.0.0.1, ::1, localhost) only, not for {host}."),
+                "Choose implicit (IMAP on 993) or starttls (SMTP on 587), as Exchange Online uses.",
+            ));
+        }
+        Ok(MailEndpoint {
+            host: host.to_owned(),
+            port,
+            tls,
+        })
     }
 
     /// The portal page of an app registration's API permissions (where "Grant admin consent" is).
@@ -159,5 +299,66 @@ mod tests {
         );
         c.authority = "not a url".into();
         assert_eq!(c.validate().unwrap_err().code, "cloud.url");
+    }
+
+    #[test]
+    fn mail_endpoints_default_as_exchange_online() {
+        let c = Cloud::preset(CloudPreset::Global);
+        let imap = c.mail_endpoint(MailProtocol::Imap).unwrap();
+        assert_eq!(
+            (imap.host.as_str(), imap.port, imap.tls),
+            ("outlook.office365.com", 993, TlsMode::Implicit)
+        );
+        let smtp = c.mail_endpoint(MailProtocol::Smtp).unwrap();
+        assert_eq!(smtp.to_string(), "smtp.office365.com:587");
+        assert_eq!(smtp.tls, TlsMode::Starttls);
+        // A profile written before the TLS modes existed reads with Exchange's defaults.
+        let mut v = serde_json::to_value(&c).unwrap();
+        v.as_object_mut().unwrap().remove("imap_tls");
+        v.as_object_mut().unwrap().remove("smtp_tls");
+        let read: Cloud = serde_json::from_value(v).unwrap();
+        assert_eq!(
+            (read.imap_tls, read.smtp_tls),
+            (TlsMode::Implicit, TlsMode::Starttls)
+        );
+    }
+
+    #[test]
+    fn no_tls_only_for_loopback() {
+        let mut c = Cloud::preset(CloudPreset::Global);
+        c.imap_tls = TlsMode::None;
+        let d = c.mail_endpoint(MailProtocol::Imap).unwrap_err();
+        assert_eq!(
+            (d.code.as_str(), d.field.as_deref()),
+            ("cloud.tls_none", Some("IMAP TLS"))
+        );
+        assert_eq!(c.validate().unwrap_err().code, "cloud.tls_none");
+        for host in [
+            "127.0.0.1:143",
+            "127.0.1.7:143",
+            "localhost:143",
+            "[::1]:143",
+        ] {
+            c.imap = host.into();
+            let e = c.mail_endpoint(MailProtocol::Imap).unwrap();
+            assert_eq!(e.tls, TlsMode::None, "{host}");
+        }
+        assert_eq!(c.mail_endpoint(MailProtocol::Imap).unwrap().host, "::1");
+        c.smtp = "10.0.0.5:25".into();
+        c.smtp_tls = TlsMode::None;
+        let d = c.mail_endpoint(MailProtocol::Smtp).unwrap_err();
+        assert_eq!(d.field.as_deref(), Some("SMTP TLS"));
+        assert!(d.detail.contains("10.0.0.5"), "{}", d.detail);
+        c.smtp = "mail.example.com".into();
+        let d = c.mail_endpoint(MailProtocol::Smtp).unwrap_err();
+        assert_eq!(
+            (d.code.as_str(), d.field.as_deref()),
+            ("cloud.mail_server", Some("SMTP server"))
+        );
+        assert_eq!("STARTTLS".parse::<TlsMode>().unwrap(), TlsMode::Starttls);
+        assert_eq!(
+            "bogus".parse::<TlsMode>().unwrap_err().field.as_deref(),
+            Some("TLS")
+        );
     }
 }

@@ -19,9 +19,11 @@ pub mod host_name;
 pub mod http;
 pub mod id_token;
 pub mod identity;
+pub mod imap_check;
 pub mod jwt_claims;
 pub mod keyring_store;
 pub mod loopback;
+mod mail_conn;
 pub mod mailbox_access;
 pub mod needs_sign_in;
 pub mod permissions;
@@ -37,10 +39,12 @@ pub mod server_kind;
 pub mod server_probe;
 pub mod session;
 pub mod sign_in;
+pub mod smtp_check;
 pub mod tenant_discovery;
 mod tls_check;
 pub mod token_endpoint;
 pub mod token_source;
+pub mod xoauth2;
 
 pub use admin_consent::{admin_consent_url, capture_admin_consent, ConsentGranted};
 pub use app_check::{check_app, AppCheck};
@@ -55,7 +59,7 @@ pub use audience::{
 };
 pub use catalog::{diagnose, MailProtocol};
 pub use check_step::{CheckStatus, CheckStep};
-pub use cloud::{Cloud, CloudPreset};
+pub use cloud::{Cloud, CloudPreset, MailEndpoint, TlsMode};
 pub use device_code::{
     admin_scopes, poll_device_code, poll_device_code_as, start_device_code, CancelToken,
     DeviceCodePrompt, AZURE_CLI_CLIENT_ID,
@@ -65,7 +69,9 @@ pub use draft::{AppDraft, Draft, ServerDraft, WizardStep};
 pub use host_name::HostName;
 pub use id_token::{fetch_signing_keys, validate as validate_id_token, Expected, SigningKeys};
 pub use identity::Identity;
+pub use imap_check::{check_imap, ImapCheck, InboxFacts};
 pub use keyring_store::KeyringStore;
+pub use mail_conn::{MailCheckOptions, MailLogin};
 pub use mailbox_access::{
     explain_send_refusal, no_full_access, send_as_denied, verify_mailbox_access, MailboxAccess,
     SendAsStatus,
@@ -92,6 +98,8 @@ pub use sign_in::{
     ServicePrincipal, SignInRequest, SignInSummary, SignedIn, OBJECT_ID_PLACEHOLDER,
     PERSONAL_ACCOUNT_TENANT,
 };
+pub use smtp_check::{check_smtp, SmtpCheck};
 pub use tenant_discovery::{discover_tenant, TenantInfo};
 pub use token_endpoint::{request_token, TokenRefusal, TokenResponse};
 pub use token_source::{TokenEndpoint, TokenFailure, TokenSource};
+pub use xoauth2::Xoauth2;

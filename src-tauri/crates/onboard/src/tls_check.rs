@@ -78,19 +78,39 @@ fn roots(extra_ca_pem: Option<&str>) -> Result<RootCertStore, Diagnosis> {
     let mut roots = RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
-    if let Some(pem) = extra_ca_pem {
-        let mut added = 0;
-        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-            roots
-                .add(cert.map_err(|e| bad_ca(&e))?)
-                .map_err(|e| bad_ca(&e))?;
-            added += 1;
-        }
-        if added == 0 {
-            return Err(bad_ca(&"no certificate in the PEM text"));
-        }
+    for cert in extra_roots(extra_ca_pem)? {
+        roots.add(cert).map_err(|e| bad_ca(&e))?;
     }
     Ok(roots)
+}
+
+/// The certificates of the cloud's extra CA (`Cloud::extra_ca_pem`; several may be
+/// concatenated, as the sandbox's simulator and mail stack have one each).
+pub(crate) fn extra_roots(
+    extra_ca_pem: Option<&str>,
+) -> Result<Vec<CertificateDer<'static>>, Diagnosis> {
+    let Some(pem) = extra_ca_pem else {
+        return Ok(Vec::new());
+    };
+    let certs = CertificateDer::pem_slice_iter(pem.as_bytes())
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| bad_ca(&e))?;
+    if certs.is_empty() {
+        return Err(bad_ca(&"no certificate in the PEM text"));
+    }
+    Ok(certs)
+}
+
+/// A TLS client as mail connections use it: TLS 1.2 or 1.3, the public roots plus the cloud's
+/// extra CA, the server's name (or IP address) verified.
+pub(crate) fn client_config(extra_ca_pem: Option<&str>) -> Result<Arc<ClientConfig>, Diagnosis> {
+    let config =
+        ClientConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(|e| internal(&e))?
+            .with_root_certificates(roots(extra_ca_pem)?)
+            .with_no_client_auth();
+    Ok(Arc::new(config))
 }
 
 async fn connect(
