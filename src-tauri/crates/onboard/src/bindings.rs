@@ -65,6 +65,7 @@ pub fn typescript() -> String {
         InboxFacts::decl(&cfg),
         ImapCheck::decl(&cfg),
         SmtpCheck::decl(&cfg),
+        Connected::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

@@ -1,6 +1,7 @@
 //! The onboarding core: every check, OAuth and mail operation of the wizard, as plain functions
 //! and types. It knows nothing of Tauri, windows or the command line; those are thin adapters.
 
+pub mod account;
 pub mod admin_consent;
 pub mod app_check;
 pub mod app_input;
@@ -46,6 +47,7 @@ pub mod token_endpoint;
 pub mod token_source;
 pub mod xoauth2;
 
+pub use account::{connect_mailbox, AppConnection, Connected, Credentials};
 pub use admin_consent::{admin_consent_url, capture_admin_consent, ConsentGranted};
 pub use app_check::{check_app, AppCheck};
 pub use app_input::{AppFields, AppInput, TenantForm};
