@@ -20,6 +20,10 @@ fn main() {
         "grant_admin_consent",
         "cancel_admin_consent",
         "open_link",
+        "list_profiles",
+        "delete_profile",
+        "cancel_sign_in",
+        "sign_in_mailbox",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -3,7 +3,7 @@
 mod commands;
 
 use commands::sandbox::SandboxState;
-use onboard::{KeyringStore, SecretStore};
+use onboard::{KeyringStore, ProfileStore, SecretStore, Session};
 use std::sync::Arc;
 use tauri::{Manager, Runtime};
 
@@ -12,12 +12,20 @@ pub type Secrets = Arc<dyn SecretStore>;
 
 /// Adds the plugins, state and commands to a builder (the real one, or Tauri's mock in tests).
 pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri::Builder<R> {
+    let profile_secrets = secrets.clone();
     builder
         .plugin(tauri_plugin_store::Builder::new().build())
+        .setup(move |app| {
+            // Profiles (no secrets in them) live in the app's data folder.
+            let dir = app.path().app_data_dir()?.join("profiles");
+            app.manage(Session::new(ProfileStore::new(dir), profile_secrets));
+            Ok(())
+        })
         .manage(secrets)
         .manage(SandboxState::default())
         .manage(commands::app_registration::AdminSession::default())
         .manage(commands::consent::ConsentWait::default())
+        .manage(commands::account::SignInWait::default())
         .invoke_handler(tauri::generate_handler![
             commands::server::check_server,
             commands::server::probe_server,
@@ -37,6 +45,10 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
             commands::consent::grant_admin_consent,
             commands::consent::cancel_admin_consent,
             commands::consent::open_link,
+            commands::account::list_profiles,
+            commands::account::delete_profile,
+            commands::account::cancel_sign_in,
+            commands::account::sign_in_mailbox,
         ])
 }
 

@@ -1,5 +1,6 @@
 //! IPC adapters, one file per concern: parse, call the core, map the result.
 
+pub mod account;
 pub mod app_registration;
 pub mod cloud;
 pub mod consent;

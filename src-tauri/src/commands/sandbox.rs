@@ -1,7 +1,7 @@
 //! The sandbox tenant: the simulator (and Dovecot, when installed) in-process, on loopback.
 
 use m365_sim::sandbox::Sandbox;
-use onboard::{discover_tenant, Cloud, CloudPreset, Diagnosis, SandboxInfo};
+use onboard::{discover_tenant, Cloud, CloudPreset, Diagnosis, SandboxInfo, Session};
 use tauri::State;
 use tokio::sync::Mutex;
 
@@ -10,7 +10,10 @@ use tokio::sync::Mutex;
 pub struct SandboxState(pub Mutex<Option<(Sandbox, SandboxInfo)>>);
 
 #[tauri::command]
-pub async fn start_sandbox(state: State<'_, SandboxState>) -> Result<SandboxInfo, Diagnosis> {
+pub async fn start_sandbox(
+    state: State<'_, SandboxState>,
+    session: State<'_, Session>,
+) -> Result<SandboxInfo, Diagnosis> {
     let mut running = state.0.lock().await;
     if let Some((_, info)) = running.as_ref() {
         return Ok(info.clone());
@@ -45,12 +48,17 @@ pub async fn start_sandbox(state: State<'_, SandboxState>) -> Result<SandboxInfo
         helpdesk_fqdn: facts.helpdesk_fqdn,
         mail_note: sandbox.why_no_mail.clone(),
     };
+    session.set_sandbox(Some(info.cloud.clone()));
     *running = Some((sandbox, info.clone()));
     Ok(info)
 }
 
 #[tauri::command]
-pub async fn stop_sandbox(state: State<'_, SandboxState>) -> Result<(), Diagnosis> {
+pub async fn stop_sandbox(
+    state: State<'_, SandboxState>,
+    session: State<'_, Session>,
+) -> Result<(), Diagnosis> {
+    session.set_sandbox(None);
     if let Some((sandbox, _)) = state.0.lock().await.take() {
         sandbox.stop().await;
     }

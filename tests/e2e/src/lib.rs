@@ -35,7 +35,7 @@ pub struct Harness {
     pub client: Client,
     shots: usize,
     /// XDG data and config homes for the app, removed when the harness is dropped.
-    _home: tempfile::TempDir,
+    home: tempfile::TempDir,
 }
 
 fn workspace_root() -> PathBuf {
@@ -106,7 +106,7 @@ impl Harness {
             port,
             client,
             shots: 0,
-            _home: home,
+            home,
         };
         h.wait_for("nav[aria-label='Wizard steps']").await?;
         Ok(h)
@@ -174,6 +174,11 @@ impl Harness {
             input.send_keys(text).await?;
         }
         Ok(())
+    }
+
+    /// The app's data directories (XDG_DATA_HOME and XDG_CONFIG_HOME live below it).
+    pub fn home(&self) -> &Path {
+        self.home.path()
     }
 
     /// Scrolls the element into the middle of the window (before a screenshot of it).

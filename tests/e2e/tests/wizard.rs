@@ -337,3 +337,115 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
     h.wait_for("[data-testid='consent-granted']").await?;
     h.finish().await
 }
+
+/// Walks steps 1–3 against the sandbox with the IMAP channel, up to the account step.
+async fn to_the_account_step(h: &mut Harness) -> Result<(), Error> {
+    h.find("#sandbox-start").await?.click().await?;
+    h.wait_for("#callback-url").await?;
+    h.find("#next").await?.click().await?;
+    h.wait_for("#channel option[value='imap-delegated']")
+        .await?
+        .click()
+        .await?;
+    h.type_into(
+        "#client-secret",
+        "sandbox~secret-value-not-for-production-0001",
+    )
+    .await?;
+    h.find("#check-app").await?.click().await?;
+    h.wait_for("[data-step='app'][data-status='ok']").await?;
+    h.find("#next").await?.click().await?;
+    h.wait_for("#grant-consent").await?.click().await?;
+    h.wait_for("[data-testid='consent-granted']").await?;
+    h.find("#next").await?.click().await?;
+    h.wait_for("#account-heading").await?;
+    Ok(())
+}
+
+/// The keyring's value for `key`, read with `secret-tool` as another program would.
+fn keyring(key: &str) -> Option<String> {
+    let out = std::process::Command::new("secret-tool")
+        .args(["lookup", "service", "m365-onboard", "username", key])
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+/// Every file below `dir` that contains `needle`.
+fn files_containing(dir: &std::path::Path, needle: &str) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_owned()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if std::fs::read(&path)
+                .is_ok_and(|b| String::from_utf8_lossy(&b).contains(needle))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Result<(), Error> {
+    let mut h = Harness::start("account").await?;
+    to_the_account_step(&mut h).await?;
+
+    // alice's own mailbox: the browser (the simulator's player) signs her in; IMAP and SMTP
+    // are checked on the sandbox's Dovecot.
+    h.find("#sign-in").await?.click().await?;
+    let result = h
+        .wait_for("[data-testid='account-result'] h3.ok")
+        .await?
+        .text()
+        .await?;
+    assert!(
+        result.contains("alice@contoso.test — user mailbox"),
+        "{result}"
+    );
+    h.find("[data-step='imap-inbox'][data-status='ok']").await?;
+    h.find("[data-step='smtp-auth'][data-status='ok']").await?;
+    h.scroll_to("[data-testid='account-result']").await?;
+    h.screenshot("user-mailbox").await?;
+
+    // support@ as alice's delegate.
+    h.find("[data-shared]").await?.click().await?;
+    h.type_into("#shared-address", "support@contoso.test")
+        .await?;
+    h.find("#sign-in").await?.click().await?;
+    h.wait_for("[data-profile='support@contoso.test']").await?;
+    let result = h
+        .wait_for("[data-testid='account-result'] h3.ok")
+        .await?
+        .text()
+        .await?;
+    assert!(
+        result.contains("support@contoso.test — shared, via alice@contoso.test"),
+        "{result}"
+    );
+    assert!(h.find("#next").await?.is_enabled().await?);
+    h.scroll_to("[data-testid='profiles']").await?;
+    h.screenshot("shared-mailbox").await?;
+
+    // The refresh tokens are in the real Secret Service, and in no file of the app's.
+    for profile in ["alice@contoso.test", "support@contoso.test"] {
+        let token = keyring(&format!("profile/{profile}/refresh-token"))
+            .unwrap_or_else(|| panic!("no refresh token for {profile} in the keyring"));
+        assert!(token.len() > 20);
+        assert_eq!(
+            files_containing(h.home(), token.trim()),
+            Vec::<std::path::PathBuf>::new()
+        );
+    }
+    assert!(
+        !files_containing(h.home(), "support@contoso.test").is_empty(),
+        "the profiles are on disk"
+    );
+    h.finish().await
+}

@@ -1,7 +1,13 @@
 // Typed calls into the Rust commands; the types come from the Rust core (bindings.ts).
 import { invoke } from '@tauri-apps/api/core';
 import type {
+  AccountDraft,
   AppCheck,
+  AppDraft,
+  Connected,
+  Deleted,
+  ProfileList,
+  ServerDraft,
   AppInput,
   AppliedOnce,
   ChannelKind,
@@ -59,4 +65,42 @@ export function asDiagnosis(e: unknown): Diagnosis {
     docs_url: null,
     field: null,
   };
+}
+
+export const listProfiles = () => invoke<ProfileList>('list_profiles');
+export const deleteProfile = (name: string) => invoke<Deleted>('delete_profile', { name });
+export const cancelSignIn = () => invoke<void>('cancel_sign_in');
+
+/** Signs the mailbox in with the app of the earlier steps; `reauth` names a profile to renew. */
+export function signInMailbox(
+  app: AppDraft,
+  channel: ChannelKind,
+  account: AccountDraft,
+  callbackUrl: string | null,
+  reauth: string | null,
+) {
+  return invoke<Connected>('sign_in_mailbox', {
+    appRef: { tenant: app.tenant, client_id: app.client_id, channel, preset: app.cloud },
+    request: {
+      mailbox: account.shared ? { kind: 'shared', address: account.shared_address } : { kind: 'user' },
+      flow: account.flow,
+      login_hint: account.login_hint,
+      callback_url: callbackUrl,
+      reauth,
+    },
+  });
+}
+
+/** The callback URL of the server step, or null while it is invalid. */
+export async function callbackUrlOf(server: ServerDraft): Promise<string | null> {
+  try {
+    const check = await checkServer({
+      kind: server.kind,
+      fqdn: server.fqdn,
+      callback_template: server.kind === 'custom' ? server.callback_template : null,
+    });
+    return check.callback_url;
+  } catch {
+    return null;
+  }
 }

@@ -82,7 +82,13 @@ channel: ChannelKind | null,
  */
 consented_tenant: string | null, };
 
-export type Draft = { step: WizardStep, server: ServerDraft, app: AppDraft, 
+export type AccountDraft = { shared: boolean, shared_address: string, flow: SignInFlow, login_hint: string, 
+/**
+ * The profile this wizard run connected (or picked).
+ */
+profile: string | null, };
+
+export type Draft = { step: WizardStep, server: ServerDraft, app: AppDraft, account: AccountDraft, 
 /**
  * The wizard runs against the sandbox tenant (restarted when the app reopens).
  */
@@ -447,3 +453,9 @@ mailbox: string,
  * `smtp-connect` (with TLS) and `smtp-auth`, each timed; after a failure the rest are skipped.
  */
 steps: Array<CheckStep>, };
+
+export type Connected = { profile: Profile | null, checks: Array<CheckStep>, 
+/**
+ * App-only over IMAP/SMTP: the Exchange Online PowerShell steps, filled in.
+ */
+setup: AppOnlySetup | null, };

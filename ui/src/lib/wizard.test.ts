@@ -24,7 +24,8 @@ describe('wizard steps', () => {
     expect(canAdvance('server', {})).toBe(false);
     expect(canAdvance('server', { server: 'invalid' })).toBe(false);
     expect(canAdvance('server', { server: 'valid' })).toBe(true);
-    expect(canAdvance('account', {})).toBe(true);
+    expect(canAdvance('account', {})).toBe(false);
+    expect(canAdvance('channel-options', {})).toBe(true);
     expect(canAdvance('verify-export', {})).toBe(false);
   });
 
@@ -33,6 +34,7 @@ describe('wizard steps', () => {
     expect(canJumpTo('account', {})).toBe(false);
     expect(canJumpTo('account', { server: 'valid' })).toBe(false);
     expect(canJumpTo('account', { server: 'valid', 'app-registration': 'valid', 'admin-consent': 'valid' })).toBe(true);
+    expect(canJumpTo('channel-options', { server: 'valid', 'app-registration': 'valid', 'admin-consent': 'valid' })).toBe(false);
     expect(canJumpTo('admin-consent', { server: 'valid', 'app-registration': 'invalid' })).toBe(false);
   });
 });

@@ -33,7 +33,7 @@ export const STEPS: readonly StepInfo[] = [
     id: 'account',
     title: 'Account',
     summary: 'Sign in the user or shared mailbox; tokens go to the OS keyring.',
-    built: false,
+    built: true,
   },
   {
     id: 'channel-options',

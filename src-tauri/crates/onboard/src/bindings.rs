@@ -19,6 +19,7 @@ pub fn typescript() -> String {
         WizardStep::decl(&cfg),
         ServerDraft::decl(&cfg),
         AppDraft::decl(&cfg),
+        AccountDraft::decl(&cfg),
         Draft::decl(&cfg),
         SecretStoreStatus::decl(&cfg),
         CloudPreset::decl(&cfg),

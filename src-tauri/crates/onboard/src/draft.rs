@@ -1,7 +1,7 @@
 //! What the wizard remembers between runs: the current step and the non-secret inputs.
 //! Secrets have no field here, so a draft file can never hold one.
 
-use crate::{ChannelKind, CloudPreset, ServerKind};
+use crate::{ChannelKind, CloudPreset, ServerKind, SignInFlow};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -61,6 +61,30 @@ impl Default for AppDraft {
     }
 }
 
+/// The account step's choices. The mailbox itself, once connected, is a profile.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct AccountDraft {
+    pub shared: bool,
+    pub shared_address: String,
+    pub flow: SignInFlow,
+    pub login_hint: String,
+    /// The profile this wizard run connected (or picked).
+    pub profile: Option<String>,
+}
+
+impl Default for AccountDraft {
+    fn default() -> Self {
+        Self {
+            shared: false,
+            shared_address: String::new(),
+            flow: SignInFlow::Browser,
+            login_hint: String::new(),
+            profile: None,
+        }
+    }
+}
+
 /// Unknown keys from newer versions are ignored and missing ones take defaults, so an old or
 /// newer draft still opens.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -69,6 +93,7 @@ pub struct Draft {
     pub step: WizardStep,
     pub server: ServerDraft,
     pub app: AppDraft,
+    pub account: AccountDraft,
     /// The wizard runs against the sandbox tenant (restarted when the app reopens).
     pub sandbox: bool,
 }
@@ -100,6 +125,12 @@ mod tests {
             app: AppDraft {
                 client_id: "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f".into(),
                 channel: Some(ChannelKind::ImapDelegated),
+                ..Default::default()
+            },
+            account: AccountDraft {
+                shared: true,
+                shared_address: "support@contoso.test".into(),
+                flow: SignInFlow::Device,
                 ..Default::default()
             },
             sandbox: true,

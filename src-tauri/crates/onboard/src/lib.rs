@@ -67,7 +67,7 @@ pub use device_code::{
     DeviceCodePrompt, AZURE_CLI_CLIENT_ID,
 };
 pub use diagnosis::Diagnosis;
-pub use draft::{AppDraft, Draft, ServerDraft, WizardStep};
+pub use draft::{AccountDraft, AppDraft, Draft, ServerDraft, WizardStep};
 pub use host_name::HostName;
 pub use id_token::{fetch_signing_keys, validate as validate_id_token, Expected, SigningKeys};
 pub use identity::Identity;

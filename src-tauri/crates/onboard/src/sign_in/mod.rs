@@ -17,7 +17,7 @@ pub use app_only::{
 };
 pub use authorization_code::{authorize_url, PendingSignIn};
 pub use device::sign_in_with_device_code;
-pub use embedded::{begin_embedded_sign_in, finish_embedded_sign_in};
+pub use embedded::{begin_embedded_sign_in, finish_embedded_sign_in, is_redirect_to};
 pub use loopback_flow::sign_in_with_browser;
 
 use crate::audience::{AccessToken, Audience, Resource};
