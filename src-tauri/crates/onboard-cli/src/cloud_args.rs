@@ -31,12 +31,7 @@ enum CloudName {
 
 impl CloudArgs {
     pub fn cloud(&self) -> Result<Cloud, Diagnosis> {
-        let mut cloud = Cloud::preset(match self.cloud {
-            CloudName::Global => CloudPreset::Global,
-            CloudName::Usgov => CloudPreset::Usgov,
-            CloudName::UsgovDod => CloudPreset::UsgovDod,
-            CloudName::China => CloudPreset::China,
-        });
+        let mut cloud = Cloud::preset(self.preset());
         if let Some(a) = &self.authority_url {
             cloud.authority.clone_from(a);
         }
@@ -46,6 +41,21 @@ impl CloudArgs {
         cloud.extra_ca_pem = self.extra_ca_pem()?;
         cloud.validate()?;
         Ok(cloud)
+    }
+
+    /// The preset the flags name (what a profile remembers).
+    pub fn preset(&self) -> CloudPreset {
+        match self.cloud {
+            CloudName::Global => CloudPreset::Global,
+            CloudName::Usgov => CloudPreset::Usgov,
+            CloudName::UsgovDod => CloudPreset::UsgovDod,
+            CloudName::China => CloudPreset::China,
+        }
+    }
+
+    /// Whether a URL flag replaces the preset's (a proxy, the simulator).
+    pub fn overrides_urls(&self) -> bool {
+        self.authority_url.is_some() || self.graph_url.is_some()
     }
 
     pub fn extra_ca_pem(&self) -> Result<Option<String>, Diagnosis> {

@@ -7,6 +7,7 @@ mod cloud_args;
 mod consent_url;
 mod output;
 mod register_app;
+mod sign_in;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use onboard::{
@@ -73,6 +74,16 @@ to keep it in memory only (tests)."
     CheckApp(check_app::CheckApp),
     /// The admin consent URL for a tenant, app and redirect URI.
     ConsentUrl(consent_url::ConsentUrl),
+    /// The account step: sign a mailbox in (user, or shared as a delegate), verify it over the
+    /// channel's protocol, and keep it as a profile; the refresh token goes to the keyring.
+    #[command(
+        after_help = "With --flow browser the system browser opens (M365_ONBOARD_BROWSER names another command);\n\
+with --flow device the code and URL are printed on stderr. Profiles live in\n\
+$XDG_DATA_HOME/net.m365onboard.wizard/profiles, shared with the wizard."
+    )]
+    SignIn(sign_in::SignIn),
+    /// The profiles (connected mailboxes); --delete removes one and its keyring entries.
+    Profiles(sign_in::Profiles),
 }
 
 /// The CLI's spelling of the core's server kinds.
@@ -132,6 +143,8 @@ async fn main() -> ExitCode {
         Command::RegisterApp(args) => register_app::run(args, &cli.cloud, cli.json).await,
         Command::CheckApp(args) => check_app::run(args, &cli.cloud, cli.json).await,
         Command::ConsentUrl(args) => consent_url::run(args, &cli.cloud, cli.json),
+        Command::SignIn(args) => sign_in::run(args, &cli.cloud, cli.json).await,
+        Command::Profiles(args) => sign_in::profiles(args, &cli.cloud, cli.json),
     }
 }
 

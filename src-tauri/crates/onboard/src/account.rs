@@ -126,7 +126,7 @@ pub async fn connect_mailbox<T: TokenSource>(
                 mailbox: choice,
                 client_id: app.client_id.clone(),
                 confidential_client: app.client_secret.is_some(),
-                cloud: app.profile_cloud.clone(),
+                cloud: app.profile_cloud,
                 channel: app.channel,
             },
             &sign_in,
