@@ -3,7 +3,7 @@
 //! `AccessToken<GraphAudience>` or `AccessToken<OutlookAudience>`, so code that talks to Graph
 //! cannot be handed an Outlook token: the mistake does not compile.
 
-use crate::token_endpoint::{request_token, TokenResponse};
+use crate::token_endpoint::TokenResponse;
 use crate::{ChannelKind, Cloud, Diagnosis, Secret};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -110,6 +110,16 @@ impl<A: Audience> AccessToken<A> {
         })
     }
 
+    /// A token the session obtained for `A`'s resource (it asks per resource and keeps them
+    /// apart), with its known expiry.
+    pub(crate) fn from_session(token: Secret, expires_at: DateTime<Utc>) -> Self {
+        Self {
+            token,
+            expires_at,
+            audience: PhantomData,
+        }
+    }
+
     pub fn resource(&self) -> Resource {
         A::RESOURCE
     }
@@ -133,90 +143,10 @@ pub(crate) fn wrong_audience(have: Resource, want: Resource) -> Diagnosis {
     )
 }
 
-/// The scopes asked for `resource` when refreshing for `channel`: the channel's own
-/// permissions on its own resource, and everything the app was granted (`/.default`) on the
-/// other one. `offline_access` keeps a (rotated) refresh token coming.
-pub fn resource_scopes(resource: Resource, channel: ChannelKind, cloud: &Cloud) -> String {
-    let id = resource.identifier(cloud);
-    let own = Resource::of_channel(channel) == resource;
-    match (resource, own) {
-        (Resource::Outlook, true) => format!("{id}/IMAP.AccessAsUser.All {id}/SMTP.Send offline_access"),
-        (Resource::Graph, true) => format!(
-            "{id}/Mail.ReadWrite {id}/Mail.Send {id}/Mail.ReadWrite.Shared {id}/Mail.Send.Shared offline_access"
-        ),
-        (_, false) => format!("{id}/.default offline_access"),
-    }
-}
-
-/// A token for `resource` from `refresh_token` (the refresh grant). The answer carries the
-/// rotated refresh token: the caller must store it before using the access token.
-pub async fn token_for(
-    cloud: &Cloud,
-    tenant: &str,
-    client_id: &str,
-    client_secret: Option<&Secret>,
-    refresh_token: &Secret,
-    resource: Resource,
-    channel: ChannelKind,
-) -> Result<TokenResponse, Diagnosis> {
-    let scope = resource_scopes(resource, channel, cloud);
-    let mut form = vec![
-        ("grant_type", "refresh_token"),
-        ("client_id", client_id),
-        ("refresh_token", refresh_token.expose()),
-        ("scope", scope.as_str()),
-    ];
-    if let Some(s) = client_secret {
-        form.push(("client_secret", s.expose()));
-    }
-    request_token(cloud, tenant, &form).await
-}
-
-/// [`token_for`] with the audience in the type: the access token, and the whole answer (whose
-/// new refresh token must be stored).
-pub async fn access_token_for<A: Audience>(
-    cloud: &Cloud,
-    tenant: &str,
-    client_id: &str,
-    client_secret: Option<&Secret>,
-    refresh_token: &Secret,
-    channel: ChannelKind,
-) -> Result<(AccessToken<A>, TokenResponse), Diagnosis> {
-    let tokens = token_for(
-        cloud,
-        tenant,
-        client_id,
-        client_secret,
-        refresh_token,
-        A::RESOURCE,
-        channel,
-    )
-    .await?;
-    let access = AccessToken::from_response(&tokens, A::RESOURCE, Utc::now())?;
-    Ok((access, tokens))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::CloudPreset;
-
-    #[test]
-    fn scopes_name_one_resource_each() {
-        let cloud = Cloud::preset(CloudPreset::Global);
-        assert_eq!(
-            resource_scopes(Resource::Outlook, ChannelKind::ImapDelegated, &cloud),
-            "https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send offline_access"
-        );
-        assert_eq!(
-            resource_scopes(Resource::Graph, ChannelKind::ImapDelegated, &cloud),
-            "https://graph.microsoft.com/.default offline_access"
-        );
-        assert!(
-            resource_scopes(Resource::Graph, ChannelKind::GraphDelegated, &cloud)
-                .starts_with("https://graph.microsoft.com/Mail.ReadWrite ")
-        );
-    }
 
     #[test]
     fn a_token_is_tagged_only_with_the_resource_it_was_asked_for() {

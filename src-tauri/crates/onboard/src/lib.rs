@@ -55,10 +55,7 @@ pub use app_registration::{
     apply, client_secret_key, plan, Action, Applied, AppliedOnce, Change, DesiredApp, ExistingApp,
     NewSecret, Plan,
 };
-pub use audience::{
-    access_token_for, resource_scopes, token_for, AccessToken, Audience, GraphAudience,
-    OutlookAudience, Resource,
-};
+pub use audience::{AccessToken, Audience, GraphAudience, OutlookAudience, Resource};
 pub use catalog::{diagnose, MailProtocol};
 pub use check_step::{CheckStatus, CheckStep};
 pub use cloud::{Cloud, CloudPreset, MailEndpoint, TlsMode};

@@ -9,8 +9,9 @@
 use crate::profile::refresh_token_key;
 use crate::reauth::{self, NewProfile, SignIn};
 use crate::{
-    client_secret_key, Cloud, Diagnosis, NeedsSignIn, Profile, ProfileCloud, ProfileStore,
-    Resource, Secret, SecretStore, TokenEndpoint, TokenFailure, TokenResponse, TokenSource,
+    client_secret_key, AccessToken, Audience, Cloud, Diagnosis, NeedsSignIn, Profile, ProfileCloud,
+    ProfileStore, Resource, Secret, SecretStore, TokenEndpoint, TokenFailure, TokenResponse,
+    TokenSource,
 };
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -100,6 +101,18 @@ impl<T: TokenSource> Session<T> {
     /// for more than [`REFRESH_AHEAD_SECS`], else a new one from the refresh token (or, app-only,
     /// the client secret). A refresh that Microsoft refuses for good is a `reauth.*` diagnosis
     /// ([`NeedsSignIn`]); on any failure the stored refresh token is left as it was.
+    /// [`Self::access_token`] with the audience in the type, for the functions that take one
+    /// (so a Graph token cannot reach IMAP, or the other way round).
+    pub async fn token<A: Audience>(&self, name: &str) -> Result<AccessToken<A>, Diagnosis> {
+        let token = self.access_token(name, A::RESOURCE).await?;
+        let expires_at = self
+            .profiles
+            .require(name)?
+            .access_expires_at
+            .unwrap_or_else(Utc::now);
+        Ok(AccessToken::from_session(token, expires_at))
+    }
+
     pub async fn access_token(&self, name: &str, audience: Resource) -> Result<Secret, Diagnosis> {
         let profile = self.profiles.require(name)?;
         if let Some(token) = self.cached(&profile, audience) {

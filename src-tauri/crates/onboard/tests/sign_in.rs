@@ -9,13 +9,15 @@ use m365_sim::sandbox::demo_seed;
 use m365_sim::seed::{Seed, TenantSeed, UserSeed};
 use onboard::graph_get::graph_get;
 use onboard::{
-    access_token_for, begin_embedded_sign_in, find_service_principal, finish_embedded_sign_in,
-    sign_in_app_only, sign_in_with_browser, sign_in_with_device_code, token_for,
+    begin_embedded_sign_in, client_secret_key, find_service_principal, finish_embedded_sign_in,
+    refresh_token_key, sign_in_app_only, sign_in_with_browser, sign_in_with_device_code,
     verify_mailbox_access, AccessToken, AppOnlySetup, AppOnlyTarget, ChannelKind, Cloud, Diagnosis,
-    GraphAudience, OutlookAudience, Resource, Secret, SendAsStatus, SignInRequest,
-    OBJECT_ID_PLACEHOLDER,
+    GraphAudience, MailboxChoice, MemoryStore, NewProfile, OutlookAudience, ProfileCloud,
+    ProfileStore, Resource, Secret, SecretStore, SendAsStatus, Session, SignIn, SignInFlow,
+    SignInRequest, OBJECT_ID_PLACEHOLDER,
 };
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::Duration;
 use support::sim::{sim_cloud, sim_cloud_with};
 use tokio::sync::oneshot;
@@ -394,38 +396,45 @@ async fn one_refresh_token_gives_a_graph_and_an_outlook_token() {
     let signed = sign_in_with_browser(req, open, WAIT, std::future::pending())
         .await
         .unwrap();
-    let refresh = signed.tokens.refresh_token.clone().unwrap();
-    let secret = Secret::new(SECRET);
+    let first_refresh = signed.tokens.refresh_token.clone().unwrap();
 
-    let outlook = token_for(
-        &cloud,
-        "contoso.test",
-        APP,
-        Some(&secret),
-        &refresh,
-        Resource::Outlook,
-        ChannelKind::ImapDelegated,
-    )
-    .await
-    .unwrap();
+    // The sign-in becomes a profile; the session asks each resource for its own token.
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = Arc::new(MemoryStore::default());
+    secrets
+        .put(&client_secret_key(APP), &Secret::new(SECRET))
+        .unwrap();
+    let session =
+        Session::new(ProfileStore::new(dir.path()), secrets.clone()).with_sandbox(cloud.clone());
+    let sign_in = SignIn {
+        identity: signed.identity.clone(),
+        audience: signed.resource,
+        tokens: signed.tokens.clone(),
+        flow: SignInFlow::Browser,
+    };
+    let new = NewProfile {
+        name: None,
+        mailbox: MailboxChoice::User,
+        client_id: APP.into(),
+        confidential_client: true,
+        cloud: ProfileCloud::Sandbox,
+        channel: ChannelKind::ImapDelegated,
+    };
+    let profile = session.connect(new, &sign_in).unwrap();
+    session.forget(&profile.name); // no cached tokens: both come from the refresh token
+
+    let outlook: AccessToken<OutlookAudience> = session.token(&profile.name).await.unwrap();
     assert_eq!(
-        introspect(&cloud, &outlook.access_token).await["aud"],
+        introspect(&cloud, outlook.secret()).await["aud"],
         "https://outlook.office.com"
     );
-    let rotated = outlook.refresh_token.clone().unwrap();
-    assert_ne!(rotated, refresh, "the refresh token rotates");
+    let rotated = secrets
+        .get(&refresh_token_key(&profile.name))
+        .unwrap()
+        .unwrap();
+    assert_ne!(rotated, first_refresh, "the refresh token rotates");
 
-    let (graph, answer): (AccessToken<GraphAudience>, _) = access_token_for(
-        &cloud,
-        "contoso.test",
-        APP,
-        Some(&secret),
-        &rotated,
-        ChannelKind::ImapDelegated,
-    )
-    .await
-    .unwrap();
-    assert!(answer.refresh_token.is_some());
+    let graph: AccessToken<GraphAudience> = session.token(&profile.name).await.unwrap();
     assert_eq!(
         introspect(&cloud, graph.secret()).await["aud"],
         "https://graph.microsoft.com"
@@ -440,7 +449,7 @@ async fn one_refresh_token_gives_a_graph_and_an_outlook_token() {
         .unwrap();
 
     // Graph refuses the Outlook token (the typed API would not even let it be sent).
-    let d = graph_get(&cloud, &outlook.access_token, "/me")
+    let d = graph_get(&cloud, outlook.secret(), "/me")
         .await
         .unwrap_err();
     assert_eq!(d.code, "graph.InvalidAuthenticationToken", "{d:?}");
