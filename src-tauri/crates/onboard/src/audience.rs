@@ -146,7 +146,6 @@ pub(crate) fn wrong_audience(have: Resource, want: Resource) -> Diagnosis {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CloudPreset;
 
     #[test]
     fn a_token_is_tagged_only_with_the_resource_it_was_asked_for() {
