@@ -24,6 +24,7 @@ fn main() {
         "delete_profile",
         "cancel_sign_in",
         "sign_in_mailbox",
+        "reverify_profile",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

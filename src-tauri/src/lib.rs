@@ -49,6 +49,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
             commands::account::delete_profile,
             commands::account::cancel_sign_in,
             commands::account::sign_in_mailbox,
+            commands::account::reverify_profile,
         ])
 }
 

@@ -7,7 +7,7 @@ use crate::Secrets;
 use onboard::{
     begin_embedded_sign_in, browser, client_secret_key, connect_mailbox, finish_embedded_sign_in,
     sign_in_app_only, sign_in_with_browser, sign_in_with_device_code, AppConnection, AppInput,
-    CancelToken, ChannelKind, CloudPreset, Connected, Credentials, Deleted, Diagnosis,
+    CancelToken, ChannelKind, CheckStep, CloudPreset, Connected, Credentials, Deleted, Diagnosis,
     MailboxChoice, ProfileCloud, ProfileList, Session, SignInFlow,
 };
 use serde::Deserialize;
@@ -56,6 +56,15 @@ pub async fn delete_profile(
     session: State<'_, Session>,
 ) -> Result<Deleted, Diagnosis> {
     session.delete(&name)
+}
+
+/// Checks a kept mailbox again with its stored sign-in (refreshed when due).
+#[tauri::command]
+pub async fn reverify_profile(
+    name: String,
+    session: State<'_, Session>,
+) -> Result<Vec<CheckStep>, Diagnosis> {
+    onboard::reverify(&session, &name).await
 }
 
 #[tauri::command]

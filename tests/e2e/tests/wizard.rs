@@ -433,6 +433,16 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     h.scroll_to("[data-testid='profiles']").await?;
     h.screenshot("shared-mailbox").await?;
 
+    // A kept mailbox is checked again with its stored sign-in.
+    h.find("[data-profile='alice@contoso.test'] button")
+        .await?
+        .click()
+        .await?;
+    let check = h.wait_for("[data-testid='profile-check']").await?;
+    h.wait_for("[data-testid='profile-check'] [data-step='imap-inbox'][data-status='ok']")
+        .await?;
+    assert!(check.text().await?.contains("alice@contoso.test"));
+
     // The refresh tokens are in the real Secret Service, and in no file of the app's.
     for profile in ["alice@contoso.test", "support@contoso.test"] {
         let token = keyring(&format!("profile/{profile}/refresh-token"))

@@ -10,6 +10,7 @@ import type {
   ServerDraft,
   AppInput,
   AppliedOnce,
+  CheckStep,
   ChannelKind,
   CloudPreset,
   ConsentGranted,
@@ -70,6 +71,7 @@ export function asDiagnosis(e: unknown): Diagnosis {
 export const listProfiles = () => invoke<ProfileList>('list_profiles');
 export const deleteProfile = (name: string) => invoke<Deleted>('delete_profile', { name });
 export const cancelSignIn = () => invoke<void>('cancel_sign_in');
+export const reverifyProfile = (name: string) => invoke<CheckStep[]>('reverify_profile', { name });
 
 /** Signs the mailbox in with the app of the earlier steps; `reauth` names a profile to renew. */
 export function signInMailbox(

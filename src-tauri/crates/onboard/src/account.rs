@@ -4,10 +4,10 @@
 
 use crate::sign_in::{AppOnly, AppOnlySetup, AppOnlyTarget, SignInRequest, SignedIn};
 use crate::{
-    check_imap, check_smtp, graph_get, verify_mailbox_access, AccessToken, ChannelKind,
-    CheckStatus, CheckStep, Cloud, Diagnosis, GraphAudience, Identity, MailCheckOptions, MailLogin,
-    MailboxChoice, NewProfile, OutlookAudience, Profile, ProfileCloud, Resource, Secret, Session,
-    SignIn, SignInFlow, TokenSource,
+    check_imap, check_smtp, client_secret_key, graph_get, verify_mailbox_access, AccessToken,
+    ChannelKind, CheckStatus, CheckStep, Cloud, Diagnosis, GraphAudience, Identity,
+    MailCheckOptions, MailLogin, MailboxChoice, NewProfile, OutlookAudience, Profile, ProfileCloud,
+    Resource, Secret, Session, SignIn, SignInFlow, TokenSource,
 };
 use serde::Serialize;
 use std::time::Instant;
@@ -104,6 +104,12 @@ pub async fn connect_mailbox<T: TokenSource>(
             setup,
         });
     }
+    // The profile refreshes with the app's secret later: keep it beside the refresh token.
+    if let Some(secret) = &app.client_secret {
+        session
+            .secrets()
+            .put(&client_secret_key(&app.client_id), secret)?;
+    }
     let sign_in = match creds {
         Credentials::Delegated { signed_in, flow } => SignIn {
             identity,
@@ -139,6 +145,38 @@ pub async fn connect_mailbox<T: TokenSource>(
     })
 }
 
+/// Checks a kept profile again with the tokens the session holds (refreshed if needed): the
+/// same checks as when it was connected. A refresh Microsoft refuses comes back as a `reauth.*`
+/// diagnosis that says why the mailbox must be signed in again.
+pub async fn reverify<T: TokenSource>(
+    session: &Session<T>,
+    name: &str,
+) -> Result<Vec<CheckStep>, Diagnosis> {
+    let profile = session.profiles().require(name)?;
+    let cloud = session.cloud_of(&profile)?;
+    let address = profile.mailbox.address().to_owned();
+    let app_only = profile.flow == SignInFlow::ClientCredentials;
+    let signed_in_as = if app_only {
+        address.clone()
+    } else {
+        profile.identity.username.clone()
+    };
+    Ok(match (Resource::of_channel(profile.channel), app_only) {
+        (Resource::Graph, false) => {
+            let token = session.token::<GraphAudience>(name).await?;
+            vec![graph_check(&cloud, &token, &address, &signed_in_as).await]
+        }
+        (Resource::Graph, true) => {
+            let token = session.token::<GraphAudience>(name).await?;
+            vec![app_only_graph_check(&cloud, &token, &address).await]
+        }
+        (Resource::Outlook, _) => {
+            let token = session.token::<OutlookAudience>(name).await?;
+            mail_checks(&cloud, &token, &address, &signed_in_as).await
+        }
+    })
+}
+
 /// An app-only profile is the app's own: its client ID stands for the user.
 fn app_identity(app: &AppConnection) -> Identity {
     Identity {
@@ -161,21 +199,23 @@ async fn verify(
     let result = match creds {
         Credentials::Delegated { signed_in, .. } => match signed_in.resource {
             Resource::Graph => match signed_in.access_token::<GraphAudience>() {
-                Ok(t) => Ok(vec![graph_check(app, &t, address, signed_in_as).await]),
+                Ok(t) => Ok(vec![
+                    graph_check(&app.cloud, &t, address, signed_in_as).await,
+                ]),
                 Err(d) => Err(d),
             },
             Resource::Outlook => match signed_in.access_token::<OutlookAudience>() {
-                Ok(t) => Ok(mail_checks(app, &t, address, signed_in_as).await),
+                Ok(t) => Ok(mail_checks(&app.cloud, &t, address, signed_in_as).await),
                 Err(d) => Err(d),
             },
         },
         Credentials::AppOnly(a) => match a.target {
             AppOnlyTarget::Graph => match a.access_token::<GraphAudience>() {
-                Ok(t) => Ok(vec![app_only_graph_check(app, &t, address).await]),
+                Ok(t) => Ok(vec![app_only_graph_check(&app.cloud, &t, address).await]),
                 Err(d) => Err(d),
             },
             AppOnlyTarget::ImapSmtp => match a.access_token::<OutlookAudience>() {
-                Ok(t) => Ok(mail_checks(app, &t, address, address).await),
+                Ok(t) => Ok(mail_checks(&app.cloud, &t, address, address).await),
                 Err(d) => Err(d),
             },
         },
@@ -199,13 +239,13 @@ async fn verify(
 }
 
 async fn graph_check(
-    app: &AppConnection,
+    cloud: &Cloud,
     token: &AccessToken<GraphAudience>,
     address: &str,
     signed_in_as: &str,
 ) -> CheckStep {
     let started = Instant::now();
-    match verify_mailbox_access(&app.cloud, token, address, signed_in_as).await {
+    match verify_mailbox_access(cloud, token, address, signed_in_as).await {
         Ok(a) if a.shared => CheckStep::passed(
             "graph-mailbox",
             "Mailbox over Graph",
@@ -223,7 +263,7 @@ async fn graph_check(
 }
 
 async fn app_only_graph_check(
-    app: &AppConnection,
+    cloud: &Cloud,
     token: &AccessToken<GraphAudience>,
     address: &str,
 ) -> CheckStep {
@@ -232,7 +272,7 @@ async fn app_only_graph_check(
         "/users/{}/mailFolders/inbox",
         url::form_urlencoded::byte_serialize(address.as_bytes()).collect::<String>()
     );
-    match graph_get::graph_get(&app.cloud, token.secret(), &path).await {
+    match graph_get::graph_get(cloud, token.secret(), &path).await {
         Ok(_) => CheckStep::passed(
             "graph-mailbox",
             "Mailbox over Graph",
@@ -244,7 +284,7 @@ async fn app_only_graph_check(
 }
 
 async fn mail_checks(
-    app: &AppConnection,
+    cloud: &Cloud,
     token: &AccessToken<OutlookAudience>,
     address: &str,
     signed_in_as: &str,
@@ -255,7 +295,7 @@ async fn mail_checks(
         MailLogin::shared(address, signed_in_as, token.secret())
     };
     let opts = MailCheckOptions::default();
-    let imap = check_imap(&app.cloud, &login, &opts).await;
-    let smtp = check_smtp(&app.cloud, &login, &opts).await;
+    let imap = check_imap(cloud, &login, &opts).await;
+    let smtp = check_smtp(cloud, &login, &opts).await;
     imap.steps.into_iter().chain(smtp.steps).collect()
 }

@@ -47,7 +47,7 @@ pub mod token_endpoint;
 pub mod token_source;
 pub mod xoauth2;
 
-pub use account::{connect_mailbox, AppConnection, Connected, Credentials};
+pub use account::{connect_mailbox, reverify, AppConnection, Connected, Credentials};
 pub use admin_consent::{admin_consent_url, capture_admin_consent, ConsentGranted};
 pub use app_check::{check_app, AppCheck};
 pub use app_input::{AppFields, AppInput, TenantForm};

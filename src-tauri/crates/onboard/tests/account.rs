@@ -7,7 +7,7 @@ mod support;
 
 use m365_sim::player::{play, Person};
 use onboard::{
-    connect_mailbox, refresh_token_key, sign_in_with_browser, AppConnection, ChannelKind,
+    connect_mailbox, refresh_token_key, reverify, sign_in_with_browser, AppConnection, ChannelKind,
     CheckStatus, Connected, Credentials, Diagnosis, MailboxChoice, MailboxRef, MemoryStore,
     ProfileCloud, ProfileStore, Secret, SecretStore, Session, SignInFlow,
 };
@@ -124,6 +124,19 @@ async fn a_user_mailbox_is_verified_over_imap_and_smtp_and_kept() {
         .unwrap()
         .is_some());
     assert!(!serde_json::to_string(&profile).unwrap().contains(SECRET));
+
+    // Checked again later with the kept tokens; after 90 days without use Microsoft wants a
+    // new sign-in, and the check says so in the user's words.
+    let again = reverify(&w.session, ALICE).await.unwrap();
+    assert!(
+        again.iter().all(|c| c.status == CheckStatus::Ok),
+        "{again:?}"
+    );
+    w.session.forget(ALICE);
+    w.mail.sim.sim.clock.set_offset(91 * 86_400);
+    let d = reverify(&w.session, ALICE).await.unwrap_err();
+    assert_eq!(d.code, "reauth.700082", "{d:?}");
+    w.mail.sim.sim.clock.set_offset(0);
 
     // The same mailbox again is refused, naming the profile that has it.
     let d = connect(
