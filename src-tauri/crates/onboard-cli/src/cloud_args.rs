@@ -2,7 +2,7 @@
 //! (the sandbox and tests point them at the simulator), and one more CA to trust.
 
 use clap::{Args, ValueEnum};
-use onboard::{Cloud, CloudPreset, Diagnosis};
+use onboard::{Cloud, CloudPreset, Diagnosis, TlsMode};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -16,6 +16,16 @@ pub struct CloudArgs {
     /// Microsoft Graph's base URL (default: the cloud's, e.g. https://graph.microsoft.com).
     #[arg(long, global = true)]
     graph_url: Option<String>,
+    /// The IMAP server (default: the cloud's, e.g. outlook.office365.com:993).
+    #[arg(long, global = true, value_name = "HOST:PORT")]
+    imap: Option<String>,
+    /// The SMTP submission server (default: the cloud's, e.g. smtp.office365.com:587).
+    #[arg(long, global = true, value_name = "HOST:PORT")]
+    smtp: Option<String>,
+    /// TLS for both mail servers: implicit, starttls or none (none for loopback addresses only).
+    /// Default as Exchange Online: implicit for IMAP, STARTTLS for SMTP.
+    #[arg(long, global = true, value_name = "MODE")]
+    tls: Option<String>,
     /// Trust one more CA (PEM), for the sandbox and tests; never implied.
     #[arg(long, global = true, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
@@ -38,6 +48,16 @@ impl CloudArgs {
         if let Some(g) = &self.graph_url {
             cloud.graph.clone_from(g);
         }
+        if let Some(imap) = &self.imap {
+            cloud.imap.clone_from(imap);
+        }
+        if let Some(smtp) = &self.smtp {
+            cloud.smtp.clone_from(smtp);
+        }
+        if let Some(tls) = &self.tls {
+            let mode: TlsMode = tls.parse()?;
+            (cloud.imap_tls, cloud.smtp_tls) = (mode, mode);
+        }
         cloud.extra_ca_pem = self.extra_ca_pem()?;
         cloud.validate()?;
         Ok(cloud)
@@ -55,7 +75,11 @@ impl CloudArgs {
 
     /// Whether a URL flag replaces the preset's (a proxy, the simulator).
     pub fn overrides_urls(&self) -> bool {
-        self.authority_url.is_some() || self.graph_url.is_some()
+        self.authority_url.is_some()
+            || self.graph_url.is_some()
+            || self.imap.is_some()
+            || self.smtp.is_some()
+            || self.tls.is_some()
     }
 
     pub fn extra_ca_pem(&self) -> Result<Option<String>, Diagnosis> {

@@ -118,3 +118,26 @@ async fn consent_url_is_built_for_the_cloud() {
     assert_eq!((code, json["error"]["field"].as_str()), (1, Some("Tenant")));
     sim.stop().await;
 }
+
+#[test]
+fn mail_server_flags_are_checked_before_anything_is_sent() {
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_m365-onboard"))
+            .arg("--json")
+            .args(args)
+            .args(["check-app", "--tenant", "contoso.test", "--client-id", APP])
+            .output()
+            .unwrap();
+        let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        (
+            out.status.code().unwrap(),
+            json["error"]["field"].as_str().map(str::to_owned),
+        )
+    };
+    assert_eq!(run(&["--tls", "ssl3"]), (1, Some("TLS".into())));
+    assert_eq!(
+        run(&["--imap", "mail.example.com:143", "--tls", "none"]),
+        (1, Some("IMAP TLS".into()))
+    );
+    assert_eq!(run(&["--smtp", "no-port"]), (1, Some("SMTP server".into())));
+}
