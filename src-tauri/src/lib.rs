@@ -3,7 +3,7 @@
 mod commands;
 
 use commands::sandbox::SandboxState;
-use onboard::{KeyringStore, ProfileStore, SecretStore, Session};
+use onboard::{default_profiles_dir, KeyringStore, ProfileStore, SecretStore, Session};
 use std::sync::Arc;
 use tauri::{Manager, Runtime};
 
@@ -12,15 +12,11 @@ pub type Secrets = Arc<dyn SecretStore>;
 
 /// Adds the plugins, state and commands to a builder (the real one, or Tauri's mock in tests).
 pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri::Builder<R> {
-    let profile_secrets = secrets.clone();
+    // Profiles (no secrets in them) live in the app's data folder, shared with the CLI.
+    let session = Session::new(ProfileStore::new(default_profiles_dir()), secrets.clone());
     builder
         .plugin(tauri_plugin_store::Builder::new().build())
-        .setup(move |app| {
-            // Profiles (no secrets in them) live in the app's data folder.
-            let dir = app.path().app_data_dir()?.join("profiles");
-            app.manage(Session::new(ProfileStore::new(dir), profile_secrets));
-            Ok(())
-        })
+        .manage(session)
         .manage(secrets)
         .manage(SandboxState::default())
         .manage(commands::app_registration::AdminSession::default())

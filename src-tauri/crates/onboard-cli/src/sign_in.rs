@@ -8,11 +8,11 @@ use crate::register_app::{store, Channel};
 use crate::Kind;
 use clap::{Args, ValueEnum};
 use onboard::{
-    browser, client_secret_key, connect_mailbox, sign_in_app_only, sign_in_with_browser,
-    sign_in_with_device_code, AppConnection, AppInput, ChannelKind, Connected, Credentials,
-    Diagnosis, MailboxChoice, ProfileCloud, ProfileList, ProfileStore, Secret, Session, SignInFlow,
+    browser, client_secret_key, connect_mailbox, default_profiles_dir, sign_in_app_only,
+    sign_in_with_browser, sign_in_with_device_code, AppConnection, AppInput, ChannelKind,
+    Connected, Credentials, Diagnosis, MailboxChoice, ProfileCloud, ProfileList, ProfileStore,
+    Secret, Session, SignInFlow,
 };
-use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
@@ -57,18 +57,9 @@ pub struct Profiles {
     delete: Option<String>,
 }
 
-/// Where profiles live: the app's data folder, shared by the GUI and the CLI.
-pub fn profiles_dir() -> PathBuf {
-    let data = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    data.join("net.m365onboard.wizard").join("profiles")
-}
-
 fn session(cloud: &CloudArgs) -> Result<Session, Diagnosis> {
     let secrets: Arc<dyn onboard::SecretStore> = Arc::from(store());
-    let session = Session::new(ProfileStore::new(profiles_dir()), secrets);
+    let session = Session::new(ProfileStore::new(default_profiles_dir()), secrets);
     Ok(if cloud.overrides_urls() {
         session.with_overrides(cloud.cloud()?)
     } else {

@@ -81,7 +81,7 @@ pub use profile::{
     refresh_token_key, GrantedScopes, MailboxRef, Profile, ProfileCloud, SignInFlow,
     PROFILE_VERSION,
 };
-pub use profile_store::{Deleted, ProfileList, ProfileStore};
+pub use profile_store::{default_profiles_dir, Deleted, ProfileList, ProfileStore};
 pub use reauth::{MailboxChoice, NewProfile, SignIn};
 pub use sandbox_info::SandboxInfo;
 pub use secret_expiry::SecretExpiry;

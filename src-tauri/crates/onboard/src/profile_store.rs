@@ -47,6 +47,20 @@ pub struct Deleted {
     pub client_secret_kept: Option<String>,
 }
 
+/// The app's identifier (tauri.conf.json): the wizard and the CLI share its data folder.
+pub const APP_IDENTIFIER: &str = "net.m365onboard.wizard";
+
+/// Where profiles live: `$XDG_DATA_HOME/net.m365onboard.wizard/profiles` (by default under
+/// `~/.local/share`), the folder Tauri gives the wizard on Linux, so the CLI sees the same ones.
+pub fn default_profiles_dir() -> PathBuf {
+    let data = std::env::var_os("XDG_DATA_HOME")
+        .filter(|d| !d.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .unwrap_or_else(|| PathBuf::from("."));
+    data.join(APP_IDENTIFIER).join("profiles")
+}
+
 impl ProfileStore {
     /// Profiles in `dir` (created on the first save).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
