@@ -65,6 +65,10 @@ impl Harness {
             )
             .into());
         }
+        // Each test starts with an empty keyring of the app's (they share the session's).
+        let _ = Command::new("secret-tool")
+            .args(["clear", "service", "m365-onboard"])
+            .status();
         let home = tempfile::tempdir()?;
         let port = free_port()?;
         let driver = Driver(
