@@ -38,6 +38,10 @@ pub struct Harness {
     home: tempfile::TempDir,
 }
 
+/// How long a screen may take to show something: sign-ins and mail checks run against the
+/// sandbox's simulator and Dovecot on a shared 2-core machine.
+const WAIT: Duration = Duration::from_secs(30);
+
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -132,23 +136,35 @@ impl Harness {
         Ok(self.client.find_all(Locator::Css(css)).await?)
     }
 
-    /// Waits up to 10 s for an element to appear.
+    /// Waits up to `WAIT` for an element to appear.
+    /// On a timeout the screen is saved as `<test>-timeout.png`, and the error names `css`.
     pub async fn wait_for(&self, css: &str) -> Result<Element, Error> {
-        Ok(self
+        match self
             .client
             .wait()
-            .at_most(Duration::from_secs(10))
+            .at_most(WAIT)
             .for_element(Locator::Css(css))
-            .await?)
+            .await
+        {
+            Ok(e) => Ok(e),
+            Err(e) => {
+                let dir = workspace_root().join("target/e2e-screenshots");
+                if let Ok(png) = self.client.screenshot().await {
+                    let _ = std::fs::create_dir_all(&dir);
+                    let _ = std::fs::write(dir.join(format!("{}-timeout.png", self.name)), png);
+                }
+                Err(format!("waiting for {css}: {e}").into())
+            }
+        }
     }
 
-    /// Polls `probe` until it yields a value or 10 s pass.
+    /// Polls `probe` until it yields a value or `WAIT` passes.
     pub async fn eventually<T, F, Fut>(&self, what: &str, mut probe: F) -> Result<T, Error>
     where
         F: FnMut() -> Fut,
         Fut: std::future::Future<Output = Result<Option<T>, Error>>,
     {
-        let deadline = Instant::now() + Duration::from_secs(10);
+        let deadline = Instant::now() + WAIT;
         loop {
             if let Some(v) = probe().await? {
                 return Ok(v);
