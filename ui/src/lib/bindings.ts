@@ -459,3 +459,51 @@ export type Connected = { profile: Profile | null, checks: Array<CheckStep>,
  * App-only over IMAP/SMTP: the Exchange Online PowerShell steps, filled in.
  */
 setup: AppOnlySetup | null, };
+
+export type MessageSummary = { id: string, 
+/**
+ * `Name <address>`, or the address alone.
+ */
+from: string, subject: string, 
+/**
+ * As Graph gives it (ISO 8601, UTC).
+ */
+received: string, 
+/**
+ * Graph's standard properties carry no size; `None` until it is read some other way.
+ */
+size: number | null, has_attachments: boolean, is_read: boolean, };
+
+export type MessagePage = { messages: Array<MessageSummary>, 
+/**
+ * Opaque: hand it back for the next page; `None` on the last page.
+ */
+next: string | null, 
+/**
+ * Requests this page cost.
+ */
+round_trips: number, };
+
+export type AttachmentInfo = { 
+/**
+ * Pass to `attachment_bytes` to save it.
+ */
+index: number, name: string, content_type: string, size: number, };
+
+export type MessageView = { 
+/**
+ * From, To, Cc, Date, Subject, Message-ID, in that order, those present.
+ */
+headers: Array<[string, string]>, text: string | null, 
+/**
+ * Safe to show in a sandboxed iframe without scripts.
+ */
+html_sanitized: string | null, 
+/**
+ * Remote images removed from the HTML (0 when they were allowed).
+ */
+remote_images: number, attachments: Array<AttachmentInfo>, raw_size: number, 
+/**
+ * What could not be parsed, in words for the user.
+ */
+notices: Array<string>, };

@@ -67,6 +67,10 @@ pub fn typescript() -> String {
         ImapCheck::decl(&cfg),
         SmtpCheck::decl(&cfg),
         Connected::decl(&cfg),
+        MessageSummary::decl(&cfg),
+        MessagePage::decl(&cfg),
+        AttachmentInfo::decl(&cfg),
+        MessageView::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

@@ -10,6 +10,17 @@ pub async fn graph_get(
     path: &str,
 ) -> Result<serde_json::Value, Diagnosis> {
     let url = format!("{}/v1.0{path}", cloud.graph.trim_end_matches('/'));
+    graph_get_url(cloud, token, &url).await
+}
+
+/// A GET on a full Graph URL (an `@odata.nextLink`); the caller has checked that it is under
+/// the cloud's Graph base.
+pub async fn graph_get_url(
+    cloud: &Cloud,
+    token: &Secret,
+    url: &str,
+) -> Result<serde_json::Value, Diagnosis> {
+    let url = url.to_owned();
     let res = http::client(cloud)?
         .get(&url)
         .bearer_auth(token.expose())

@@ -15,6 +15,7 @@ pub mod cloud;
 pub mod device_code;
 pub mod diagnosis;
 pub mod draft;
+pub mod fetch_test;
 pub mod graph_get;
 pub mod host_name;
 pub mod http;
@@ -26,9 +27,11 @@ pub mod keyring_store;
 pub mod loopback;
 mod mail_conn;
 pub mod mailbox_access;
+pub mod message_view;
 pub mod needs_sign_in;
 pub mod permissions;
 pub mod pkce;
+pub mod preview;
 pub mod profile;
 pub mod profile_store;
 pub mod reauth;
@@ -65,6 +68,7 @@ pub use device_code::{
 };
 pub use diagnosis::Diagnosis;
 pub use draft::{AccountDraft, AppDraft, Draft, ServerDraft, WizardStep};
+pub use fetch_test::graph_fetch_test;
 pub use host_name::HostName;
 pub use id_token::{fetch_signing_keys, validate as validate_id_token, Expected, SigningKeys};
 pub use identity::Identity;
@@ -75,8 +79,12 @@ pub use mailbox_access::{
     explain_send_refusal, no_full_access, send_as_denied, verify_mailbox_access, MailboxAccess,
     SendAsStatus,
 };
+pub use message_view::{
+    attachment_bytes, graph_raw_message, parse_message, sanitize_html, AttachmentInfo, MessageView,
+};
 pub use needs_sign_in::NeedsSignIn;
 pub use permissions::{ChannelKind, Permission, PermissionCheck, PermissionType};
+pub use preview::{graph_message_page, MessagePage, MessageSummary};
 pub use profile::{
     refresh_token_key, GrantedScopes, MailboxRef, Profile, ProfileCloud, SignInFlow,
     PROFILE_VERSION,

@@ -1,0 +1,405 @@
+//! One message as the preview shows it: headers, plain text, HTML sanitized in Rust (no scripts,
+//! no forms or frames, remote images blocked unless allowed), the attachments' names, types and
+//! sizes. Parsed by `mail-parser`; a message it cannot make sense of still shows what could be
+//! read plus a notice, never a blank screen or a panic.
+
+use crate::audience::{AccessToken, GraphAudience};
+use crate::preview::{mailbox_path, segment};
+use crate::{catalog, http, Cloud, Diagnosis};
+use mail_parser::{Address, MessageParser, MimeHeaders};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use ts_rs::TS;
+
+/// The largest message the preview downloads.
+pub const MAX_RAW_BYTES: usize = 50 * 1024 * 1024;
+
+/// MIME nesting deeper than this is not parsed (mail-parser keeps a stack per level); the raw
+/// text is shown with a notice instead.
+pub const MAX_MIME_DEPTH: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AttachmentInfo {
+    /// Pass to `attachment_bytes` to save it.
+    pub index: u32,
+    pub name: String,
+    pub content_type: String,
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct MessageView {
+    /// From, To, Cc, Date, Subject, Message-ID, in that order, those present.
+    pub headers: Vec<(String, String)>,
+    pub text: Option<String>,
+    /// Safe to show in a sandboxed iframe without scripts.
+    pub html_sanitized: Option<String>,
+    /// Remote images removed from the HTML (0 when they were allowed).
+    pub remote_images: u32,
+    pub attachments: Vec<AttachmentInfo>,
+    #[ts(type = "number")]
+    pub raw_size: u64,
+    /// What could not be parsed, in words for the user.
+    pub notices: Vec<String>,
+}
+
+fn addresses(a: Option<&Address>) -> Option<String> {
+    let list: Vec<String> = a?
+        .iter()
+        .map(|x| {
+            let name = x.name.as_deref().unwrap_or_default().trim();
+            let addr = x.address.as_deref().unwrap_or_default().trim();
+            match (name.is_empty(), addr.is_empty()) {
+                (false, false) => format!("{name} <{addr}>"),
+                (false, true) => name.to_owned(),
+                _ => addr.to_owned(),
+            }
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!list.is_empty()).then(|| list.join(", "))
+}
+
+/// How deeply `multipart/*` boundaries nest, counted cheaply on the raw bytes: each
+/// `boundary=` parameter opens a level. An upper bound, enough to refuse hostile nesting.
+fn boundary_count(raw: &[u8]) -> usize {
+    let needle = b"boundary=";
+    raw.windows(needle.len())
+        .filter(|w| w.eq_ignore_ascii_case(needle))
+        .count()
+}
+
+fn raw_text(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw).into_owned()
+}
+
+/// `http:`, `https:` or protocol-relative: fetching it would tell the sender the mail was read.
+fn is_remote(url: &str) -> bool {
+    let u = url.trim_start().to_ascii_lowercase();
+    u.starts_with("http:")
+        || u.starts_with("https:")
+        || u.starts_with("//")
+        || u.starts_with("\\\\")
+}
+
+/// A `style` value is kept only without anything that loads or runs something.
+fn style_is_safe(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    ![
+        "url(",
+        "expression",
+        "@import",
+        "javascript:",
+        "behavior",
+        "-moz-binding",
+        "\\",
+        "image-set(",
+    ]
+    .iter()
+    .any(|bad| l.contains(bad))
+}
+
+/// The HTML with scripts, event handlers, `javascript:` URLs, forms, frames, meta refresh and
+/// loading styles removed; remote images removed and counted unless `allow_remote_images`.
+pub fn sanitize_html(html: &str, allow_remote_images: bool) -> (String, u32) {
+    let blocked = Arc::new(AtomicU32::new(0));
+    let counter = Arc::clone(&blocked);
+    let mut b = ammonia::Builder::default();
+    b.url_relative(ammonia::UrlRelative::Deny)
+        .url_schemes(HashSet::from(["http", "https", "mailto", "cid"]))
+        .add_generic_attributes(["style"])
+        .add_tag_attributes("td", ["bgcolor", "align", "valign", "width", "height"])
+        .add_tag_attributes(
+            "table",
+            [
+                "bgcolor",
+                "align",
+                "border",
+                "cellpadding",
+                "cellspacing",
+                "width",
+            ],
+        )
+        .add_tag_attributes("font", ["color", "face", "size"])
+        .add_tags(["font", "center"])
+        .attribute_filter(move |element, attribute, value| {
+            if attribute == "style" {
+                return style_is_safe(value).then_some(Cow::Borrowed(value));
+            }
+            if element == "img" && attribute == "src" && is_remote(value) && !allow_remote_images {
+                counter.fetch_add(1, Ordering::Relaxed);
+                return None;
+            }
+            if attribute == "background" || attribute == "srcset" {
+                return None;
+            }
+            Some(Cow::Borrowed(value))
+        });
+    let out = b.clean(html).to_string();
+    (out, blocked.load(Ordering::Relaxed))
+}
+
+/// Parses the message; never panics, and never returns an empty view for a non-empty input.
+pub fn parse_message(raw: &[u8], allow_remote_images: bool) -> MessageView {
+    let mut view = MessageView {
+        headers: Vec::new(),
+        text: None,
+        html_sanitized: None,
+        remote_images: 0,
+        attachments: Vec::new(),
+        raw_size: raw.len() as u64,
+        notices: Vec::new(),
+    };
+    if raw.is_empty() {
+        view.notices.push("The message is empty.".into());
+        return view;
+    }
+    let depth = boundary_count(raw);
+    if depth > MAX_MIME_DEPTH {
+        view.notices.push(format!(
+            "The message nests {depth} MIME parts inside each other (more than {MAX_MIME_DEPTH}); it is shown as raw text."
+        ));
+        view.text = Some(raw_text(raw));
+        return view;
+    }
+    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(raw))
+        .ok()
+        .flatten();
+    let Some(m) = parsed else {
+        view.notices
+            .push("The message could not be parsed as MIME; it is shown as raw text.".into());
+        view.text = Some(raw_text(raw));
+        return view;
+    };
+
+    let mut push = |k: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
+            view.headers.push((k.to_owned(), v));
+        }
+    };
+    push("From", addresses(m.from()));
+    push("To", addresses(m.to()));
+    push("Cc", addresses(m.cc()));
+    push("Date", m.date().map(|d| d.to_rfc3339()));
+    push("Subject", m.subject().map(str::to_owned));
+    push("Message-ID", m.message_id().map(|id| format!("<{id}>")));
+    for (name, present) in [("From", m.from().is_some()), ("Date", m.date().is_some())] {
+        if !present {
+            view.notices
+                .push(format!("The message has no readable {name} header."));
+        }
+    }
+
+    // A multipart whose boundary never appears comes back as one opaque part.
+    let root = m.root_part();
+    let declared_multipart = root
+        .content_type()
+        .is_some_and(|c| c.ctype().eq_ignore_ascii_case("multipart"));
+    if declared_multipart && !root.is_multipart() {
+        view.notices.push(
+            "The message says it has several parts but their boundary is missing; its body is shown as raw text."
+                .into(),
+        );
+    }
+
+    view.text = m
+        .body_text(0)
+        .map(Cow::into_owned)
+        .filter(|t| !t.is_empty());
+    if let Some(html) = m.html_body.first().and_then(|&i| m.part(i)) {
+        if html.is_text_html() {
+            let (clean, blocked) = sanitize_html(
+                html.text_contents().unwrap_or_default(),
+                allow_remote_images,
+            );
+            view.html_sanitized = Some(clean);
+            view.remote_images = blocked;
+        }
+    }
+    for (i, a) in m.attachments().enumerate() {
+        view.attachments.push(AttachmentInfo {
+            index: u32::try_from(i).unwrap_or(u32::MAX),
+            name: attachment_name(a, i),
+            content_type: content_type(a),
+            size: a.len() as u64,
+        });
+    }
+    let nothing =
+        view.text.is_none() && view.html_sanitized.is_none() && view.attachments.is_empty();
+    if declared_multipart && !root.is_multipart() || nothing {
+        if nothing {
+            view.notices
+                .push("No readable body was found; the raw message is shown.".into());
+        }
+        let body_start = find_body(raw);
+        view.text = Some(raw_text(&raw[body_start..]));
+    }
+    view
+}
+
+/// Where the body starts (after the first empty line), or 0.
+fn find_body(raw: &[u8]) -> usize {
+    for sep in [&b"\r\n\r\n"[..], &b"\n\n"[..]] {
+        if let Some(p) = raw.windows(sep.len()).position(|w| w == sep) {
+            return p + sep.len();
+        }
+    }
+    0
+}
+
+fn attachment_name(a: &mail_parser::MessagePart, i: usize) -> String {
+    a.attachment_name()
+        .map(str::to_owned)
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| {
+            a.message()
+                .and_then(|m| m.subject())
+                .map(|s| format!("{s}.eml"))
+        })
+        .unwrap_or_else(|| format!("attachment-{}", i + 1))
+}
+
+fn content_type(a: &mail_parser::MessagePart) -> String {
+    a.content_type()
+        .map(|c| match c.subtype() {
+            Some(s) => format!("{}/{}", c.ctype(), s).to_ascii_lowercase(),
+            None => c.ctype().to_ascii_lowercase(),
+        })
+        .unwrap_or_else(|| {
+            if a.is_message() {
+                "message/rfc822".into()
+            } else {
+                "application/octet-stream".into()
+            }
+        })
+}
+
+/// The attachment at `index` (as in `MessageView::attachments`): name, type and decoded bytes.
+pub fn attachment_bytes(raw: &[u8], index: u32) -> Option<(String, String, Vec<u8>)> {
+    if boundary_count(raw) > MAX_MIME_DEPTH {
+        return None;
+    }
+    let m = MessageParser::default().parse(raw)?;
+    let i = usize::try_from(index).ok()?;
+    let a = m.attachments().nth(i)?;
+    Some((
+        attachment_name(a, i),
+        content_type(a),
+        a.contents().to_vec(),
+    ))
+}
+
+fn too_large(url: &str) -> Diagnosis {
+    Diagnosis::new(
+        "preview.too_large",
+        "The message is too large to preview",
+        format!(
+            "{url} is larger than {} MB, the most the preview downloads.",
+            MAX_RAW_BYTES / (1024 * 1024)
+        ),
+        "Open the message in Outlook on the web instead.",
+    )
+}
+
+/// The message's MIME source (`GET …/messages/{id}/$value`), at most `MAX_RAW_BYTES`.
+pub async fn graph_raw_message(
+    cloud: &Cloud,
+    token: &AccessToken<GraphAudience>,
+    mailbox: &str,
+    message_id: &str,
+) -> Result<Vec<u8>, Diagnosis> {
+    graph_raw_message_bounded(cloud, token, mailbox, message_id, MAX_RAW_BYTES).await
+}
+
+/// As `graph_raw_message`, with the bound given.
+pub async fn graph_raw_message_bounded(
+    cloud: &Cloud,
+    token: &AccessToken<GraphAudience>,
+    mailbox: &str,
+    message_id: &str,
+    max_bytes: usize,
+) -> Result<Vec<u8>, Diagnosis> {
+    let url = format!(
+        "{}/v1.0{}/messages/{}/$value",
+        cloud.graph.trim_end_matches('/'),
+        mailbox_path(mailbox),
+        segment(message_id)
+    );
+    let mut res = http::client(cloud)?
+        .get(&url)
+        .bearer_auth(token.secret().expose())
+        .send()
+        .await
+        .map_err(|e| http::transport_error(&url, &e))?;
+    let status = res.status();
+    if !status.is_success() {
+        let body = res.text().await.unwrap_or_default();
+        return Err(catalog::graph_error(status.as_u16(), &body));
+    }
+    if res.content_length().is_some_and(|n| n > max_bytes as u64) {
+        return Err(too_large(&url));
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = res
+        .chunk()
+        .await
+        .map_err(|e| http::transport_error(&url, &e))?
+    {
+        if out.len() + chunk.len() > max_bytes {
+            return Err(too_large(&url));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_image_urls_are_recognized() {
+        assert!(is_remote("http://x/y.png"));
+        assert!(is_remote(" HTTPS://x/y.png"));
+        assert!(is_remote("//x/y.png"));
+        assert!(!is_remote("cid:part1@x"));
+    }
+
+    #[test]
+    fn styles_that_load_something_are_dropped() {
+        assert!(style_is_safe("color: red; font-weight: bold"));
+        assert!(!style_is_safe("background:URL(http://canary/)"));
+        assert!(!style_is_safe("width: expression(alert(1))"));
+        assert!(!style_is_safe("background: u\\72l(http://x)"));
+    }
+
+    #[test]
+    fn garbage_is_shown_as_text_with_a_notice() {
+        let v = parse_message(b"\x00\x01 not a mail at all", false);
+        assert!(v.text.is_some() || v.html_sanitized.is_some());
+        assert!(!v.notices.is_empty());
+        let empty = parse_message(b"", false);
+        assert_eq!(empty.notices, vec!["The message is empty.".to_owned()]);
+    }
+
+    #[test]
+    fn a_plain_message_has_headers_and_text_and_no_notice() {
+        let raw = b"From: Bob <bob@example.test>\r\nTo: alice@example.test\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\nSubject: Hi\r\nMessage-ID: <1@x>\r\n\r\nHello there\r\n";
+        let v = parse_message(raw, false);
+        assert_eq!(
+            v.headers[0],
+            ("From".into(), "Bob <bob@example.test>".into())
+        );
+        assert!(v.headers.iter().any(|(k, v)| k == "Subject" && v == "Hi"));
+        assert!(v
+            .headers
+            .iter()
+            .any(|(k, v)| k == "Message-ID" && v == "<1@x>"));
+        assert_eq!(v.text.as_deref().map(str::trim), Some("Hello there"));
+        assert!(v.notices.is_empty(), "{:?}", v.notices);
+    }
+}

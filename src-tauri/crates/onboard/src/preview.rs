@@ -1,0 +1,210 @@
+//! The read-only message list of a folder over Graph: one GET per page, newest first, and the
+//! next page through `@odata.nextLink`, which is only followed while it stays under the cloud's
+//! Graph base (a cursor from the front end cannot send the token elsewhere).
+
+use crate::audience::{AccessToken, GraphAudience};
+use crate::graph_get::{graph_get, graph_get_url};
+use crate::{Cloud, Diagnosis};
+use serde::Serialize;
+use serde_json::Value;
+use ts_rs::TS;
+
+/// The largest page Graph is asked for.
+pub const MAX_PAGE: u32 = 50;
+
+const SELECT: &str = "id,from,subject,receivedDateTime,hasAttachments,isRead";
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct MessageSummary {
+    pub id: String,
+    /// `Name <address>`, or the address alone.
+    pub from: String,
+    pub subject: String,
+    /// As Graph gives it (ISO 8601, UTC).
+    pub received: String,
+    /// Graph's standard properties carry no size; `None` until it is read some other way.
+    #[ts(type = "number | null")]
+    pub size: Option<u64>,
+    pub has_attachments: bool,
+    pub is_read: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct MessagePage {
+    pub messages: Vec<MessageSummary>,
+    /// Opaque: hand it back for the next page; `None` on the last page.
+    pub next: Option<String>,
+    /// Requests this page cost.
+    pub round_trips: u32,
+}
+
+/// A path segment with everything but unreserved characters percent-encoded.
+pub(crate) fn segment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~=@".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// `/me` or `/users/{address}`.
+pub(crate) fn mailbox_path(mailbox: &str) -> String {
+    if mailbox.eq_ignore_ascii_case("me") {
+        "/me".to_owned()
+    } else {
+        format!("/users/{}", segment(mailbox))
+    }
+}
+
+fn refused_cursor(detail: String) -> Diagnosis {
+    Diagnosis::new(
+        "preview.cursor",
+        "The next page cannot be loaded",
+        detail,
+        "Reload the folder to start again from the first page.",
+    )
+}
+
+/// The cursor as a URL, if it is a message list under the cloud's Graph base (same scheme,
+/// host and port, path below `/v1.0/`, no credentials).
+pub fn check_cursor(cloud: &Cloud, cursor: &str) -> Result<url::Url, Diagnosis> {
+    let refuse = || {
+        refused_cursor(format!(
+            "The page cursor does not point at Microsoft Graph ({}), so it was not followed.",
+            cloud.graph
+        ))
+    };
+    let base = url::Url::parse(&cloud.graph).map_err(|_| refuse())?;
+    let url = url::Url::parse(cursor).map_err(|_| refuse())?;
+    let prefix = format!("{}/v1.0/", base.path().trim_end_matches('/'));
+    let same_origin = url.scheme() == base.scheme()
+        && url.host_str().map(str::to_ascii_lowercase)
+            == base.host_str().map(str::to_ascii_lowercase)
+        && url.port_or_known_default() == base.port_or_known_default();
+    let ok = same_origin
+        && url.username().is_empty()
+        && url.password().is_none()
+        && url.fragment().is_none()
+        && url.path().starts_with(&prefix)
+        && !url.path().contains("/../")
+        && url.path().ends_with("/messages");
+    if ok {
+        Ok(url)
+    } else {
+        Err(refuse())
+    }
+}
+
+fn person(v: &Value) -> String {
+    let addr = &v["emailAddress"];
+    let name = addr["name"].as_str().unwrap_or_default().trim();
+    let address = addr["address"].as_str().unwrap_or_default().trim();
+    match (name.is_empty(), address.is_empty()) {
+        (false, false) if name != address => format!("{name} <{address}>"),
+        (false, _) => name.to_owned(),
+        (true, _) => address.to_owned(),
+    }
+}
+
+fn summary(v: &Value) -> MessageSummary {
+    let text = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
+    MessageSummary {
+        id: text("id"),
+        from: person(&v["from"]),
+        subject: text("subject"),
+        received: text("receivedDateTime"),
+        size: None,
+        has_attachments: v["hasAttachments"].as_bool().unwrap_or(false),
+        is_read: v["isRead"].as_bool().unwrap_or(false),
+    }
+}
+
+/// One page of a folder's messages, newest first: exactly one GET. `top` is clamped to 1..=50;
+/// `cursor` is the `next` of the previous page.
+pub async fn graph_message_page(
+    cloud: &Cloud,
+    token: &AccessToken<GraphAudience>,
+    mailbox: &str,
+    folder_id: &str,
+    top: u32,
+    cursor: Option<&str>,
+) -> Result<MessagePage, Diagnosis> {
+    let body = match cursor {
+        Some(c) => {
+            let url = check_cursor(cloud, c)?;
+            graph_get_url(cloud, token.secret(), url.as_str()).await?
+        }
+        None => {
+            let path = format!(
+                "{}/mailFolders/{}/messages?$select={SELECT}&$orderby=receivedDateTime%20desc&$top={}",
+                mailbox_path(mailbox),
+                segment(folder_id),
+                top.clamp(1, MAX_PAGE)
+            );
+            graph_get(cloud, token.secret(), &path).await?
+        }
+    };
+    let messages = body["value"]
+        .as_array()
+        .map(|a| a.iter().map(summary).collect())
+        .unwrap_or_default();
+    let next = body["@odata.nextLink"].as_str().map(str::to_owned);
+    Ok(MessagePage {
+        messages,
+        next,
+        round_trips: 1,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::CloudPreset;
+
+    fn cloud() -> Cloud {
+        let mut c = Cloud::preset(CloudPreset::Global);
+        c.graph = "https://graph.example.test:8443".into();
+        c
+    }
+
+    #[test]
+    fn a_cursor_under_the_graph_base_is_followed() {
+        let url = check_cursor(
+            &cloud(),
+            "https://graph.example.test:8443/v1.0/users/a%40b/mailFolders/inbox/messages?$skip=50",
+        );
+        assert!(url.is_ok());
+    }
+
+    #[test]
+    fn a_cursor_elsewhere_is_refused() {
+        for bad in [
+            "https://evil.test/v1.0/me/mailFolders/inbox/messages",
+            "http://graph.example.test:8443/v1.0/me/mailFolders/inbox/messages",
+            "https://graph.example.test:9443/v1.0/me/mailFolders/inbox/messages",
+            "https://graph.example.test:8443@evil.test/v1.0/me/mailFolders/inbox/messages",
+            "https://user:pw@graph.example.test:8443/v1.0/me/mailFolders/inbox/messages",
+            "https://graph.example.test:8443/beta/me/mailFolders/inbox/messages",
+            "https://graph.example.test:8443/v1.0/me/sendMail",
+            "/v1.0/me/mailFolders/inbox/messages",
+            "not a url",
+        ] {
+            let e = check_cursor(&cloud(), bad).unwrap_err();
+            assert_eq!(e.code, "preview.cursor", "{bad}");
+        }
+    }
+
+    #[test]
+    fn mailbox_and_folder_are_encoded_as_path_segments() {
+        assert_eq!(mailbox_path("me"), "/me");
+        assert_eq!(
+            mailbox_path("a b/c@contoso.test"),
+            "/users/a%20b%2Fc@contoso.test"
+        );
+        assert_eq!(segment("AAMk/x+y=="), "AAMk%2Fx%2By==");
+    }
+}
