@@ -6,6 +6,48 @@ export type Diagnosis = { code: string, title: string, detail: string, fix: stri
  */
 field: string | null, };
 
+export type Folder = { 
+/**
+ * What the target server stores: the Graph folder id, or for IMAP the folder's name as the
+ * server spells it (with the server's delimiter).
+ */
+id: string, 
+/**
+ * The name as the mailbox shows it (localized well-known names as they are).
+ */
+name: string, 
+/**
+ * The display path, names joined by '/': `Inbox/Inquiries/Tech-Support`.
+ */
+path: string, 
+/**
+ * The parent's `id`; `None` at the top level.
+ */
+parent: string | null, total: number | null, unread: number | null, 
+/**
+ * `inbox`, `archive`, `sentitems`, `drafts`, `deleteditems`, `junkemail` when known.
+ */
+well_known: string | null, hidden: boolean, children: Array<Folder>, };
+
+export type ArchiveCounts = { 
+/**
+ * Received on or before the cut-off: archived.
+ */
+before: number, 
+/**
+ * Received after it: imported as new tickets.
+ */
+after: number, 
+/**
+ * Requests (Graph) or commands after sign-in (IMAP) the counts took.
+ */
+round_trips: number, 
+/**
+ * The cut-off the server counted with: as given over Graph; over IMAP, whose dates are
+ * whole days, the end of the cut-off's (UTC) day.
+ */
+cutoff_applied: string, };
+
 export type ServerKind = "zammad-graph" | "zammad-imap" | "freescout" | "osticket" | "custom";
 
 export type HostName = { 

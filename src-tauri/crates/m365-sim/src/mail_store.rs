@@ -138,13 +138,18 @@ impl MailStore {
     }
 
     /// `Inbox` is the Maildir itself; `A/B` is `.A.B`, as Dovecot's Maildir++ layout has it.
+    /// Inbox's children are `.INBOX.B`: Dovecot names them `INBOX/B` (INBOX is case-blind) and
+    /// looks for them there.
     pub fn folder_dir(&self, address: &str, path: &str) -> PathBuf {
         if path.eq_ignore_ascii_case("Inbox") {
-            self.maildir(address)
-        } else {
-            self.maildir(address)
-                .join(format!(".{}", path.replace('/', ".")))
+            return self.maildir(address);
         }
+        let path = match path.split_once('/') {
+            Some((first, rest)) if first.eq_ignore_ascii_case("Inbox") => format!("INBOX/{rest}"),
+            _ => path.to_owned(),
+        };
+        self.maildir(address)
+            .join(format!(".{}", path.replace('/', ".")))
     }
 
     /// Hidden folders carry a marker file, which Dovecot ignores.
@@ -165,6 +170,10 @@ impl MailStore {
                     .to_str()
                     .and_then(|n| n.strip_prefix('.'))
                     .map(|n| n.replace('.', "/"))
+            })
+            .map(|p| match p.strip_prefix("INBOX/") {
+                Some(rest) => format!("Inbox/{rest}"),
+                None => p,
             })
             .collect();
         others.sort();

@@ -5,6 +5,7 @@
 mod check_app;
 mod cloud_args;
 mod consent_url;
+mod mailbox;
 mod output;
 mod register_app;
 mod sign_in;
@@ -84,6 +85,12 @@ $XDG_DATA_HOME/net.m365onboard.wizard/profiles, shared with the wizard."
     SignIn(sign_in::SignIn),
     /// The profiles (connected mailboxes); --delete removes one and its keyring entries.
     Profiles(sign_in::Profiles),
+    /// The mailbox's folder tree with total and unread counts, over Graph or IMAP (read-only).
+    Folders(mailbox::Folders),
+    /// Archive mode's counts for a folder: mails on or before the cut-off (archived) and newer
+    /// ones (imported as new tickets), counted by the server. Over IMAP the cut-off is a whole
+    /// day (IMAP dates are day-granular): mails of the cut-off's day count as before.
+    Count(mailbox::Count),
 }
 
 /// The CLI's spelling of the core's server kinds.
@@ -145,6 +152,8 @@ async fn main() -> ExitCode {
         Command::ConsentUrl(args) => consent_url::run(args, &cli.cloud, cli.json),
         Command::SignIn(args) => sign_in::run(args, &cli.cloud, cli.json).await,
         Command::Profiles(args) => sign_in::profiles(args, &cli.cloud, cli.json),
+        Command::Folders(args) => mailbox::run_folders(args, &cli.cloud, cli.json).await,
+        Command::Count(args) => mailbox::run_count(args, &cli.cloud, cli.json).await,
     }
 }
 

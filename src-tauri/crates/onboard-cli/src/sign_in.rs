@@ -57,7 +57,7 @@ pub struct Profiles {
     delete: Option<String>,
 }
 
-fn session(cloud: &CloudArgs) -> Result<Session, Diagnosis> {
+pub(crate) fn session(cloud: &CloudArgs) -> Result<Session, Diagnosis> {
     let secrets: Arc<dyn onboard::SecretStore> = Arc::from(store());
     let session = Session::new(ProfileStore::new(default_profiles_dir()), secrets);
     Ok(if cloud.overrides_urls() {

@@ -9,6 +9,8 @@ pub fn typescript() -> String {
     let cfg = Config::new();
     let decls = [
         Diagnosis::decl(&cfg),
+        Folder::decl(&cfg),
+        ArchiveCounts::decl(&cfg),
         ServerKind::decl(&cfg),
         HostName::decl(&cfg),
         ServerCheckInput::decl(&cfg),

@@ -161,6 +161,32 @@ impl ImapCheck {
 
 type Client = async_imap::Client<Tap<Wire>>;
 
+/// A signed-in IMAP session, for the other IMAP reads (folders, counts).
+pub(crate) type ImapSession = async_imap::Session<Tap<Wire>>;
+
+/// Connects and signs in as the check does, each step bounded by `opts`; returns the session,
+/// the log of the server's lines (for [`failure`]) and the endpoint.
+pub(crate) async fn sign_in(
+    cloud: &Cloud,
+    login: &MailLogin,
+    opts: &MailCheckOptions,
+) -> Result<(ImapSession, Replies, MailEndpoint), Diagnosis> {
+    let endpoint = cloud.mail_endpoint(MailProtocol::Imap)?;
+    let (client, replies, _) = bounded(opts, &endpoint, "connecting", async {
+        connect(cloud, &endpoint, opts).await
+    })
+    .await?;
+    let sasl = Sasl(Some(login.xoauth2().initial_response()));
+    let session = bounded(opts, &endpoint, "signing in", async {
+        client
+            .authenticate("XOAUTH2", sasl)
+            .await
+            .map_err(|(e, _)| login.explain_refusal(failure(&endpoint, &replies, &e)))
+    })
+    .await?;
+    Ok((session, replies, endpoint))
+}
+
 /// TCP, TLS as the mode says, and the server's greeting; returns the client, the log of the
 /// server's lines, and the line for the report.
 async fn connect(
@@ -276,7 +302,11 @@ fn io_failure(endpoint: &MailEndpoint, e: &io::Error) -> Diagnosis {
 
 /// An IMAP client error: the server's tagged NO/BAD (or BYE) as it was sent, through the
 /// catalog; otherwise the transport failure.
-fn failure(endpoint: &MailEndpoint, replies: &Replies, e: &async_imap::error::Error) -> Diagnosis {
+pub(crate) fn failure(
+    endpoint: &MailEndpoint,
+    replies: &Replies,
+    e: &async_imap::error::Error,
+) -> Diagnosis {
     use async_imap::error::Error;
     let refusal = replies.last_refusal();
     match (e, refusal) {
@@ -320,10 +350,10 @@ impl async_imap::Authenticator for Sasl {
 /// response code; the catalog reads the line itself (`a2 NO [AUTHENTICATIONFAILED] …`). Only
 /// what the server sends passes here, never the client's commands (which carry the token).
 #[derive(Debug, Clone, Default)]
-struct Replies(Arc<Mutex<ReplyLog>>);
+pub(crate) struct Replies(Arc<Mutex<ReplyLog>>);
 
 #[derive(Debug, Default)]
-struct ReplyLog {
+pub(crate) struct ReplyLog {
     partial: Vec<u8>,
     lines: Vec<String>,
 }
@@ -371,7 +401,7 @@ impl Replies {
 }
 
 /// A stream that copies what it reads into [`Replies`].
-struct Tap<S> {
+pub(crate) struct Tap<S> {
     inner: S,
     replies: Replies,
 }

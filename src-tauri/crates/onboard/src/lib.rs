@@ -6,6 +6,7 @@ pub mod admin_consent;
 pub mod app_check;
 pub mod app_input;
 pub mod app_registration;
+pub mod archive_count;
 pub mod audience;
 pub mod bindings;
 pub mod browser;
@@ -16,6 +17,7 @@ pub mod device_code;
 pub mod diagnosis;
 pub mod draft;
 pub mod fetch_test;
+pub mod folders;
 pub mod graph_get;
 pub mod host_name;
 pub mod http;
@@ -58,6 +60,9 @@ pub use app_registration::{
     apply, client_secret_key, plan, Action, Applied, AppliedOnce, Change, DesiredApp, ExistingApp,
     NewSecret, Plan,
 };
+pub use archive_count::{
+    graph_archive_counts, imap_archive_counts, imap_before_day, ArchiveCounts,
+};
 pub use audience::{AccessToken, Audience, GraphAudience, OutlookAudience, Resource};
 pub use catalog::{diagnose, MailProtocol};
 pub use check_step::{CheckStatus, CheckStep};
@@ -69,6 +74,7 @@ pub use device_code::{
 pub use diagnosis::Diagnosis;
 pub use draft::{AccountDraft, AppDraft, Draft, ServerDraft, WizardStep};
 pub use fetch_test::graph_fetch_test;
+pub use folders::{graph_folders, imap_folders, Folder, MAX_DEPTH, MAX_FOLDERS};
 pub use host_name::HostName;
 pub use id_token::{fetch_signing_keys, validate as validate_id_token, Expected, SigningKeys};
 pub use identity::Identity;

@@ -41,7 +41,13 @@ impl MailWorld {
     /// The demo tenant, except that bob loses his Full Access to support@ (so that one delegate
     /// has it and one does not).
     pub async fn start() -> Self {
+        Self::start_with(|_| {}).await
+    }
+
+    /// As [`MailWorld::start`], with the seed changed by `edit` first (a test-local seed).
+    pub async fn start_with(edit: impl FnOnce(&mut m365_sim::seed::Seed)) -> Self {
         let mut seed = demo_seed().unwrap();
+        edit(&mut seed);
         let tenant = &mut seed.tenants[0];
         tenant.shared_mailboxes[0]
             .full_access
@@ -186,6 +192,29 @@ impl MailWorld {
                 .as_str()
                 .unwrap_or_else(|| panic!("no token: {body}")),
         )
+    }
+
+    /// The simulator's request log: (method, path) of every request so far.
+    pub async fn sim_log(&self) -> Vec<(String, String)> {
+        let log: Value = self
+            .http
+            .get(format!("{}/_sim/log", self.sim.endpoints.authority))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        log.as_array()
+            .unwrap()
+            .iter()
+            .map(|e| {
+                (
+                    e["method"].as_str().unwrap().to_owned(),
+                    e["path"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect()
     }
 
     pub async fn outlook_token(&self, user: &str) -> Secret {
