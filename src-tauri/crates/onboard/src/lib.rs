@@ -35,6 +35,7 @@ pub mod permissions;
 pub mod pkce;
 pub mod preview;
 pub mod profile;
+pub mod profile_mailbox;
 pub mod profile_store;
 pub mod reauth;
 pub mod sandbox_info;
@@ -95,6 +96,7 @@ pub use profile::{
     refresh_token_key, GrantedScopes, MailboxRef, Profile, ProfileCloud, SignInFlow,
     PROFILE_VERSION,
 };
+pub use profile_mailbox::{profile_archive_counts, profile_folders};
 pub use profile_store::{default_profiles_dir, Deleted, ProfileList, ProfileStore};
 pub use reauth::{MailboxChoice, NewProfile, SignIn};
 pub use sandbox_info::SandboxInfo;

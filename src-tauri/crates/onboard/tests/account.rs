@@ -7,9 +7,10 @@ mod support;
 
 use m365_sim::player::{play, Person};
 use onboard::{
-    connect_mailbox, refresh_token_key, reverify, sign_in_with_browser, AppConnection, ChannelKind,
-    CheckStatus, Connected, Credentials, Diagnosis, MailboxChoice, MailboxRef, MemoryStore,
-    ProfileCloud, ProfileStore, Secret, SecretStore, Session, SignInFlow,
+    connect_mailbox, profile_archive_counts, profile_folders, refresh_token_key, reverify,
+    sign_in_with_browser, AppConnection, ChannelKind, CheckStatus, Connected, Credentials,
+    Diagnosis, MailboxChoice, MailboxRef, MemoryStore, ProfileCloud, ProfileStore, Secret,
+    SecretStore, Session, SignInFlow,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -124,6 +125,21 @@ async fn a_user_mailbox_is_verified_over_imap_and_smtp_and_kept() {
         .unwrap()
         .is_some());
     assert!(!serde_json::to_string(&profile).unwrap().contains(SECRET));
+
+    // The channel options step reads the kept profile's folders and counts over IMAP.
+    let folders = profile_folders(&w.session, ALICE, false).await.unwrap();
+    let inbox = folders
+        .iter()
+        .find(|f| f.well_known.as_deref() == Some("inbox"))
+        .unwrap_or_else(|| panic!("{folders:#?}"));
+    let counts = profile_archive_counts(&w.session, ALICE, &inbox.id, chrono::Utc::now())
+        .await
+        .unwrap();
+    assert_eq!(
+        u64::from(inbox.total.unwrap()),
+        counts.before + counts.after
+    );
+    assert_eq!(counts.after, 0, "nothing arrived after now");
 
     // Checked again later with the kept tokens; after 90 days without use Microsoft wants a
     // new sign-in, and the check says so in the user's words.
@@ -256,6 +272,14 @@ async fn a_shared_mailbox_needs_a_delegate_with_full_access() {
     .await
     .unwrap();
     assert_eq!(statuses(&graph), [("graph-mailbox", CheckStatus::Ok)]);
-    assert!(graph.profile.is_some());
+    let name = graph.profile.unwrap().name;
+    // Over Graph, the shared mailbox's tree (not alice's own) with its nested folder.
+    let folders = profile_folders(&w.session, &name, false).await.unwrap();
+    let paths: Vec<String> = folders
+        .iter()
+        .flat_map(|f| f.flatten())
+        .map(|f| f.path.clone())
+        .collect();
+    assert!(paths.iter().any(|p| p.starts_with("Inbox/")), "{paths:?}");
     w.mail.stop().await;
 }
