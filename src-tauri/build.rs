@@ -25,6 +25,8 @@ fn main() {
         "cancel_sign_in",
         "sign_in_mailbox",
         "reverify_profile",
+        "mailbox_folders",
+        "archive_counts",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

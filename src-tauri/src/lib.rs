@@ -46,6 +46,8 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
             commands::account::cancel_sign_in,
             commands::account::sign_in_mailbox,
             commands::account::reverify_profile,
+            commands::channel::mailbox_folders,
+            commands::channel::archive_counts,
         ])
 }
 

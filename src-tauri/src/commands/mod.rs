@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod app_registration;
+pub mod channel;
 pub mod cloud;
 pub mod consent;
 pub mod draft;

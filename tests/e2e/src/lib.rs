@@ -176,6 +176,19 @@ impl Harness {
         }
     }
 
+    /// Sets an input's value as its picker would (WebKit's date field takes keystrokes per
+    /// segment in the locale's order, so typing an ISO date garbles it).
+    pub async fn set_value(&self, css: &str, value: &str) -> Result<(), Error> {
+        let el = serde_json::to_value(self.find(css).await?)?;
+        self.client
+            .execute(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('input', {bubbles: true}))",
+                vec![el, serde_json::json!(value)],
+            )
+            .await?;
+        Ok(())
+    }
+
     /// Replaces the text of an input as a person would: select all, then type.
     pub async fn type_into(&self, css: &str, text: &str) -> Result<(), Error> {
         self.scroll_to(css).await?;
@@ -193,6 +206,18 @@ impl Harness {
         } else {
             input.send_keys(text).await?;
         }
+        Ok(())
+    }
+
+    /// Presses Next once the step's checks have made it valid (they finish asynchronously).
+    pub async fn next(&self) -> Result<(), Error> {
+        let button = self
+            .eventually("Next to be enabled", || async {
+                let b = self.find("#next").await?;
+                Ok(b.is_enabled().await?.then_some(b))
+            })
+            .await?;
+        button.click().await?;
         Ok(())
     }
 

@@ -102,7 +102,7 @@ async fn the_draft_survives_closing_the_app() -> Result<(), Error> {
     h.find("input[data-kind='osticket']").await?.click().await?;
     h.type_into("#fqdn", "desk.example.com/support").await?;
     h.wait_for("#callback-url").await?;
-    h.find("#next").await?.click().await?;
+    h.next().await?;
     h.wait_for("#app-heading").await?;
     // osTicket reads mail over IMAP.
     let channel = h.find("#channel").await?.prop("value").await?;
@@ -192,7 +192,7 @@ async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
     let mut h = Harness::start("steps-1-3").await?;
     h.find("#sandbox-start").await?.click().await?;
     h.wait_for("#callback-url").await?;
-    h.find("#next").await?.click().await?;
+    h.next().await?;
 
     // Step 2 comes prefilled with the sandbox tenant and app.
     h.wait_for("#app-heading").await?;
@@ -239,7 +239,7 @@ async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
     h.screenshot("app-checked").await?;
     h.scroll_to("[data-permission='Mail.ReadWrite']").await?;
     h.screenshot("app-checklist").await?;
-    h.find("#next").await?.click().await?;
+    h.next().await?;
 
     // Step 3: the browser (the simulator's player) signs in as the admin and accepts.
     h.wait_for("#consent-heading").await?;
@@ -268,7 +268,7 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
     let mut h = Harness::start("create-app").await?;
     h.find("#sandbox-start").await?.click().await?;
     h.wait_for("#callback-url").await?;
-    h.find("#next").await?.click().await?;
+    h.next().await?;
     h.wait_for("[data-mode='create']").await?.click().await?;
     // Prefilled with the sandbox app's ID (to repair it); empty means a new app by name.
     h.type_into("#repair-id", "").await?;
@@ -333,7 +333,7 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
         client_id.as_deref(),
         Some("0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f")
     );
-    h.find("#next").await?.click().await?;
+    h.next().await?;
     h.wait_for("[data-testid='consent-granted']").await?;
     h.finish().await
 }
@@ -342,7 +342,7 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
 async fn to_the_account_step(h: &mut Harness) -> Result<(), Error> {
     h.find("#sandbox-start").await?.click().await?;
     h.wait_for("#callback-url").await?;
-    h.find("#next").await?.click().await?;
+    h.next().await?;
     h.wait_for("#channel option[value='imap-delegated']")
         .await?
         .click()
@@ -354,10 +354,10 @@ async fn to_the_account_step(h: &mut Harness) -> Result<(), Error> {
     .await?;
     h.find("#check-app").await?.click().await?;
     h.wait_for("[data-step='app'][data-status='ok']").await?;
-    h.find("#next").await?.click().await?;
+    h.next().await?;
     h.wait_for("#grant-consent").await?.click().await?;
     h.wait_for("[data-testid='consent-granted']").await?;
-    h.find("#next").await?.click().await?;
+    h.next().await?;
     h.wait_for("#account-heading").await?;
     Ok(())
 }
@@ -457,5 +457,36 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
         !files_containing(h.home(), "support@contoso.test").is_empty(),
         "the profiles are on disk"
     );
+
+    // Channel options for support@: a nested folder, and archive mode's live counts.
+    h.next().await?;
+    h.wait_for("#options-heading").await?;
+    h.wait_for("[data-folder$='Tech-Support']")
+        .await?
+        .click()
+        .await?;
+    let path = h.wait_for("#folder-path").await?.text().await?;
+    assert!(path.ends_with("Inquiries/Tech-Support"), "{path}");
+    h.set_value("#archive-before", "2026-11-15").await?;
+    let counts = h
+        .eventually("the archive counts", || async {
+            let text = h
+                .find("[data-testid='archive-counts']")
+                .await?
+                .text()
+                .await?;
+            Ok(text.contains("on or before 2026-11-15").then_some(text))
+        })
+        .await?;
+    assert!(counts.contains("will be archived"), "{counts}");
+    assert!(
+        !h.find("#next").await?.is_enabled().await?,
+        "a group is still missing"
+    );
+    h.type_into("#group", "Support").await?;
+    h.scroll_to("[data-testid='archive']").await?;
+    h.screenshot("channel-options").await?;
+    h.next().await?;
+    h.wait_for("[data-testid='not-built']").await?;
     h.finish().await
 }

@@ -10,6 +10,8 @@ import type {
   ServerDraft,
   AppInput,
   AppliedOnce,
+  ArchiveCounts,
+  Folder,
   CheckStep,
   ChannelKind,
   CloudPreset,
@@ -71,6 +73,10 @@ export function asDiagnosis(e: unknown): Diagnosis {
 export const listProfiles = () => invoke<ProfileList>('list_profiles');
 export const deleteProfile = (name: string) => invoke<Deleted>('delete_profile', { name });
 export const cancelSignIn = () => invoke<void>('cancel_sign_in');
+export const mailboxFolders = (profile: string, hidden: boolean) =>
+  invoke<Folder[]>('mailbox_folders', { profile, hidden });
+export const archiveCounts = (profile: string, folder: string, before: string) =>
+  invoke<ArchiveCounts>('archive_counts', { profile, folder, before });
 export const reverifyProfile = (name: string) => invoke<CheckStep[]>('reverify_profile', { name });
 
 /** Signs the mailbox in with the app of the earlier steps; `reauth` names a profile to renew. */

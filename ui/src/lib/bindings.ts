@@ -130,7 +130,29 @@ export type AccountDraft = { shared: boolean, shared_address: string, flow: Sign
  */
 profile: string | null, };
 
-export type Draft = { step: WizardStep, server: ServerDraft, app: AppDraft, account: AccountDraft, 
+export type OptionsDraft = { 
+/**
+ * What the server stores: a Graph folder id, or the IMAP path.
+ */
+folder_id: string, 
+/**
+ * The folder as people read it (`Inbox/Inquiries/Tech-Support`).
+ */
+folder_path: string, group: string, 
+/**
+ * Mark imported mail read (true) or delete it (false).
+ */
+keep_on_server: boolean, archive: boolean, 
+/**
+ * YYYY-MM-DD: mail received on or before the end of that day is archived.
+ */
+archive_before: string, 
+/**
+ * The ticket state archived mail gets (Zammad: `closed`).
+ */
+archive_state: string, };
+
+export type Draft = { step: WizardStep, server: ServerDraft, app: AppDraft, account: AccountDraft, options: OptionsDraft, 
 /**
  * The wizard runs against the sandbox tenant (restarted when the app reopens).
  */

@@ -25,7 +25,8 @@ describe('wizard steps', () => {
     expect(canAdvance('server', { server: 'invalid' })).toBe(false);
     expect(canAdvance('server', { server: 'valid' })).toBe(true);
     expect(canAdvance('account', {})).toBe(false);
-    expect(canAdvance('channel-options', {})).toBe(true);
+    expect(canAdvance('channel-options', {})).toBe(false);
+    expect(canAdvance('channel-options', { 'channel-options': 'valid' })).toBe(true);
     expect(canAdvance('verify-export', {})).toBe(false);
   });
 

@@ -39,7 +39,7 @@ export const STEPS: readonly StepInfo[] = [
     id: 'channel-options',
     title: 'Channel options',
     summary: 'Destination group, folder, keep messages on server, and archive mode with live counts.',
-    built: false,
+    built: true,
   },
   {
     id: 'verify-export',

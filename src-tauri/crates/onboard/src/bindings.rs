@@ -22,6 +22,7 @@ pub fn typescript() -> String {
         ServerDraft::decl(&cfg),
         AppDraft::decl(&cfg),
         AccountDraft::decl(&cfg),
+        OptionsDraft::decl(&cfg),
         Draft::decl(&cfg),
         SecretStoreStatus::decl(&cfg),
         CloudPreset::decl(&cfg),

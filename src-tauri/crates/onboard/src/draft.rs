@@ -85,6 +85,38 @@ impl Default for AccountDraft {
     }
 }
 
+/// The channel options step's choices.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(default)]
+pub struct OptionsDraft {
+    /// What the server stores: a Graph folder id, or the IMAP path.
+    pub folder_id: String,
+    /// The folder as people read it (`Inbox/Inquiries/Tech-Support`).
+    pub folder_path: String,
+    pub group: String,
+    /// Mark imported mail read (true) or delete it (false).
+    pub keep_on_server: bool,
+    pub archive: bool,
+    /// YYYY-MM-DD: mail received on or before the end of that day is archived.
+    pub archive_before: String,
+    /// The ticket state archived mail gets (Zammad: `closed`).
+    pub archive_state: String,
+}
+
+impl Default for OptionsDraft {
+    fn default() -> Self {
+        Self {
+            folder_id: String::new(),
+            folder_path: String::new(),
+            group: String::new(),
+            keep_on_server: true,
+            archive: true,
+            archive_before: String::new(),
+            archive_state: "closed".to_owned(),
+        }
+    }
+}
+
 /// Unknown keys from newer versions are ignored and missing ones take defaults, so an old or
 /// newer draft still opens.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -94,6 +126,7 @@ pub struct Draft {
     pub server: ServerDraft,
     pub app: AppDraft,
     pub account: AccountDraft,
+    pub options: OptionsDraft,
     /// The wizard runs against the sandbox tenant (restarted when the app reopens).
     pub sandbox: bool,
 }
@@ -131,6 +164,11 @@ mod tests {
                 shared: true,
                 shared_address: "support@contoso.test".into(),
                 flow: SignInFlow::Device,
+                ..Default::default()
+            },
+            options: OptionsDraft {
+                folder_path: "Inbox/Inquiries".into(),
+                keep_on_server: false,
                 ..Default::default()
             },
             sandbox: true,

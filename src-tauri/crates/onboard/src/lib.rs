@@ -73,7 +73,7 @@ pub use device_code::{
     DeviceCodePrompt, AZURE_CLI_CLIENT_ID,
 };
 pub use diagnosis::Diagnosis;
-pub use draft::{AccountDraft, AppDraft, Draft, ServerDraft, WizardStep};
+pub use draft::{AccountDraft, AppDraft, Draft, OptionsDraft, ServerDraft, WizardStep};
 pub use fetch_test::graph_fetch_test;
 pub use folders::{graph_folders, imap_folders, Folder, MAX_DEPTH, MAX_FOLDERS};
 pub use host_name::HostName;
