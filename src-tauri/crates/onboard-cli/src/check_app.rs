@@ -1,6 +1,6 @@
 //! `check-app`: the app registration step's checks, offline then live, and the checklist.
 
-use crate::cloud_args::CloudArgs;
+use crate::cloud_args::{secret_from_env, CloudArgs};
 use crate::output;
 use crate::register_app::{store, Channel};
 use crate::Kind;
@@ -41,14 +41,7 @@ pub async fn run(args: CheckApp, cloud: &CloudArgs, json: bool) -> ExitCode {
 async fn check(args: CheckApp, cloud: &CloudArgs) -> Result<AppCheck, Diagnosis> {
     let cloud = cloud.cloud()?;
     let secret = match &args.client_secret_env {
-        Some(var) => Some(std::env::var(var).map_err(|_| {
-            Diagnosis::field(
-                "--client-secret-env",
-                "cli.secret_env",
-                format!("The environment variable {var} is not set."),
-                format!("Export the secret's value first: read -rs {var}; export {var}"),
-            )
-        })?),
+        Some(var) => Some(secret_from_env(var)?.expose().to_owned()),
         None => store()
             .get(&client_secret_key(&args.client_id))
             .ok()

@@ -2,7 +2,7 @@
 //! mailbox over the channel's protocol, keep the refresh token in the keyring.
 //! `profiles`: list them, or delete one with its keyring entries.
 
-use crate::cloud_args::CloudArgs;
+use crate::cloud_args::{secret_from_env, CloudArgs};
 use crate::output;
 use crate::register_app::{store, Channel};
 use crate::Kind;
@@ -11,7 +11,7 @@ use onboard::{
     browser, client_secret_key, connect_mailbox, default_profiles_dir, sign_in_app_only,
     sign_in_with_browser, sign_in_with_device_code, AppConnection, AppInput, ChannelKind,
     Connected, Credentials, Diagnosis, MailboxChoice, ProfileCloud, ProfileList, ProfileStore,
-    Secret, Session, SignInFlow,
+    Session, SignInFlow,
 };
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -82,14 +82,7 @@ async fn sign_in(args: SignIn, cloud_args: &CloudArgs) -> Result<Connected, Diag
     let cloud = cloud_args.cloud()?;
     let session = session(cloud_args)?;
     let secret = match &args.client_secret_env {
-        Some(var) => Some(Secret::new(std::env::var(var).map_err(|_| {
-            Diagnosis::field(
-                "--client-secret-env",
-                "cli.secret_env",
-                format!("The environment variable {var} is not set."),
-                format!("Export the secret's value first: read -rs {var}; export {var}"),
-            )
-        })?)),
+        Some(var) => Some(secret_from_env(var)?),
         None => session.secrets().get(&client_secret_key(&args.client_id))?,
     };
     let fields = AppInput {
