@@ -1,6 +1,7 @@
 //! The account step: sign a mailbox in (system browser, the helpdesk's callback in a wizard
 //! window, device code, or app-only), verify it, keep it as a profile; list and delete profiles.
 
+use super::cancel_slot::CancelSlot;
 use super::cloud;
 use super::sandbox::SandboxState;
 use crate::Secrets;
@@ -13,7 +14,6 @@ use onboard::{
 use serde::Deserialize;
 use std::time::Duration;
 use tauri::{AppHandle, Emitter, Manager, Runtime, State, WebviewUrl, WebviewWindowBuilder};
-use tokio::sync::Mutex;
 
 /// How long a sign-in may take in the browser or the window.
 const WAIT: Duration = Duration::from_secs(10 * 60);
@@ -23,7 +23,7 @@ const WINDOW: &str = "sign-in";
 
 /// Cancels the sign-in in progress.
 #[derive(Default)]
-pub struct SignInWait(Mutex<CancelToken>);
+pub struct SignInWait(CancelSlot);
 
 /// The app registration from the earlier steps (the secret comes from the keyring).
 #[derive(Deserialize)]
@@ -72,7 +72,7 @@ pub async fn cancel_sign_in<R: Runtime>(
     app: AppHandle<R>,
     wait: State<'_, SignInWait>,
 ) -> Result<(), Diagnosis> {
-    wait.0.lock().await.cancel();
+    wait.0.cancel().await;
     if let Some(w) = app.get_webview_window(WINDOW) {
         let _ = w.close();
     }
@@ -111,12 +111,7 @@ pub async fn sign_in_mailbox<R: Runtime>(
         client_id: fields.client_id,
         channel: app_ref.channel,
     };
-    let cancel = {
-        let mut current = wait.0.lock().await;
-        current.cancel();
-        *current = CancelToken::default();
-        current.clone()
-    };
+    let cancel = wait.0.renew().await;
     let req = conn.sign_in_request(request.login_hint.filter(|h| !h.trim().is_empty()));
     let creds = match request.flow {
         SignInFlow::Browser => Credentials::Delegated {

@@ -1,21 +1,21 @@
 //! The admin consent step: the link to share, and the consent captured from the system browser.
 
+use super::cancel_slot::CancelSlot;
 use super::cloud;
 use super::sandbox::SandboxState;
 use onboard::{
-    admin_consent_url, browser, capture_admin_consent, AppInput, CancelToken, CloudPreset,
-    ConsentGranted, Diagnosis,
+    admin_consent_url, browser, capture_admin_consent, AppInput, CloudPreset, ConsentGranted,
+    Diagnosis,
 };
 use std::time::Duration;
 use tauri::State;
-use tokio::sync::Mutex;
 
 /// How long the wizard waits for the admin to finish in the browser.
 const WAIT: Duration = Duration::from_secs(10 * 60);
 
 /// Cancels the wait for the browser.
 #[derive(Default)]
-pub struct ConsentWait(Mutex<CancelToken>);
+pub struct ConsentWait(CancelSlot);
 
 fn app(tenant: String, client_id: String) -> Result<(String, String), Diagnosis> {
     let f = AppInput {
@@ -60,12 +60,7 @@ pub async fn grant_admin_consent(
 ) -> Result<ConsentGranted, Diagnosis> {
     let (tenant, client_id) = app(tenant, client_id)?;
     let cloud = cloud::resolve(&sandbox, preset).await;
-    let cancel = {
-        let mut current = wait.0.lock().await;
-        current.cancel();
-        *current = CancelToken::default();
-        current.clone()
-    };
+    let cancel = wait.0.renew().await;
     capture_admin_consent(
         &cloud,
         &tenant,
@@ -79,7 +74,7 @@ pub async fn grant_admin_consent(
 
 #[tauri::command]
 pub async fn cancel_admin_consent(wait: State<'_, ConsentWait>) -> Result<(), Diagnosis> {
-    wait.0.lock().await.cancel();
+    wait.0.cancel().await;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 
 pub mod account;
 pub mod app_registration;
+mod cancel_slot;
 pub mod channel;
 pub mod cloud;
 pub mod consent;
