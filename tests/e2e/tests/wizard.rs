@@ -190,9 +190,7 @@ async fn the_sandbox_tenant_starts_from_the_first_screen() -> Result<(), Error> 
 #[tokio::test]
 async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
     let mut h = Harness::start("steps-1-3").await?;
-    h.find("#sandbox-start").await?.click().await?;
-    h.wait_for("#callback-url").await?;
-    h.next().await?;
+    to_the_app_step(&h).await?;
 
     // Step 2 comes prefilled with the sandbox tenant and app.
     h.wait_for("#app-heading").await?;
@@ -266,9 +264,7 @@ async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
 #[tokio::test]
 async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Error> {
     let mut h = Harness::start("create-app").await?;
-    h.find("#sandbox-start").await?.click().await?;
-    h.wait_for("#callback-url").await?;
-    h.next().await?;
+    to_the_app_step(&h).await?;
     h.wait_for("[data-mode='create']").await?.click().await?;
     // Prefilled with the sandbox app's ID (to repair it); empty means a new app by name.
     h.type_into("#repair-id", "").await?;
@@ -338,11 +334,16 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
     h.finish().await
 }
 
-/// Walks steps 1–3 against the sandbox with the IMAP channel, up to the account step.
-async fn to_the_account_step(h: &mut Harness) -> Result<(), Error> {
+/// Enters the sandbox and goes on from the server step (its host comes prefilled).
+async fn to_the_app_step(h: &Harness) -> Result<(), Error> {
     h.find("#sandbox-start").await?.click().await?;
     h.wait_for("#callback-url").await?;
-    h.next().await?;
+    h.next().await
+}
+
+/// Walks steps 1–3 against the sandbox with the IMAP channel, up to the account step.
+async fn to_the_account_step(h: &mut Harness) -> Result<(), Error> {
+    to_the_app_step(h).await?;
     h.wait_for("#channel option[value='imap-delegated']")
         .await?
         .click()
