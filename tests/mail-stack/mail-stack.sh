@@ -65,7 +65,8 @@ start)
       "$here/oauth2.conf.ext.in" > "$dir/oauth2-$proto.conf.ext"
   done
   install -m 0755 "$here/shared-mailbox-check" "$dir/shared-mailbox-check"
-  printf 'INTROSPECTION_URL=%q\nSIM_CA=%q\n' "$introspection" "$dir/tls/sim-ca.pem" > "$dir/shared-mailbox-check.conf"
+  install -m 0755 "$here/smtp-client-auth-check" "$dir/smtp-client-auth-check"
+  printf 'INTROSPECTION_URL=%q\nSIM_CA=%q\n' "$introspection" "$dir/tls/sim-ca.pem" > "$dir/introspection.conf"
   sed -e "s#@DIR@#$dir#g" -e "s#@MAIL_ROOT@#$mail_root#g" -e "s#@IMAP@#$imap#" -e "s#@IMAPS@#$imaps#" -e "s#@SUBMISSION@#$submission#" \
     -e "s#@RELAY_PORT@#$relay_port#" -e "s#@MAIL_UID@#$(id -u mail)#" -e "s#@MAIL_GID@#$(id -g mail)#" \
     "$here/dovecot.conf.in" > "$dir/dovecot.conf"

@@ -234,7 +234,8 @@ pub async fn device_decision(
 /// RFC 7662 introspection as Dovecot's oauth2 passdb asks for it (`introspection_mode = post`).
 /// With `mailbox` (and optionally `scope`), it also answers `mailbox_access`: whether the token
 /// may open that mailbox as Exchange Online allows it (its owner's, or a shared mailbox the owner
-/// has full access to) with that scope.
+/// has full access to) with that scope. An active token's answer also carries its tenant's
+/// `smtp_client_auth`, which the mail stack's SMTP AUTH check reads.
 pub async fn introspect(
     State(sim): State<Shared>,
     Form(form): Form<HashMap<String, String>>,
@@ -256,6 +257,11 @@ pub async fn introspect(
             "scope": a.scopes.join(" "),
             "roles": a.roles,
             "exp": a.expires.timestamp(),
+            "smtp_client_auth": world
+                .tenants
+                .iter()
+                .find(|t| t.id == a.tenant_id)
+                .is_none_or(|t| t.smtp_client_auth),
         }),
         None => json!({ "active": false }),
     };

@@ -42,7 +42,12 @@ async fn main() -> ExitCode {
     };
     let mut announce = serde_json::to_value(&running.endpoints).unwrap_or_default();
     let sink = match flag("--sink-dir") {
-        Some(dir) => match m365_sim::smtp_sink::SmtpSink::start(std::path::Path::new(&dir)).await {
+        Some(dir) => match m365_sim::smtp_sink::SmtpSink::start_for(
+            std::path::Path::new(&dir),
+            running.sim.clone(),
+        )
+        .await
+        {
             Ok(s) => {
                 announce["smtp_sink"] = s.port.into();
                 running.set_outgoing(([127, 0, 0, 1], s.port).into());

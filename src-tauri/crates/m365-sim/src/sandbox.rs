@@ -9,7 +9,7 @@ use std::process::Command;
 
 pub const DEMO_SEED: &str = include_str!("../seeds/demo.json");
 /// The mail stack's script and templates travel inside the binary, so a packaged app has them.
-const STACK_FILES: [(&str, &str); 4] = [
+const STACK_FILES: [(&str, &str); 5] = [
     (
         "mail-stack.sh",
         include_str!("../../../../tests/mail-stack/mail-stack.sh"),
@@ -25,6 +25,10 @@ const STACK_FILES: [(&str, &str); 4] = [
     (
         "shared-mailbox-check",
         include_str!("../../../../tests/mail-stack/shared-mailbox-check"),
+    ),
+    (
+        "smtp-client-auth-check",
+        include_str!("../../../../tests/mail-stack/smtp-client-auth-check"),
     ),
 ];
 
@@ -70,7 +74,7 @@ impl Sandbox {
             .prefix("m365-sandbox-")
             .tempdir()
             .map_err(|e| e.to_string())?;
-        let sink = SmtpSink::start(&dir.path().join("sent"))
+        let sink = SmtpSink::start_for(&dir.path().join("sent"), sim.sim.clone())
             .await
             .map_err(|e| e.to_string())?;
         sim.set_outgoing(([127, 0, 0, 1], sink.port).into());
@@ -115,7 +119,8 @@ fn start_stack(dir: &Path, sim: &RunningSim, relay_port: u16) -> Result<MailStac
     for (name, text) in STACK_FILES {
         let path = files.join(name);
         std::fs::write(&path, text).map_err(|e| e.to_string())?;
-        if name.ends_with(".sh") || name == "shared-mailbox-check" {
+        // The scripts: mail-stack.sh and the passdb helpers, which have no extension.
+        if !name.contains('.') || name.ends_with(".sh") {
             set_executable(&path)?;
         }
     }

@@ -195,6 +195,22 @@ impl World {
         })
     }
 
+    /// Exchange Online's Send As rule: everyone may send as themself; as a shared mailbox only
+    /// someone on its `send_as` list; as anyone else, no one.
+    pub fn may_send_as(&self, login: &str, from: &str) -> bool {
+        login.trim().eq_ignore_ascii_case(from.trim())
+            || self
+                .tenants
+                .iter()
+                .flat_map(|t| &t.shared_mailboxes)
+                .filter(|s| s.address.eq_ignore_ascii_case(from.trim()))
+                .any(|s| {
+                    s.send_as
+                        .iter()
+                        .any(|u| u.eq_ignore_ascii_case(login.trim()))
+                })
+    }
+
     pub fn app_mut(&mut self, client_id: &str) -> Option<&mut AppSeed> {
         self.tenants
             .iter_mut()

@@ -95,6 +95,57 @@ impl Stack {
     }
 }
 
+impl Stack {
+    /// Submits a message over STARTTLS and AUTH XOAUTH2 as `user`, with `from` in MAIL FROM and
+    /// the From header; the AUTH reply and, when AUTH passed, the reply to the message.
+    async fn submit(&self, user: &str, token: &str, from: &str) -> (String, Option<String>) {
+        let tcp = connect_from_fresh_address(self.submission).await;
+        let mut plain = Conn(BufReader::new(tcp));
+        assert!(plain.line().await.starts_with("220"));
+        assert!(plain.smtp("EHLO wizard.localhost").await.starts_with("250"));
+        assert!(plain.smtp("STARTTLS").await.starts_with("220"));
+        let tls = self
+            .tls
+            .connect(
+                ServerName::try_from("localhost").unwrap(),
+                plain.0.into_inner(),
+            )
+            .await
+            .unwrap();
+        let mut c = Conn(BufReader::new(tls));
+        assert!(c.smtp("EHLO wizard.localhost").await.starts_with("250"));
+        let mut auth = c
+            .smtp(&format!("AUTH XOAUTH2 {}", xoauth2(user, token)))
+            .await;
+        if auth.starts_with("334") {
+            // XOAUTH2's error challenge: answered empty, the server gives its verdict.
+            auth = c.smtp("").await;
+        }
+        if !auth.starts_with("235") {
+            return (auth, None);
+        }
+        let mail = c.smtp(&format!("MAIL FROM:<{from}>")).await;
+        assert!(mail.starts_with("250"), "{mail}");
+        let rcpt = c.smtp("RCPT TO:<someone@fabrikam.test>").await;
+        assert!(rcpt.starts_with("250"), "{rcpt}");
+        assert!(c.smtp("DATA").await.starts_with("354"));
+        let sent = c
+            .smtp(&format!(
+                "From: {from}\r\nTo: someone@fabrikam.test\r\nSubject: Sink test\r\n\r\nHello.\r\n."
+            ))
+            .await;
+        c.smtp("QUIT").await;
+        (auth, Some(sent))
+    }
+}
+
+async fn smtp_token(t: &TestSim, user: &str) -> String {
+    t.user_tokens(user, IMAP_SCOPE).await["access_token"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
 impl Drop for Stack {
     fn drop(&mut self) {
         let _ = std::process::Command::new(script())
@@ -238,55 +289,105 @@ async fn imap_accepts_outlook_tokens_only_for_their_mailboxes() {
 async fn smtp_submission_authenticates_and_relays_to_the_sink() {
     let t = TestSim::start().await;
     let sink_dir = tempfile::tempdir().unwrap();
-    let sink = SmtpSink::start(sink_dir.path()).await.unwrap();
+    let sink = SmtpSink::start_for(sink_dir.path(), t.sim.sim.clone())
+        .await
+        .unwrap();
     let stack = Stack::start(&t, sink.port);
-    let token = t.user_tokens("alice@contoso.test", IMAP_SCOPE).await["access_token"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let token = smtp_token(&t, "alice@contoso.test").await;
 
-    let tcp = TcpStream::connect(("127.0.0.1", stack.submission))
-        .await
-        .unwrap();
-    let mut plain = Conn(BufReader::new(tcp));
-    assert!(plain.line().await.starts_with("220"));
-    assert!(plain.smtp("EHLO wizard.localhost").await.starts_with("250"));
-    assert!(plain.smtp("STARTTLS").await.starts_with("220"));
-    let tls = stack
-        .tls
-        .connect(
-            ServerName::try_from("localhost").unwrap(),
-            plain.0.into_inner(),
-        )
-        .await
-        .unwrap();
-    let mut c = Conn(BufReader::new(tls));
-    assert!(c.smtp("EHLO wizard.localhost").await.starts_with("250"));
-    let auth = c
-        .smtp(&format!(
-            "AUTH XOAUTH2 {}",
-            xoauth2("alice@contoso.test", &token)
-        ))
+    let (auth, sent) = stack
+        .submit("alice@contoso.test", &token, "alice@contoso.test")
         .await;
     assert!(auth.starts_with("235"), "{auth}");
-    assert!(c
-        .smtp("MAIL FROM:<alice@contoso.test>")
-        .await
-        .starts_with("250"));
-    assert!(c
-        .smtp("RCPT TO:<someone@fabrikam.test>")
-        .await
-        .starts_with("250"));
-    assert!(c.smtp("DATA").await.starts_with("354"));
-    let sent = c.smtp("From: alice@contoso.test\r\nTo: someone@fabrikam.test\r\nSubject: Sink test\r\n\r\nHello.\r\n.").await;
+    let sent = sent.unwrap();
     assert!(sent.starts_with("250"), "{sent}");
-    c.smtp("QUIT").await;
 
     let messages = sink.messages();
     assert_eq!(messages.len(), 1, "{messages:?}");
     assert!(messages[0].contains("Subject: Sink test") && messages[0].contains("Hello."));
+    // Dovecot names the submitting login to its relay (RFC 4954 AUTH=).
+    assert!(
+        messages[0].contains("MAIL FROM:<alice@contoso.test> AUTH=alice@contoso.test"),
+        "{}",
+        messages[0]
+    );
     drop(stack);
     sink.stop();
+    t.stop().await;
+}
+
+/// Exchange Online's Send As rule, on the real submission path: a delegate with Full Access
+/// signs in to the shared mailbox, but the message goes out only with Send As; one's own
+/// address always may.
+#[tokio::test]
+async fn submission_refuses_send_as_without_the_permission() {
+    let mut seed = seed();
+    seed.tenants[0].shared_mailboxes[0].send_as.clear();
+    let t = TestSim::start_with(seed).await;
+    let sink_dir = tempfile::tempdir().unwrap();
+    let sink = SmtpSink::start_for(sink_dir.path(), t.sim.sim.clone())
+        .await
+        .unwrap();
+    let stack = Stack::start(&t, sink.port);
+    let token = smtp_token(&t, "alice@contoso.test").await;
+
+    // Full Access lets alice sign in as support@, as before.
+    let (auth, sent) = stack
+        .submit("support@contoso.test", &token, "support@contoso.test")
+        .await;
+    assert!(auth.starts_with("235"), "{auth}");
+    assert_eq!(
+        sent.as_deref(),
+        Some("554 5.2.252 SendAsDenied; alice@contoso.test not allowed to send as support@contoso.test\r\n")
+    );
+    // Nor as another user; as herself she may.
+    let (_, sent) = stack
+        .submit("alice@contoso.test", &token, "carol@contoso.test")
+        .await;
+    assert!(sent.unwrap().starts_with("554 5.2.252 SendAsDenied;"));
+    let (_, sent) = stack
+        .submit("alice@contoso.test", &token, "alice@contoso.test")
+        .await;
+    assert!(sent.unwrap().starts_with("250"));
+    assert_eq!(
+        sink.messages().len(),
+        1,
+        "only the allowed message went out"
+    );
+
+    // Given Send As, the shared mailbox's message goes out.
+    t.sim.sim.world().tenants[0].shared_mailboxes[0]
+        .send_as
+        .push("alice@contoso.test".into());
+    let (_, sent) = stack
+        .submit("support@contoso.test", &token, "support@contoso.test")
+        .await;
+    assert!(sent.unwrap().starts_with("250"));
+    assert!(sink.messages()[1].contains("AUTH=alice@contoso.test"));
+    drop(stack);
+    sink.stop();
+    t.stop().await;
+}
+
+/// A tenant with SMTP AUTH turned off: Dovecot refuses the XOAUTH2 login with Exchange's own
+/// reason (its code for a refused account, 525 5.7.13, where Exchange says 535 5.7.139), for
+/// users and delegates alike; IMAP is not affected.
+#[tokio::test]
+async fn smtp_auth_off_for_the_tenant_is_refused_with_exchanges_reason() {
+    let mut seed = seed();
+    seed.tenants[0].smtp_client_auth = false;
+    let t = TestSim::start_with(seed).await;
+    let stack = Stack::start(&t, 9);
+    let token = smtp_token(&t, "alice@contoso.test").await;
+    let reason = "Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant. Visit https://aka.ms/smtp_auth_disabled for more information.";
+    for user in ["alice@contoso.test", "support@contoso.test"] {
+        let (auth, sent) = stack.submit(user, &token, user).await;
+        assert_eq!(auth, format!("525 5.7.13 {reason}\r\n"), "{user}");
+        assert!(sent.is_none());
+    }
+    let (reply, _) = stack.imap_login("alice@contoso.test", &token).await;
+    assert!(reply.starts_with("a1 OK"), "{reply}");
+    drop(stack);
     t.stop().await;
 }
 
