@@ -279,9 +279,11 @@ impl MailLogin {
     }
 
     /// A sign-in the server refused, said for a delegate: the catalog's causes hold, but the
-    /// likeliest is the missing Full Access, so that fix comes first. Transport failures pass.
+    /// likeliest is the missing Full Access, so that fix comes first. Transport failures and a
+    /// refusal that names its cause (SMTP AUTH turned off) pass.
     pub(crate) fn explain_refusal(&self, mut d: Diagnosis) -> Diagnosis {
-        let refused = d.code.starts_with("imap.") || d.code.starts_with("smtp.");
+        let refused = (d.code.starts_with("imap.") || d.code.starts_with("smtp."))
+            && d.code != "smtp.client_auth_disabled";
         let Some(delegate) = self.delegate.as_ref().filter(|_| refused) else {
             return d;
         };
@@ -323,6 +325,9 @@ mod tests {
         assert!(d.fix.ends_with(&refused.fix), "the catalog's fix follows");
         assert!(d.detail.contains("NO AUTHENTICATE failed."));
 
+        // A refusal with a certain cause keeps its own fix.
+        let off = catalog::mail_reply(crate::MailProtocol::Smtp, "525 5.7.13 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.");
+        assert_eq!(shared.explain_refusal(off.clone()), off);
         // A transport failure is no refusal: it stays as the catalog said it.
         let timeout = catalog::network_failure("127.0.0.1:993", "timed out", true);
         assert_eq!(shared.explain_refusal(timeout.clone()), timeout);

@@ -107,10 +107,16 @@ pub async fn verify_mailbox_access(
     }
 }
 
-/// A send refusal, with Graph's `ErrorSendAsDenied` for a shared mailbox named as such.
+/// A send refusal, with a missing Send As on a shared mailbox (Graph's `ErrorSendAsDenied`, SMTP's
+/// `SendAsDenied`) named for both people; the server's own words follow.
 pub fn explain_send_refusal(d: Diagnosis, delegate: &str, shared: &str) -> Diagnosis {
-    if d.code == "graph.ErrorSendAsDenied" {
-        send_as_denied(delegate, shared)
+    if matches!(
+        d.code.as_str(),
+        "graph.ErrorSendAsDenied" | "smtp.send_as_denied"
+    ) {
+        let mut named = send_as_denied(delegate, shared);
+        named.detail = format!("{} {}", named.detail, d.detail);
+        named
     } else {
         d
     }
@@ -132,6 +138,17 @@ mod tests {
         let d = explain_send_refusal(graph, "bob@contoso.test", "support@contoso.test");
         assert_eq!(d.code, "mailbox.no_send_as");
         assert!(d.fix.contains("Add-RecipientPermission -Identity support@contoso.test -Trustee bob@contoso.test -AccessRights SendAs"));
+        let smtp = crate::catalog::mail_reply(
+            crate::MailProtocol::Smtp,
+            "554 5.2.252 SendAsDenied; bob@contoso.test not allowed to send as support@contoso.test",
+        );
+        let d = explain_send_refusal(smtp, "bob@contoso.test", "support@contoso.test");
+        assert_eq!(d.code, "mailbox.no_send_as");
+        assert!(
+            d.detail.contains("554 5.2.252 SendAsDenied"),
+            "{}",
+            d.detail
+        );
         let other = Diagnosis::new("graph.TooManyRequests", "t", "d", "f");
         assert_eq!(
             explain_send_refusal(other, "a", "b").code,

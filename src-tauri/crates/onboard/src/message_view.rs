@@ -47,7 +47,8 @@ pub struct MessageView {
     pub notices: Vec<String>,
 }
 
-fn addresses(a: Option<&Address>) -> Option<String> {
+/// `Name <address>` for each, joined; `None` when there is none.
+pub(crate) fn addresses(a: Option<&Address>) -> Option<String> {
     let list: Vec<String> = a?
         .iter()
         .map(|x| {

@@ -108,7 +108,7 @@ pub async fn check_smtp(cloud: &Cloud, login: &MailLogin, opts: &MailCheckOption
 }
 
 /// TCP, TLS as the mode says, greeting and EHLO; the line for the report.
-async fn connect(
+pub(crate) async fn connect(
     cloud: &Cloud,
     endpoint: &MailEndpoint,
     opts: &MailCheckOptions,
@@ -176,7 +176,7 @@ fn starttls_parameters(
 /// `AUTH XOAUTH2`, inline when it fits the command line, else on the continuation line; the
 /// server's error challenge (a `334` with a JSON status, RFC 7628 3.2.3) is answered empty so
 /// that the server gives its final reply. Returns the `235` reply.
-async fn authenticate(
+pub(crate) async fn authenticate(
     conn: &mut AsyncSmtpConnection,
     x: &Xoauth2,
     endpoint: &MailEndpoint,
@@ -211,7 +211,7 @@ fn auth_lines(x: &Xoauth2) -> Vec<Secret> {
     }
 }
 
-fn reply_line(reply: &Response) -> String {
+pub(crate) fn reply_line(reply: &Response) -> String {
     format!(
         "{} {}",
         reply.code(),
@@ -228,7 +228,10 @@ fn reply_of(e: &lettre::transport::smtp::Error) -> Option<String> {
     Some(format!("{code} {text}").trim_end().to_owned())
 }
 
-fn smtp_failure(endpoint: &MailEndpoint, e: &lettre::transport::smtp::Error) -> Diagnosis {
+pub(crate) fn smtp_failure(
+    endpoint: &MailEndpoint,
+    e: &lettre::transport::smtp::Error,
+) -> Diagnosis {
     if let Some(reply) = reply_of(e) {
         return catalog::mail_reply(MailProtocol::Smtp, &reply);
     }

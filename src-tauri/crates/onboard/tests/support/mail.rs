@@ -1,9 +1,12 @@
 //! The real mail stack for the mail checks: the simulator with the demo tenant, and Dovecot
 //! (tests/mail-stack/mail-stack.sh) validating the simulator's tokens over IMAP and SMTP
-//! submission. Tokens come from the simulator's own sign-in, as in m365-sim's mail_stack tests.
+//! submission, relaying to the simulator's SMTP sink (which Graph's sendMail also uses for
+//! addresses outside the tenant). Tokens come from the simulator's own sign-in, as in m365-sim's
+//! mail_stack tests.
 //! Needs root and Dovecot, as `make test` has (scripts/setup.sh installs it).
 
 use m365_sim::sandbox::demo_seed;
+use m365_sim::smtp_sink::SmtpSink;
 use m365_sim::RunningSim;
 use onboard::{Cloud, CloudPreset, MailCheckOptions, Secret, TlsMode};
 use serde_json::Value;
@@ -23,6 +26,9 @@ const REDIRECT: &str = "http://localhost:53682/";
 /// A running simulator and Dovecot; Dovecot stops (and its directory goes) when dropped.
 pub struct MailWorld {
     pub sim: RunningSim,
+    /// Where submitted mail (and Graph's mail to outside addresses) arrives, with the Send As
+    /// rule of the simulator's tenant.
+    pub sink: SmtpSink,
     dovecot: Dovecot,
     /// Ports of Dovecot's listeners: IMAP with implicit TLS, IMAP plain (STARTTLS offered),
     /// SMTP submission (STARTTLS).
@@ -67,14 +73,19 @@ impl MailWorld {
             .prefix("onboard-mail-")
             .tempdir()
             .unwrap();
+        let sink = SmtpSink::start_for(&dir.path().join("sent"), sim.sim.clone())
+            .await
+            .unwrap();
+        sim.set_outgoing(([127, 0, 0, 1], sink.port).into());
+        let stack_dir = dir.path().join("stack");
         let out = std::process::Command::new(script())
             .env("MAIL_ROOT", &sim.endpoints.mail_root)
             .args([
                 "start",
-                dir.path().to_str().unwrap(),
+                stack_dir.to_str().unwrap(),
                 &sim.endpoints.introspection_url,
                 sim.endpoints.ca_file.to_str().unwrap(),
-                "9", // nothing is relayed: the checks send no mail
+                &sink.port.to_string(),
             ])
             .output()
             .expect("mail-stack.sh runs (Dovecot is installed by make test)");
@@ -93,6 +104,7 @@ impl MailWorld {
             .unwrap();
         Self {
             sim,
+            sink,
             dovecot: Dovecot(dir),
             imaps: port("imaps"),
             imap: port("imap"),
@@ -228,17 +240,19 @@ impl MailWorld {
 
     pub async fn stop(self) {
         drop(self.dovecot);
+        self.sink.stop();
         self.sim.stop().await;
     }
 }
 
-/// Dovecot's directory; dropping it stops Dovecot, also when a test fails.
+/// The stack's directory (Dovecot's under `stack/`, the sink's under `sent/`); dropping it stops
+/// Dovecot, also when a test fails.
 struct Dovecot(tempfile::TempDir);
 
 impl Drop for Dovecot {
     fn drop(&mut self) {
         let _ = std::process::Command::new(script())
-            .args(["stop", self.0.path().to_str().unwrap()])
+            .args(["stop", self.0.path().join("stack").to_str().unwrap()])
             .status();
     }
 }

@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod mail;
+pub mod profile;
 pub mod sim;
 
 use onboard::{HostName, ProbeOptions, ServerCheck, ServerKind};
