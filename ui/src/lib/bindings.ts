@@ -29,6 +29,12 @@ parent: string | null, total: number | null, unread: number | null,
  */
 well_known: string | null, hidden: boolean, children: Array<Folder>, };
 
+export type HelpdeskGroup = { id: string, 
+/**
+ * As Zammad shows it; nested groups (Zammad 6.2 and later) carry their full path.
+ */
+name: string, };
+
 export type ArchiveCounts = { 
 /**
  * Received on or before the cut-off: archived.

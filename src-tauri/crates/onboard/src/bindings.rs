@@ -10,6 +10,7 @@ pub fn typescript() -> String {
     let decls = [
         Diagnosis::decl(&cfg),
         Folder::decl(&cfg),
+        HelpdeskGroup::decl(&cfg),
         ArchiveCounts::decl(&cfg),
         ServerKind::decl(&cfg),
         HostName::decl(&cfg),

@@ -5,12 +5,17 @@ use crate::{catalog, Cloud, Diagnosis};
 use std::time::Duration;
 
 pub fn client(cloud: &Cloud) -> Result<reqwest::Client, Diagnosis> {
+    client_with_ca(cloud.extra_ca_pem.as_deref())
+}
+
+/// The same client for a server outside the cloud (the helpdesk), trusting `extra_ca_pem` too.
+pub fn client_with_ca(extra_ca_pem: Option<&str>) -> Result<reqwest::Client, Diagnosis> {
     let mut builder = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
         .connect_timeout(Duration::from_secs(10))
         .redirect(reqwest::redirect::Policy::none())
         .user_agent(concat!("m365-onboard/", env!("CARGO_PKG_VERSION")));
-    if let Some(pem) = &cloud.extra_ca_pem {
+    if let Some(pem) = extra_ca_pem {
         let ca = reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|e| {
             Diagnosis::new(
                 "cloud.ca",
