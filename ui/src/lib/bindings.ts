@@ -31,7 +31,7 @@ well_known: string | null, hidden: boolean, children: Array<Folder>, };
 
 export type HelpdeskGroup = { id: string, 
 /**
- * As Zammad shows it; nested groups (Zammad 6.2 and later) carry their full path.
+ * Zammad's `name` of the group, as its admin interface shows it.
  */
 name: string, };
 

@@ -16,7 +16,7 @@ use ts_rs::TS;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct HelpdeskGroup {
     pub id: String,
-    /// As Zammad shows it; nested groups (Zammad 6.2 and later) carry their full path.
+    /// Zammad's `name` of the group, as its admin interface shows it.
     pub name: String,
 }
 
@@ -267,13 +267,14 @@ mod tests {
 
     #[test]
     fn groups_are_read_from_zammads_shape() {
-        let v: Value = serde_json::json!({ "id": 7, "name": "Sales › Europe", "active": false, "user_ids": [] });
+        let v: Value =
+            serde_json::json!({ "id": 7, "name": "2nd Level", "active": false, "user_ids": [] });
         assert_eq!(
             group_of(&v),
             Some((
                 HelpdeskGroup {
                     id: "7".into(),
-                    name: "Sales › Europe".into()
+                    name: "2nd Level".into()
                 },
                 false
             ))
