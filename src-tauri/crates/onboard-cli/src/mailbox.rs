@@ -21,20 +21,20 @@ pub enum Via {
 #[derive(Args)]
 pub struct MailboxArgs {
     #[arg(long, value_enum, default_value_t = Via::Graph)]
-    via: Via,
+    pub(crate) via: Via,
     /// The mailbox's address (default with a profile: the profile's mailbox; over Graph
     /// without one: the signed-in user's own, `me`).
     #[arg(long, value_name = "ADDRESS")]
-    mailbox: Option<String>,
+    pub(crate) mailbox: Option<String>,
     /// For a shared mailbox over IMAP with --access-token-env: the delegate whose token it is.
     #[arg(long, value_name = "ADDRESS")]
-    delegate: Option<String>,
+    pub(crate) delegate: Option<String>,
     /// Read the access token (Graph or Outlook audience, as --via needs) from this variable.
     #[arg(long, value_name = "VAR", conflicts_with = "profile")]
     access_token_env: Option<String>,
     /// A profile made by sign-in; its token is refreshed as needed.
     #[arg(long, value_name = "NAME")]
-    profile: Option<String>,
+    pub(crate) profile: Option<String>,
 }
 
 #[derive(Args)]
@@ -60,10 +60,10 @@ pub struct Count {
 
 /// Where the reads go: the cloud, the Graph mailbox (`me` or an address) and the IMAP login
 /// (token filled in per audience).
-struct Target {
-    cloud: Cloud,
-    graph_mailbox: String,
-    login: MailLogin,
+pub(crate) struct Target {
+    pub(crate) cloud: Cloud,
+    pub(crate) graph_mailbox: String,
+    pub(crate) login: MailLogin,
     token: Source,
 }
 
@@ -73,7 +73,7 @@ enum Source {
 }
 
 impl Target {
-    async fn token<A: Audience>(&self) -> Result<AccessToken<A>, Diagnosis> {
+    pub(crate) async fn token<A: Audience>(&self) -> Result<AccessToken<A>, Diagnosis> {
         match &self.token {
             Source::Env(secret) => {
                 let tokens = TokenResponse {
@@ -90,7 +90,10 @@ impl Target {
     }
 }
 
-async fn target(args: &MailboxArgs, cloud_args: &CloudArgs) -> Result<Target, Diagnosis> {
+pub(crate) async fn target(
+    args: &MailboxArgs,
+    cloud_args: &CloudArgs,
+) -> Result<Target, Diagnosis> {
     if let Some(var) = &args.access_token_env {
         let secret = std::env::var(var).map(Secret::new).map_err(|_| {
             Diagnosis::field(

@@ -9,6 +9,7 @@ mod mailbox;
 mod output;
 mod register_app;
 mod sign_in;
+mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use onboard::{
@@ -91,6 +92,13 @@ $XDG_DATA_HOME/net.m365onboard.wizard/profiles, shared with the wizard."
     /// ones (imported as new tickets), counted by the server. Over IMAP the cut-off is a whole
     /// day (IMAP dates are day-granular): mails of the cut-off's day count as before.
     Count(mailbox::Count),
+    /// The verify step's send test: a short test mail from the mailbox (a shared mailbox's own
+    /// address, sent by its delegate) over SMTP submission or Graph sendMail; exit 1 when refused.
+    /// With --profile over the profile's own channel; --via goes with --access-token-env.
+    SendTest(verify::SendTest),
+    /// The verify step's fetch test: the newest Inbox message's header, read without marking it.
+    /// With --profile over the profile's own channel; --via goes with --access-token-env.
+    FetchTest(verify::FetchTest),
 }
 
 /// The CLI's spelling of the core's server kinds.
@@ -154,6 +162,8 @@ async fn main() -> ExitCode {
         Command::Profiles(args) => sign_in::profiles(args, &cli.cloud, cli.json),
         Command::Folders(args) => mailbox::run_folders(args, &cli.cloud, cli.json).await,
         Command::Count(args) => mailbox::run_count(args, &cli.cloud, cli.json).await,
+        Command::SendTest(args) => verify::run_send_test(args, &cli.cloud, cli.json).await,
+        Command::FetchTest(args) => verify::run_fetch_test(args, &cli.cloud, cli.json).await,
     }
 }
 

@@ -29,6 +29,30 @@ pub fn verdict<T: Serialize>(
     }
 }
 
+/// One check step (the verify step's tests): the row, and the fix under a failure; exit 1 unless
+/// it passed. In JSON the failed step's diagnosis is also `error`, as other commands give it.
+pub fn step_verdict(json: bool, result: Result<CheckStep, Diagnosis>) -> ExitCode {
+    let step = match result {
+        Ok(s) => s,
+        Err(d) => return verdict::<()>(json, Err(d), |_| String::new()),
+    };
+    let ok = step.status == CheckStatus::Ok;
+    if json {
+        let mut v = serde_json::json!({ "ok": ok, "result": step });
+        if let (false, Some(d)) = (ok, &step.diagnosis) {
+            v["error"] = serde_json::json!(d);
+        }
+        println!("{}", to_json(&v));
+    } else {
+        print!("{}", steps_text(std::slice::from_ref(&step)));
+    }
+    if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
 fn to_json(v: &serde_json::Value) -> String {
     serde_json::to_string_pretty(v)
         .unwrap_or_else(|e| format!("{{\"ok\":false,\"error\":\"{e}\"}}"))
