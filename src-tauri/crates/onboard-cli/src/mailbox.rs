@@ -26,7 +26,8 @@ pub struct MailboxArgs {
     /// without one: the signed-in user's own, `me`).
     #[arg(long, value_name = "ADDRESS")]
     pub(crate) mailbox: Option<String>,
-    /// For a shared mailbox over IMAP with --access-token-env: the delegate whose token it is.
+    /// For a shared mailbox with --access-token-env: the delegate whose token it is (IMAP signs
+    /// in as them; send-test names them when Send As is missing).
     #[arg(long, value_name = "ADDRESS")]
     pub(crate) delegate: Option<String>,
     /// Read the access token (Graph or Outlook audience, as --via needs) from this variable.

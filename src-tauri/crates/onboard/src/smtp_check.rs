@@ -211,7 +211,7 @@ fn auth_lines(x: &Xoauth2) -> Vec<Secret> {
     }
 }
 
-pub(crate) fn reply_line(reply: &Response) -> String {
+fn reply_line(reply: &Response) -> String {
     format!(
         "{} {}",
         reply.code(),
