@@ -104,15 +104,24 @@ pub async fn smtp_send_test(
         token: token.secret().clone(),
         ..login.clone()
     };
-    let sent = smtp_send(cloud, &login, to, opts)
-        .await
-        .map_err(|d| match &login.delegate {
-            Some(delegate) => explain_send_refusal(d, delegate, &login.mailbox),
-            None => d,
-        });
-    match sent {
-        Ok(detail) => CheckStep::passed(SEND_TEST_ID, LABEL, started, detail),
-        Err(d) => CheckStep::failed(SEND_TEST_ID, LABEL, started, d),
+    let sent = smtp_send(cloud, &login, to, opts).await;
+    step(started, sent, login.delegate.as_deref(), &login.mailbox)
+}
+
+/// The step for a send's outcome; a refusal explained for the delegate who sent as `from`.
+fn step(
+    started: Instant,
+    sent: Result<String, Diagnosis>,
+    delegate: Option<&str>,
+    from: &str,
+) -> CheckStep {
+    match (sent, delegate) {
+        (Ok(detail), _) => CheckStep::passed(SEND_TEST_ID, LABEL, started, detail),
+        (Err(d), Some(delegate)) => {
+            let d = explain_send_refusal(d, delegate, from);
+            CheckStep::failed(SEND_TEST_ID, LABEL, started, d)
+        }
+        (Err(d), None) => CheckStep::failed(SEND_TEST_ID, LABEL, started, d),
     }
 }
 
@@ -163,16 +172,8 @@ pub async fn graph_send_test(
     to: Option<&str>,
 ) -> CheckStep {
     let started = Instant::now();
-    let sent = graph_send(cloud, token, mailbox, from, to)
-        .await
-        .map_err(|d| match delegate {
-            Some(delegate) => explain_send_refusal(d, delegate, from),
-            None => d,
-        });
-    match sent {
-        Ok(detail) => CheckStep::passed(SEND_TEST_ID, LABEL, started, detail),
-        Err(d) => CheckStep::failed(SEND_TEST_ID, LABEL, started, d),
-    }
+    let sent = graph_send(cloud, token, mailbox, from, to).await;
+    step(started, sent, delegate, from)
 }
 
 async fn graph_send(
