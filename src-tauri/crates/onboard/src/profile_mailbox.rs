@@ -9,7 +9,7 @@ use crate::{
 use chrono::{DateTime, Utc};
 
 /// How the profile's mailbox is named over Graph: `me` for the signed-in user's own.
-fn graph_mailbox(p: &Profile) -> String {
+pub(crate) fn graph_mailbox(p: &Profile) -> String {
     match &p.mailbox {
         MailboxRef::User { .. } if p.flow != SignInFlow::ClientCredentials => "me".to_owned(),
         m => m.address().to_owned(),
@@ -18,7 +18,7 @@ fn graph_mailbox(p: &Profile) -> String {
 
 /// The IMAP login: the mailbox's address, as a delegate for a shared one. The token is set by
 /// the IMAP functions from the typed token they get.
-fn imap_login(p: &Profile) -> MailLogin {
+pub(crate) fn imap_login(p: &Profile) -> MailLogin {
     let empty = Secret::new("");
     match &p.mailbox {
         MailboxRef::Shared { address, delegate } if p.flow != SignInFlow::ClientCredentials => {

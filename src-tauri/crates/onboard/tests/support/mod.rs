@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod mail;
+pub mod proxy;
 pub mod sim;
 
 use onboard::{HostName, ProbeOptions, ServerCheck, ServerKind};

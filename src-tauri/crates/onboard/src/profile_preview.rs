@@ -1,0 +1,102 @@
+//! A kept profile's mailbox, previewed over its channel's protocol with the session's tokens:
+//! message pages, the raw message and the message view. Read-only (Graph GETs; IMAP `EXAMINE`
+//! and `BODY.PEEK`). The session keeps the IMAP connection and the Graph client between calls,
+//! so the first page of a folder costs 2 IMAP commands or 1 Graph request after sign-in.
+
+use crate::imap_preview::ImapConn;
+use crate::message_view::{graph_raw_message_on, MAX_RAW_BYTES};
+use crate::preview::graph_message_page_on;
+use crate::profile_mailbox::{graph_mailbox, imap_login};
+use crate::{
+    parse_message, Cloud, Diagnosis, GraphAudience, MailCheckOptions, MessagePage, MessageView,
+    OutlookAudience, Profile, Resource, Session, TokenSource,
+};
+
+/// One page of `folder` (a `Folder::id` from `profile_folders`), newest first; `cursor` is the
+/// `next` of the previous page.
+pub async fn profile_message_page<T: TokenSource>(
+    session: &Session<T>,
+    name: &str,
+    folder: &str,
+    top: u32,
+    cursor: Option<&str>,
+) -> Result<MessagePage, Diagnosis> {
+    let p = session.profiles().require(name)?;
+    let cloud = session.cloud_of(&p)?;
+    match Resource::of_channel(p.channel) {
+        Resource::Graph => {
+            let token = session.token::<GraphAudience>(name).await?;
+            let client = session.preview_connections().http(&cloud)?;
+            let mailbox = graph_mailbox(&p);
+            graph_message_page_on(&client, &cloud, &token, &mailbox, folder, top, cursor).await
+        }
+        Resource::Outlook => {
+            with_imap(session, &p, &cloud, async |c| {
+                c.page(folder, top, cursor).await
+            })
+            .await
+        }
+    }
+}
+
+/// The message's MIME source, at most `MAX_RAW_BYTES`. `id` is a `MessageSummary::id` of
+/// `folder` (Graph ids name the message in the whole mailbox; IMAP's are the folder's).
+pub async fn profile_raw_message<T: TokenSource>(
+    session: &Session<T>,
+    name: &str,
+    folder: &str,
+    id: &str,
+) -> Result<Vec<u8>, Diagnosis> {
+    let p = session.profiles().require(name)?;
+    let cloud = session.cloud_of(&p)?;
+    match Resource::of_channel(p.channel) {
+        Resource::Graph => {
+            let token = session.token::<GraphAudience>(name).await?;
+            let client = session.preview_connections().http(&cloud)?;
+            let mailbox = graph_mailbox(&p);
+            graph_raw_message_on(&client, &cloud, &token, &mailbox, id, MAX_RAW_BYTES).await
+        }
+        Resource::Outlook => {
+            with_imap(session, &p, &cloud, async |c| {
+                c.raw(folder, id, MAX_RAW_BYTES).await
+            })
+            .await
+        }
+    }
+}
+
+/// The message as the preview shows it ([`parse_message`]).
+pub async fn profile_message<T: TokenSource>(
+    session: &Session<T>,
+    name: &str,
+    folder: &str,
+    id: &str,
+    allow_remote_images: bool,
+) -> Result<MessageView, Diagnosis> {
+    let raw = profile_raw_message(session, name, folder, id).await?;
+    Ok(parse_message(&raw, allow_remote_images))
+}
+
+/// `op` on the profile's kept IMAP connection, signed in with the session's token when a new
+/// one is needed. A sign-in again (or as another delegate) opens a new connection.
+async fn with_imap<T: TokenSource, R>(
+    session: &Session<T>,
+    p: &Profile,
+    cloud: &Cloud,
+    op: impl AsyncFnMut(&mut ImapConn) -> Result<R, Diagnosis>,
+) -> Result<R, Diagnosis> {
+    let login = imap_login(p);
+    let opts = MailCheckOptions::default();
+    let fingerprint = format!(
+        "{} {:?} {} {:?} {}",
+        cloud.imap, cloud.imap_tls, login.mailbox, login.delegate, p.signed_in_at
+    );
+    let open = async || {
+        let token = session.token::<OutlookAudience>(&p.name).await?;
+        ImapConn::open(cloud, &token, &login, &opts).await
+    };
+    session
+        .preview_connections()
+        .imap(&p.name, &fingerprint, open, op)
+        .await
+}
