@@ -21,7 +21,7 @@ pub enum Via {
 #[derive(Args)]
 pub struct MailboxArgs {
     #[arg(long, value_enum, default_value_t = Via::Graph)]
-    via: Via,
+    pub(crate) via: Via,
     /// The mailbox's address (default with a profile: the profile's mailbox; over Graph
     /// without one: the signed-in user's own, `me`).
     #[arg(long, value_name = "ADDRESS")]
@@ -60,10 +60,10 @@ pub struct Count {
 
 /// Where the reads go: the cloud, the Graph mailbox (`me` or an address) and the IMAP login
 /// (token filled in per audience).
-struct Target {
-    cloud: Cloud,
-    graph_mailbox: String,
-    login: MailLogin,
+pub(crate) struct Target {
+    pub(crate) cloud: Cloud,
+    pub(crate) graph_mailbox: String,
+    pub(crate) login: MailLogin,
     token: Source,
 }
 
@@ -73,7 +73,7 @@ enum Source {
 }
 
 impl Target {
-    async fn token<A: Audience>(&self) -> Result<AccessToken<A>, Diagnosis> {
+    pub(crate) async fn token<A: Audience>(&self) -> Result<AccessToken<A>, Diagnosis> {
         match &self.token {
             Source::Env(secret) => {
                 let tokens = TokenResponse {
@@ -90,7 +90,10 @@ impl Target {
     }
 }
 
-async fn target(args: &MailboxArgs, cloud_args: &CloudArgs) -> Result<Target, Diagnosis> {
+pub(crate) async fn target(
+    args: &MailboxArgs,
+    cloud_args: &CloudArgs,
+) -> Result<Target, Diagnosis> {
     if let Some(var) = &args.access_token_env {
         let secret = std::env::var(var).map(Secret::new).map_err(|_| {
             Diagnosis::field(
@@ -178,21 +181,33 @@ pub async fn run_folders(args: Folders, cloud: &CloudArgs, json: bool) -> ExitCo
 async fn count(args: &Count, cloud: &CloudArgs) -> Result<ArchiveCounts, Diagnosis> {
     let cutoff = cutoff(args.before.as_deref())?;
     let t = target(&args.mailbox, cloud).await?;
-    let opts = MailCheckOptions::default();
+    let id = folder_id(&t, args.mailbox.via, &args.folder).await?;
     match args.mailbox.via {
         Via::Graph => {
             let token = t.token().await?;
-            let tree = onboard::graph_folders(&t.cloud, &token, &t.graph_mailbox, true).await?;
-            let id = Folder::find(&tree, &args.folder).map_or(args.folder.as_str(), |f| &f.id);
-            onboard::graph_archive_counts(&t.cloud, &token, &t.graph_mailbox, id, cutoff).await
+            onboard::graph_archive_counts(&t.cloud, &token, &t.graph_mailbox, &id, cutoff).await
         }
         Via::Imap => {
+            let opts = MailCheckOptions::default();
             let token = t.token().await?;
-            let tree = onboard::imap_folders(&t.cloud, &token, &t.login, &opts).await?;
-            let id = Folder::find(&tree, &args.folder).map_or(args.folder.as_str(), |f| &f.id);
-            onboard::imap_archive_counts(&t.cloud, &token, &t.login, id, cutoff, &opts).await
+            onboard::imap_archive_counts(&t.cloud, &token, &t.login, &id, cutoff, &opts).await
         }
     }
+}
+
+/// The folder's id: `folder` is a display path as `folders` shows it (looked up in the tree,
+/// hidden folders included), or else taken as an id.
+pub(crate) async fn folder_id(t: &Target, via: Via, folder: &str) -> Result<String, Diagnosis> {
+    let tree = match via {
+        Via::Graph => {
+            onboard::graph_folders(&t.cloud, &t.token().await?, &t.graph_mailbox, true).await?
+        }
+        Via::Imap => {
+            let opts = MailCheckOptions::default();
+            onboard::imap_folders(&t.cloud, &t.token().await?, &t.login, &opts).await?
+        }
+    };
+    Ok(Folder::find(&tree, folder).map_or_else(|| folder.to_owned(), |f| f.id.clone()))
 }
 
 pub async fn run_count(args: Count, cloud: &CloudArgs, json: bool) -> ExitCode {
