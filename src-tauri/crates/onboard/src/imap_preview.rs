@@ -224,7 +224,7 @@ impl ImapConn {
             }));
             hi = lo - 1;
         }
-        found.sort_by(|a, b| b.uid.cmp(&a.uid));
+        found.sort_by_key(|f| std::cmp::Reverse(f.uid));
         found.dedup_by_key(|f| f.uid);
         found.truncate(usize::try_from(top).unwrap_or(usize::MAX));
         let next = found.last().filter(|f| f.message > 1).and_then(|f| {
@@ -245,8 +245,8 @@ impl ImapConn {
         Ok((messages, next))
     }
 
-    /// The message's source by its id: `EXAMINE` unless the folder is open, then one
-    /// `UID FETCH … BODY.PEEK[]` of at most `max` bytes.
+    /// The message's source by its id: `EXAMINE` unless the folder is open (with the id's
+    /// UIDVALIDITY), then one `UID FETCH … BODY.PEEK[]` of at most `max` bytes.
     pub(crate) async fn raw(
         &mut self,
         folder: &str,
@@ -257,7 +257,8 @@ impl ImapConn {
         let (opts, endpoint) = (self.opts.clone(), self.endpoint.clone());
         bounded(&opts, &endpoint, "reading the message", async {
             self.replies.clear();
-            if self.open.as_ref().is_none_or(|o| o.folder != folder) {
+            let current = |o: &Examined| o.folder == folder && o.uid_validity == uid_validity;
+            if !self.open.as_ref().is_some_and(current) {
                 self.examine(folder).await?;
             }
             let open = self.open.clone().ok_or_else(|| not_open(folder))?;

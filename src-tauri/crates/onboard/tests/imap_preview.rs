@@ -10,23 +10,18 @@ mod support;
 use async_imap::types::Fetch;
 use futures_util::TryStreamExt;
 use m365_sim::mail_store::SeedFolder;
-use m365_sim::player::{play, Person};
 use onboard::{
-    attachment_bytes, connect_mailbox, graph_message_page, imap_message_page, imap_raw_message,
+    attachment_bytes, graph_message_page, imap_message_page, imap_raw_message,
     imap_raw_message_bounded, profile_archive_counts, profile_folders, profile_message,
-    profile_message_page, profile_raw_message, sign_in_with_browser, AccessToken, AppConnection,
-    ChannelKind, Credentials, Folder, GraphAudience, MailLogin, MailboxChoice, MemoryStore,
-    OutlookAudience, PreviewConnections, ProfileCloud, ProfileStore, Resource, Secret, Session,
-    SignInFlow, TokenResponse,
+    profile_message_page, profile_raw_message, AccessToken, ChannelKind, Folder, GraphAudience,
+    MailLogin, MailboxChoice, OutlookAudience, PreviewConnections, Resource, Secret, TokenResponse,
 };
 use std::sync::Arc;
 use std::time::Duration;
 use support::mail::{opts, MailWorld, ALICE, SUPPORT};
+use support::profile::{connect, session};
 use support::proxy::Proxy;
 use tokio::net::TcpStream;
-
-const APP: &str = "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f";
-const SECRET: &str = "sandbox~secret-value-not-for-production-0001";
 
 fn typed<A: onboard::Audience>(token: &Secret, resource: Resource) -> AccessToken<A> {
     let tokens = TokenResponse {
@@ -56,57 +51,6 @@ fn bulk_and_umlauts(seed: &mut m365_sim::seed::Seed) {
     alice
         .folders
         .push(folder("Anfragen", 0, vec![folder("Büro", 3, vec![])]));
-}
-
-/// Signs `user` in through the (played) browser and keeps `choice` as a profile; its name.
-async fn connect(
-    session: &Session,
-    cloud: onboard::Cloud,
-    channel: ChannelKind,
-    choice: MailboxChoice,
-) -> String {
-    let app = AppConnection {
-        cloud,
-        profile_cloud: ProfileCloud::Sandbox,
-        tenant: "contoso.test".into(),
-        client_id: APP.into(),
-        client_secret: Some(Secret::new(SECRET)),
-        channel,
-    };
-    let person = Person {
-        user: ALICE.into(),
-        password: "sandbox-alice".into(),
-        decision: "accept".into(),
-    };
-    let open = move |url: &str| {
-        let url = url.to_owned();
-        tokio::spawn(async move { play(&url, &person).await });
-        Ok(())
-    };
-    let signed_in = sign_in_with_browser(
-        app.sign_in_request(Some(ALICE.into())),
-        open,
-        Duration::from_secs(20),
-        std::future::pending(),
-    )
-    .await
-    .unwrap();
-    let creds = Credentials::Delegated {
-        signed_in,
-        flow: SignInFlow::Browser,
-    };
-    let connected = connect_mailbox(session, &app, choice, creds, None)
-        .await
-        .unwrap();
-    connected
-        .profile
-        .unwrap_or_else(|| panic!("{:#?}", connected.checks))
-        .name
-}
-
-/// A session on the profiles in `dir` with the secrets in `secrets`.
-fn session(cloud: onboard::Cloud, dir: &tempfile::TempDir, secrets: &Arc<MemoryStore>) -> Session {
-    Session::new(ProfileStore::new(dir.path()), secrets.clone()).with_sandbox(cloud)
 }
 
 /// XOAUTH2 for the test's own IMAP connection.
