@@ -16,13 +16,14 @@ const SELECT: &str = "id,from,subject,receivedDateTime,hasAttachments,isRead";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct MessageSummary {
+    /// Graph's message id, or over IMAP `UIDVALIDITY:UID` (valid in its folder).
     pub id: String,
     /// `Name <address>`, or the address alone.
     pub from: String,
     pub subject: String,
-    /// As Graph gives it (ISO 8601, UTC).
+    /// ISO 8601, UTC: Graph's `receivedDateTime`, or IMAP's `INTERNALDATE`.
     pub received: String,
-    /// Graph's standard properties carry no size; `None` until it is read some other way.
+    /// In bytes: IMAP's `RFC822.SIZE`; `None` over Graph, whose standard properties carry none.
     #[ts(type = "number | null")]
     pub size: Option<u64>,
     pub has_attachments: bool,
@@ -34,7 +35,7 @@ pub struct MessagePage {
     pub messages: Vec<MessageSummary>,
     /// Opaque: hand it back for the next page; `None` on the last page.
     pub next: Option<String>,
-    /// Requests this page cost.
+    /// Requests (Graph) or commands after sign-in (IMAP) this page cost.
     pub round_trips: u32,
 }
 
