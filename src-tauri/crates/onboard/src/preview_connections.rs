@@ -6,10 +6,16 @@
 use crate::imap_preview::ImapConn;
 use crate::{http, Cloud, Diagnosis};
 use std::collections::HashMap;
+use std::future::Future;
+use std::pin::Pin;
 use std::sync::{Arc, Mutex, MutexGuard, Weak};
 use std::time::{Duration, Instant};
 
 type Slot = Arc<tokio::sync::Mutex<Option<Held>>>;
+
+/// A read on a connection, boxed as `Send`: the app runs previews on Tauri's thread pool, and an
+/// `async` closure over `&mut ImapConn` would not be `Send` for every lifetime.
+pub(crate) type Read<'c, R> = Pin<Box<dyn Future<Output = Result<R, Diagnosis>> + Send + 'c>>;
 
 struct Held {
     conn: ImapConn,
@@ -87,12 +93,12 @@ impl PreviewConnections {
     /// Runs `op` on the connection kept for `key`, opening one with `open` when there is none
     /// (or it was opened for another `fingerprint`, or sat idle too long). A kept connection
     /// that fails as broken is replaced and `op` runs once more.
-    pub(crate) async fn imap<R>(
+    pub(crate) async fn imap<'a, R>(
         &self,
         key: &str,
         fingerprint: &str,
-        open: impl AsyncFn() -> Result<ImapConn, Diagnosis>,
-        mut op: impl AsyncFnMut(&mut ImapConn) -> Result<R, Diagnosis>,
+        open: impl Fn() -> Read<'a, ImapConn>,
+        mut op: impl for<'c> FnMut(&'c mut ImapConn) -> Read<'c, R>,
     ) -> Result<R, Diagnosis> {
         let slot = locked(&self.imap)
             .entry(key.to_owned())

@@ -6,6 +6,7 @@
 use crate::imap_preview::ImapConn;
 use crate::message_view::{graph_raw_message_on, MAX_RAW_BYTES};
 use crate::preview::graph_message_page_on;
+use crate::preview_connections::Read;
 use crate::profile_mailbox::{graph_mailbox, imap_login};
 use crate::{
     parse_message, Cloud, Diagnosis, GraphAudience, MailCheckOptions, MessagePage, MessageView,
@@ -31,8 +32,11 @@ pub async fn profile_message_page<T: TokenSource>(
             graph_message_page_on(&client, &cloud, &token, &mailbox, folder, top, cursor).await
         }
         Resource::Outlook => {
-            with_imap(session, &p, &cloud, async |c| {
-                c.page(folder, top, cursor).await
+            // The read owns what it needs: it may only borrow the connection.
+            let (folder, cursor) = (folder.to_owned(), cursor.map(str::to_owned));
+            with_imap(session, &p, &cloud, move |c| {
+                let (folder, cursor) = (folder.clone(), cursor.clone());
+                Box::pin(async move { c.page(&folder, top, cursor.as_deref()).await })
             })
             .await
         }
@@ -57,8 +61,10 @@ pub async fn profile_raw_message<T: TokenSource>(
             graph_raw_message_on(&client, &cloud, &token, &mailbox, id, MAX_RAW_BYTES).await
         }
         Resource::Outlook => {
-            with_imap(session, &p, &cloud, async |c| {
-                c.raw(folder, id, MAX_RAW_BYTES).await
+            let (folder, id) = (folder.to_owned(), id.to_owned());
+            with_imap(session, &p, &cloud, move |c| {
+                let (folder, id) = (folder.clone(), id.clone());
+                Box::pin(async move { c.raw(&folder, &id, MAX_RAW_BYTES).await })
             })
             .await
         }
@@ -83,7 +89,7 @@ async fn with_imap<T: TokenSource, R>(
     session: &Session<T>,
     p: &Profile,
     cloud: &Cloud,
-    op: impl AsyncFnMut(&mut ImapConn) -> Result<R, Diagnosis>,
+    op: impl for<'c> FnMut(&'c mut ImapConn) -> Read<'c, R>,
 ) -> Result<R, Diagnosis> {
     let login = imap_login(p);
     let opts = MailCheckOptions::default();
@@ -91,12 +97,37 @@ async fn with_imap<T: TokenSource, R>(
         "{} {:?} {} {:?} {}",
         cloud.imap, cloud.imap_tls, login.mailbox, login.delegate, p.signed_in_at
     );
-    let open = async || {
-        let token = session.token::<OutlookAudience>(&p.name).await?;
-        ImapConn::open(cloud, &token, &login, &opts).await
+    let (login, opts) = (&login, &opts);
+    let open = || -> Read<'_, ImapConn> {
+        Box::pin(async move {
+            let token = session.token::<OutlookAudience>(&p.name).await?;
+            ImapConn::open(cloud, &token, login, opts).await
+        })
     };
     session
         .preview_connections()
         .imap(&p.name, &fingerprint, open, op)
         .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{MemoryStore, ProfileStore};
+    use std::sync::Arc;
+
+    /// The app's commands run these on Tauri's thread pool: their futures must be `Send`
+    /// (this fails to compile otherwise).
+    #[test]
+    fn the_calls_can_run_on_any_thread() {
+        fn send<T: Send>(_: &T) {}
+        let dir = tempfile::tempdir().unwrap();
+        let s = Session::new(
+            ProfileStore::new(dir.path()),
+            Arc::new(MemoryStore::default()),
+        );
+        send(&profile_message_page(&s, "p", "INBOX", 50, None));
+        send(&profile_raw_message(&s, "p", "INBOX", "1:1"));
+        send(&profile_message(&s, "p", "INBOX", "1:1", false));
+    }
 }

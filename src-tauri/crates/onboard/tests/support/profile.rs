@@ -19,7 +19,7 @@ pub fn session(cloud: Cloud, dir: &tempfile::TempDir, secrets: &Arc<MemoryStore>
     Session::new(ProfileStore::new(dir.path()), secrets.clone()).with_sandbox(cloud)
 }
 
-/// Signs `user` in through the (played) browser and keeps `choice` as a profile; its name.
+/// Signs alice in through the (played) browser and keeps `choice` as a profile; its name.
 pub async fn connect(
     session: &Session,
     cloud: Cloud,
