@@ -530,17 +530,21 @@ export type Connected = { profile: Profile | null, checks: Array<CheckStep>,
  */
 setup: AppOnlySetup | null, };
 
-export type MessageSummary = { id: string, 
+export type MessageSummary = { 
+/**
+ * Graph's message id, or over IMAP `UIDVALIDITY:UID` (valid in its folder).
+ */
+id: string, 
 /**
  * `Name <address>`, or the address alone.
  */
 from: string, subject: string, 
 /**
- * As Graph gives it (ISO 8601, UTC).
+ * ISO 8601, UTC: Graph's `receivedDateTime`, or IMAP's `INTERNALDATE`.
  */
 received: string, 
 /**
- * Graph's standard properties carry no size; `None` until it is read some other way.
+ * In bytes: IMAP's `RFC822.SIZE`; `None` over Graph, whose standard properties carry none.
  */
 size: number | null, has_attachments: boolean, is_read: boolean, };
 
@@ -550,7 +554,7 @@ export type MessagePage = { messages: Array<MessageSummary>,
  */
 next: string | null, 
 /**
- * Requests this page cost.
+ * Requests (Graph) or commands after sign-in (IMAP) this page cost.
  */
 round_trips: number, };
 

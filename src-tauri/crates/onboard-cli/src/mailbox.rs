@@ -182,21 +182,33 @@ pub async fn run_folders(args: Folders, cloud: &CloudArgs, json: bool) -> ExitCo
 async fn count(args: &Count, cloud: &CloudArgs) -> Result<ArchiveCounts, Diagnosis> {
     let cutoff = cutoff(args.before.as_deref())?;
     let t = target(&args.mailbox, cloud).await?;
-    let opts = MailCheckOptions::default();
+    let id = folder_id(&t, args.mailbox.via, &args.folder).await?;
     match args.mailbox.via {
         Via::Graph => {
             let token = t.token().await?;
-            let tree = onboard::graph_folders(&t.cloud, &token, &t.graph_mailbox, true).await?;
-            let id = Folder::find(&tree, &args.folder).map_or(args.folder.as_str(), |f| &f.id);
-            onboard::graph_archive_counts(&t.cloud, &token, &t.graph_mailbox, id, cutoff).await
+            onboard::graph_archive_counts(&t.cloud, &token, &t.graph_mailbox, &id, cutoff).await
         }
         Via::Imap => {
+            let opts = MailCheckOptions::default();
             let token = t.token().await?;
-            let tree = onboard::imap_folders(&t.cloud, &token, &t.login, &opts).await?;
-            let id = Folder::find(&tree, &args.folder).map_or(args.folder.as_str(), |f| &f.id);
-            onboard::imap_archive_counts(&t.cloud, &token, &t.login, id, cutoff, &opts).await
+            onboard::imap_archive_counts(&t.cloud, &token, &t.login, &id, cutoff, &opts).await
         }
     }
+}
+
+/// The folder's id: `folder` is a display path as `folders` shows it (looked up in the tree,
+/// hidden folders included), or else taken as an id.
+pub(crate) async fn folder_id(t: &Target, via: Via, folder: &str) -> Result<String, Diagnosis> {
+    let tree = match via {
+        Via::Graph => {
+            onboard::graph_folders(&t.cloud, &t.token().await?, &t.graph_mailbox, true).await?
+        }
+        Via::Imap => {
+            let opts = MailCheckOptions::default();
+            onboard::imap_folders(&t.cloud, &t.token().await?, &t.login, &opts).await?
+        }
+    };
+    Ok(Folder::find(&tree, folder).map_or_else(|| folder.to_owned(), |f| f.id.clone()))
 }
 
 pub async fn run_count(args: Count, cloud: &CloudArgs, json: bool) -> ExitCode {

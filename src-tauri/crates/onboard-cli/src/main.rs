@@ -7,6 +7,7 @@ mod cloud_args;
 mod consent_url;
 mod mailbox;
 mod output;
+mod preview;
 mod register_app;
 mod sign_in;
 mod verify;
@@ -92,6 +93,9 @@ $XDG_DATA_HOME/net.m365onboard.wizard/profiles, shared with the wizard."
     /// ones (imported as new tickets), counted by the server. Over IMAP the cut-off is a whole
     /// day (IMAP dates are day-granular): mails of the cut-off's day count as before.
     Count(mailbox::Count),
+    /// A folder's messages, newest first (a page at a time), or one message: headers, text and
+    /// attachments, or its raw MIME (--raw). Read-only: nothing is marked read.
+    Preview(preview::Preview),
     /// The verify step's send test: a short test mail from the mailbox (a shared mailbox's own
     /// address, sent by its delegate) over SMTP submission or Graph sendMail; exit 1 when refused.
     /// With --profile over the profile's own channel; --via goes with --access-token-env.
@@ -162,6 +166,7 @@ async fn main() -> ExitCode {
         Command::Profiles(args) => sign_in::profiles(args, &cli.cloud, cli.json),
         Command::Folders(args) => mailbox::run_folders(args, &cli.cloud, cli.json).await,
         Command::Count(args) => mailbox::run_count(args, &cli.cloud, cli.json).await,
+        Command::Preview(args) => preview::run(args, &cli.cloud, cli.json).await,
         Command::SendTest(args) => verify::run_send_test(args, &cli.cloud, cli.json).await,
         Command::FetchTest(args) => verify::run_fetch_test(args, &cli.cloud, cli.json).await,
     }

@@ -3,9 +3,9 @@
 //! Graph `$count` with a `$filter` on `receivedDateTime`, IMAP `SEARCH BEFORE` after `EXAMINE`.
 
 use crate::folders::{gone, imap_gone, mailbox_base};
-use crate::imap_check;
 use crate::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::{graph_get::graph_get, AccessToken, Cloud, Diagnosis, GraphAudience, OutlookAudience};
+use crate::{imap_check, imap_utf7};
 use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 use ts_rs::TS;
@@ -92,7 +92,7 @@ pub async fn imap_archive_counts(
     let segments = vec![folder_path.to_owned()];
     let counted = bounded(opts, &endpoint, "counting", async {
         let mailbox = session
-            .examine(folder_path)
+            .examine(imap_utf7::encode(folder_path))
             .await
             .map_err(|e| imap_gone(imap_check::failure(&endpoint, &replies, &e), &segments))?;
         let before = session

@@ -4,6 +4,7 @@
 //! never selects a folder.
 
 use crate::imap_check::{self, ImapSession, Replies};
+use crate::imap_utf7;
 use crate::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::{
     graph_get::graph_get, AccessToken, Cloud, Diagnosis, GraphAudience, MailEndpoint,
@@ -262,7 +263,8 @@ fn too_many() -> Diagnosis {
 /// The folder tree over IMAP: `LIST "" "*"`, then `STATUS (MESSAGES UNSEEN)` for each folder
 /// that can be selected. Never selects a folder. `token` signs in for `login.mailbox` (as the
 /// delegate `login.delegate` for a shared mailbox); it replaces the token in `login`.
-/// `id` is the server's folder name; `path` joins the names with '/' whatever the delimiter.
+/// `id` is the server's folder name decoded from modified UTF-7 (`INBOX/Büro`; the IMAP reads
+/// encode it again); `path` joins the names with '/' whatever the delimiter.
 pub async fn imap_folders(
     cloud: &Cloud,
     token: &AccessToken<OutlookAudience>,
@@ -284,6 +286,9 @@ pub async fn imap_folders(
 
 /// One listed IMAP folder, before the tree is built.
 struct Listed {
+    /// As the server spells it (modified UTF-7).
+    wire: String,
+    /// Decoded: what is shown and kept as the folder's id.
     name: String,
     segments: Vec<String>,
     noselect: bool,
@@ -308,7 +313,8 @@ async fn list_with_status(
     let mut listed = Vec::with_capacity(names.len());
     for n in &names {
         use async_imap::types::NameAttribute as A;
-        let name = n.name().to_owned();
+        let wire = n.name().to_owned();
+        let name = imap_utf7::display(&wire);
         let segments: Vec<String> = match n.delimiter() {
             Some(d) if !d.is_empty() => name.split(d).map(str::to_owned).collect(),
             _ => vec![name.clone()],
@@ -331,6 +337,7 @@ async fn list_with_status(
         };
         listed.push(Listed {
             noselect: attrs.iter().any(is_nonexistent),
+            wire,
             name,
             segments,
             well_known: well_known.map(str::to_owned),
@@ -344,7 +351,7 @@ async fn list_with_status(
             continue;
         }
         let status = session
-            .status(&l.name, "(MESSAGES UNSEEN)")
+            .status(&l.wire, "(MESSAGES UNSEEN)")
             .await
             .map_err(|e| imap_gone(imap_check::failure(endpoint, replies, &e), &l.segments))?;
         counts.push((Some(status.exists), status.unseen));
@@ -421,6 +428,7 @@ mod tests {
 
     fn listed(name: &str) -> Listed {
         Listed {
+            wire: name.to_owned(),
             name: name.to_owned(),
             segments: name.split('.').map(str::to_owned).collect(),
             noselect: false,

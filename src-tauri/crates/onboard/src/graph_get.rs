@@ -20,8 +20,17 @@ pub async fn graph_get_url(
     token: &Secret,
     url: &str,
 ) -> Result<serde_json::Value, Diagnosis> {
+    graph_get_on(&http::client(cloud)?, token, url).await
+}
+
+/// As [`graph_get_url`], on a client the caller keeps (its connections are reused).
+pub(crate) async fn graph_get_on(
+    client: &reqwest::Client,
+    token: &Secret,
+    url: &str,
+) -> Result<serde_json::Value, Diagnosis> {
     let url = url.to_owned();
-    let res = http::client(cloud)?
+    let res = client
         .get(&url)
         .bearer_auth(token.expose())
         .send()

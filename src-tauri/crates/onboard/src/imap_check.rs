@@ -380,6 +380,14 @@ impl Replies {
         }
     }
 
+    /// Forgets the lines so far: a connection kept for later reads starts each read afresh, so
+    /// an old refusal is not taken for the cause of a new failure.
+    pub(crate) fn clear(&self) {
+        if let Ok(mut log) = self.0.lock() {
+            log.lines.clear();
+        }
+    }
+
     /// The last tagged `NO`/`BAD` or untagged `BYE`.
     fn last_refusal(&self) -> Option<String> {
         let log = self.0.lock().ok()?;

@@ -25,6 +25,8 @@ pub mod http;
 pub mod id_token;
 pub mod identity;
 pub mod imap_check;
+pub mod imap_preview;
+pub mod imap_utf7;
 pub mod jwt_claims;
 pub mod keyring_store;
 pub mod loopback;
@@ -35,8 +37,10 @@ pub mod needs_sign_in;
 pub mod permissions;
 pub mod pkce;
 pub mod preview;
+pub mod preview_connections;
 pub mod profile;
 pub mod profile_mailbox;
+pub mod profile_preview;
 pub mod profile_store;
 pub mod profile_verify;
 pub mod reauth;
@@ -84,6 +88,7 @@ pub use host_name::HostName;
 pub use id_token::{fetch_signing_keys, validate as validate_id_token, Expected, SigningKeys};
 pub use identity::Identity;
 pub use imap_check::{check_imap, ImapCheck, InboxFacts};
+pub use imap_preview::{imap_message_page, imap_raw_message, imap_raw_message_bounded};
 pub use keyring_store::KeyringStore;
 pub use mail_conn::{MailCheckOptions, MailLogin};
 pub use mailbox_access::{
@@ -96,11 +101,13 @@ pub use message_view::{
 pub use needs_sign_in::NeedsSignIn;
 pub use permissions::{ChannelKind, Permission, PermissionCheck, PermissionType};
 pub use preview::{graph_message_page, MessagePage, MessageSummary};
+pub use preview_connections::PreviewConnections;
 pub use profile::{
     refresh_token_key, GrantedScopes, MailboxRef, Profile, ProfileCloud, SignInFlow,
     PROFILE_VERSION,
 };
 pub use profile_mailbox::{profile_archive_counts, profile_folders};
+pub use profile_preview::{profile_message, profile_message_page, profile_raw_message};
 pub use profile_store::{default_profiles_dir, Deleted, ProfileList, ProfileStore};
 pub use profile_verify::{profile_fetch_test, profile_send_test};
 pub use reauth::{MailboxChoice, NewProfile, SignIn};

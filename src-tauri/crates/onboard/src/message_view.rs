@@ -294,14 +294,17 @@ pub fn attachment_bytes(raw: &[u8], index: u32) -> Option<(String, String, Vec<u
     ))
 }
 
-fn too_large(url: &str) -> Diagnosis {
+/// `what` (a URL, a message) is larger than `max` bytes.
+pub(crate) fn too_large(what: &str, max: usize) -> Diagnosis {
+    let limit = if max >= 1024 * 1024 {
+        format!("{} MB", max / (1024 * 1024))
+    } else {
+        format!("{max} bytes")
+    };
     Diagnosis::new(
         "preview.too_large",
         "The message is too large to preview",
-        format!(
-            "{url} is larger than {} MB, the most the preview downloads.",
-            MAX_RAW_BYTES / (1024 * 1024)
-        ),
+        format!("{what} is larger than {limit}, the most the preview downloads."),
         "Open the message in Outlook on the web instead.",
     )
 }
@@ -324,13 +327,26 @@ pub async fn graph_raw_message_bounded(
     message_id: &str,
     max_bytes: usize,
 ) -> Result<Vec<u8>, Diagnosis> {
+    let client = http::client(cloud)?;
+    graph_raw_message_on(&client, cloud, token, mailbox, message_id, max_bytes).await
+}
+
+/// As [`graph_raw_message_bounded`], on a client the caller keeps (its connections are reused).
+pub(crate) async fn graph_raw_message_on(
+    client: &reqwest::Client,
+    cloud: &Cloud,
+    token: &AccessToken<GraphAudience>,
+    mailbox: &str,
+    message_id: &str,
+    max_bytes: usize,
+) -> Result<Vec<u8>, Diagnosis> {
     let url = format!(
         "{}/v1.0{}/messages/{}/$value",
         cloud.graph.trim_end_matches('/'),
         mailbox_path(mailbox),
         segment(message_id)
     );
-    let mut res = http::client(cloud)?
+    let mut res = client
         .get(&url)
         .bearer_auth(token.secret().expose())
         .send()
@@ -342,7 +358,7 @@ pub async fn graph_raw_message_bounded(
         return Err(catalog::graph_error(status.as_u16(), &body));
     }
     if res.content_length().is_some_and(|n| n > max_bytes as u64) {
-        return Err(too_large(&url));
+        return Err(too_large(&url, max_bytes));
     }
     let mut out = Vec::new();
     while let Some(chunk) = res
@@ -351,7 +367,7 @@ pub async fn graph_raw_message_bounded(
         .map_err(|e| http::transport_error(&url, &e))?
     {
         if out.len() + chunk.len() > max_bytes {
-            return Err(too_large(&url));
+            return Err(too_large(&url, max_bytes));
         }
         out.extend_from_slice(&chunk);
     }

@@ -3,8 +3,8 @@
 //! Graph base (a cursor from the front end cannot send the token elsewhere).
 
 use crate::audience::{AccessToken, GraphAudience};
-use crate::graph_get::{graph_get, graph_get_url};
-use crate::{Cloud, Diagnosis};
+use crate::graph_get::graph_get_on;
+use crate::{http, Cloud, Diagnosis};
 use serde::Serialize;
 use serde_json::Value;
 use ts_rs::TS;
@@ -16,13 +16,14 @@ const SELECT: &str = "id,from,subject,receivedDateTime,hasAttachments,isRead";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct MessageSummary {
+    /// Graph's message id, or over IMAP `UIDVALIDITY:UID` (valid in its folder).
     pub id: String,
     /// `Name <address>`, or the address alone.
     pub from: String,
     pub subject: String,
-    /// As Graph gives it (ISO 8601, UTC).
+    /// ISO 8601, UTC: Graph's `receivedDateTime`, or IMAP's `INTERNALDATE`.
     pub received: String,
-    /// Graph's standard properties carry no size; `None` until it is read some other way.
+    /// In bytes: IMAP's `RFC822.SIZE`; `None` over Graph, whose standard properties carry none.
     #[ts(type = "number | null")]
     pub size: Option<u64>,
     pub has_attachments: bool,
@@ -34,7 +35,7 @@ pub struct MessagePage {
     pub messages: Vec<MessageSummary>,
     /// Opaque: hand it back for the next page; `None` on the last page.
     pub next: Option<String>,
-    /// Requests this page cost.
+    /// Requests (Graph) or commands after sign-in (IMAP) this page cost.
     pub round_trips: u32,
 }
 
@@ -60,7 +61,7 @@ pub(crate) fn mailbox_path(mailbox: &str) -> String {
     }
 }
 
-fn refused_cursor(detail: String) -> Diagnosis {
+pub(crate) fn refused_cursor(detail: String) -> Diagnosis {
     Diagnosis::new(
         "preview.cursor",
         "The next page cannot be loaded",
@@ -133,21 +134,31 @@ pub async fn graph_message_page(
     top: u32,
     cursor: Option<&str>,
 ) -> Result<MessagePage, Diagnosis> {
-    let body = match cursor {
-        Some(c) => {
-            let url = check_cursor(cloud, c)?;
-            graph_get_url(cloud, token.secret(), url.as_str()).await?
-        }
-        None => {
-            let path = format!(
-                "{}/mailFolders/{}/messages?$select={SELECT}&$orderby=receivedDateTime%20desc&$top={}",
-                mailbox_path(mailbox),
-                segment(folder_id),
-                top.clamp(1, MAX_PAGE)
-            );
-            graph_get(cloud, token.secret(), &path).await?
-        }
+    let client = http::client(cloud)?;
+    graph_message_page_on(&client, cloud, token, mailbox, folder_id, top, cursor).await
+}
+
+/// As [`graph_message_page`], on a client the caller keeps (its connections are reused).
+pub(crate) async fn graph_message_page_on(
+    client: &reqwest::Client,
+    cloud: &Cloud,
+    token: &AccessToken<GraphAudience>,
+    mailbox: &str,
+    folder_id: &str,
+    top: u32,
+    cursor: Option<&str>,
+) -> Result<MessagePage, Diagnosis> {
+    let url = match cursor {
+        Some(c) => check_cursor(cloud, c)?.to_string(),
+        None => format!(
+            "{}/v1.0{}/mailFolders/{}/messages?$select={SELECT}&$orderby=receivedDateTime%20desc&$top={}",
+            cloud.graph.trim_end_matches('/'),
+            mailbox_path(mailbox),
+            segment(folder_id),
+            top.clamp(1, MAX_PAGE)
+        ),
     };
+    let body = graph_get_on(client, token.secret(), &url).await?;
     let messages = body["value"]
         .as_array()
         .map(|a| a.iter().map(summary).collect())

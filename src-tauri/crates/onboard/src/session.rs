@@ -9,9 +9,9 @@
 use crate::profile::refresh_token_key;
 use crate::reauth::{self, NewProfile, SignIn};
 use crate::{
-    client_secret_key, AccessToken, Audience, Cloud, Diagnosis, NeedsSignIn, Profile, ProfileCloud,
-    ProfileStore, Resource, Secret, SecretStore, TokenEndpoint, TokenFailure, TokenResponse,
-    TokenSource,
+    client_secret_key, AccessToken, Audience, Cloud, Diagnosis, NeedsSignIn, PreviewConnections,
+    Profile, ProfileCloud, ProfileStore, Resource, Secret, SecretStore, TokenEndpoint,
+    TokenFailure, TokenResponse, TokenSource,
 };
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -40,6 +40,8 @@ pub struct Session<T: TokenSource = TokenEndpoint> {
     /// One refresh at a time: two concurrent refreshes of one profile would race to save their
     /// rotated refresh tokens.
     refreshing: tokio::sync::Mutex<()>,
+    /// The preview's IMAP connections and Graph client, kept between calls.
+    preview: PreviewConnections,
 }
 
 impl Session<TokenEndpoint> {
@@ -59,7 +61,18 @@ impl<T: TokenSource> Session<T> {
             overrides: None,
             cache: Mutex::new(HashMap::new()),
             refreshing: tokio::sync::Mutex::new(()),
+            preview: PreviewConnections::default(),
         }
+    }
+
+    /// The preview's connections, for another idle limit than [`PreviewConnections::IDLE`].
+    pub fn with_preview_connections(mut self, preview: PreviewConnections) -> Self {
+        self.preview = preview;
+        self
+    }
+
+    pub fn preview_connections(&self) -> &PreviewConnections {
+        &self.preview
     }
 
     /// The running sandbox's endpoints, for profiles made in the sandbox.
@@ -181,9 +194,11 @@ impl<T: TokenSource> Session<T> {
         Ok(tokens.access_token)
     }
 
-    /// Drops the cached access tokens of `name` (after a deletion, say).
+    /// Drops the cached access tokens and the preview connection of `name` (after a deletion,
+    /// say).
     pub fn forget(&self, name: &str) {
         self.cache_map().retain(|(n, _), _| n != name);
+        self.preview.close(name);
     }
 
     /// Adds a profile for a fresh sign-in ([`reauth::connect`]) and keeps its access token.

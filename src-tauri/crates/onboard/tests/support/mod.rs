@@ -4,6 +4,7 @@
 
 pub mod mail;
 pub mod profile;
+pub mod proxy;
 pub mod sim;
 
 use onboard::{HostName, ProbeOptions, ServerCheck, ServerKind};

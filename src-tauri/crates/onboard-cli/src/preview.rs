@@ -1,0 +1,188 @@
+//! `preview`: a folder's messages, newest first, or one message (headers, text, attachments,
+//! or its raw MIME), over Graph or IMAP, read-only.
+
+use crate::cloud_args::CloudArgs;
+use crate::mailbox::{folder_id, target, MailboxArgs, Target, Via};
+use crate::output;
+use clap::Args;
+use onboard::{Diagnosis, MailCheckOptions, MessagePage, MessageView};
+use std::io::Write;
+use std::process::ExitCode;
+
+#[derive(Args)]
+pub struct Preview {
+    #[command(flatten)]
+    mailbox: MailboxArgs,
+    /// The folder's path as `folders` shows it (`Inbox/Inquiries/Tech-Support`), or its id.
+    #[arg(long, value_name = "PATH")]
+    folder: String,
+    /// Messages per page, 1 to 50.
+    #[arg(long, value_name = "N", default_value_t = 20)]
+    top: u32,
+    /// The next page: the cursor the previous page printed.
+    #[arg(long, value_name = "CURSOR", conflicts_with = "message")]
+    cursor: Option<String>,
+    /// One message, by the id the list shows: its headers, text and attachments.
+    #[arg(long, value_name = "ID")]
+    message: Option<String>,
+    /// With --message: its raw MIME source instead.
+    #[arg(long, requires = "message")]
+    raw: bool,
+}
+
+async fn page(args: &Preview, t: &Target, folder: &str) -> Result<MessagePage, Diagnosis> {
+    let cursor = args.cursor.as_deref();
+    match args.mailbox.via {
+        Via::Graph => {
+            let token = t.token().await?;
+            onboard::graph_message_page(
+                &t.cloud,
+                &token,
+                &t.graph_mailbox,
+                folder,
+                args.top,
+                cursor,
+            )
+            .await
+        }
+        Via::Imap => {
+            let (token, opts) = (t.token().await?, MailCheckOptions::default());
+            onboard::imap_message_page(&t.cloud, &token, &t.login, folder, args.top, cursor, &opts)
+                .await
+        }
+    }
+}
+
+async fn raw(args: &Preview, t: &Target, folder: &str, id: &str) -> Result<Vec<u8>, Diagnosis> {
+    match args.mailbox.via {
+        Via::Graph => {
+            let token = t.token().await?;
+            onboard::graph_raw_message(&t.cloud, &token, &t.graph_mailbox, id).await
+        }
+        Via::Imap => {
+            let (token, opts) = (t.token().await?, MailCheckOptions::default());
+            onboard::imap_raw_message(&t.cloud, &token, &t.login, folder, id, &opts).await
+        }
+    }
+}
+
+pub async fn run(args: Preview, cloud: &CloudArgs, json: bool) -> ExitCode {
+    let found = async {
+        let t = target(&args.mailbox, cloud).await?;
+        let folder = folder_id(&t, args.mailbox.via, &args.folder).await?;
+        Ok::<_, Diagnosis>((t, folder))
+    }
+    .await;
+    let (t, folder) = match found {
+        Ok(f) => f,
+        Err(d) => return output::verdict::<()>(json, Err(d), |_| String::new()),
+    };
+    let Some(id) = &args.message else {
+        return output::verdict(json, page(&args, &t, &folder).await, page_text);
+    };
+    let source = raw(&args, &t, &folder, id).await;
+    match source {
+        Ok(bytes) if args.raw && !json => {
+            let mut out = std::io::stdout().lock();
+            match out.write_all(&bytes).and_then(|()| out.flush()) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(_) => ExitCode::FAILURE,
+            }
+        }
+        Ok(bytes) if args.raw => output::verdict(
+            json,
+            Ok(serde_json::json!({ "raw": String::from_utf8_lossy(&bytes) })),
+            |_| String::new(),
+        ),
+        other => output::verdict(
+            json,
+            other.map(|b| onboard::parse_message(&b, false)),
+            message_text,
+        ),
+    }
+}
+
+/// Characters of `s`, at most `n`, with `…` when cut.
+fn fit(s: &str, n: usize) -> String {
+    let flat: String = s
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    if flat.chars().count() <= n {
+        format!("{flat:n$}")
+    } else {
+        let cut: String = flat.chars().take(n.saturating_sub(1)).collect();
+        format!("{cut}…")
+    }
+}
+
+fn size_text(size: Option<u64>) -> String {
+    match size {
+        Some(b) if b >= 1024 * 1024 => format!("{:.1} MB", b as f64 / (1024.0 * 1024.0)),
+        Some(b) if b >= 1024 => format!("{} KB", b.div_ceil(1024)),
+        Some(b) => format!("{b} B"),
+        None => String::new(),
+    }
+}
+
+fn page_text(p: &MessagePage) -> String {
+    let mut s = format!(
+        "  {:<20}  {}  {}  {:>8}  ID\n",
+        "RECEIVED",
+        fit("FROM", 28),
+        fit("SUBJECT", 40),
+        "SIZE"
+    );
+    for m in &p.messages {
+        let mark = format!(
+            "{}{}",
+            if m.is_read { ' ' } else { '*' },
+            if m.has_attachments { '@' } else { ' ' }
+        );
+        s.push_str(&format!(
+            "{mark}{:<20}  {}  {}  {:>8}  {}\n",
+            m.received,
+            fit(&m.from, 28),
+            fit(&m.subject, 40),
+            size_text(m.size),
+            m.id
+        ));
+    }
+    s.push_str(&format!(
+        "{} message{} (* unread, @ with attachments), {} round trip{}\n",
+        p.messages.len(),
+        if p.messages.len() == 1 { "" } else { "s" },
+        p.round_trips,
+        if p.round_trips == 1 { "" } else { "s" }
+    ));
+    if let Some(next) = &p.next {
+        s.push_str(&format!("Next page: --cursor {next}\n"));
+    }
+    s
+}
+
+fn message_text(v: &MessageView) -> String {
+    let mut s = String::new();
+    for (k, val) in &v.headers {
+        s.push_str(&format!("{k}: {val}\n"));
+    }
+    for n in &v.notices {
+        s.push_str(&format!("! {n}\n"));
+    }
+    s.push('\n');
+    match (&v.text, &v.html_sanitized) {
+        (Some(t), _) => s.push_str(t.trim_end()),
+        (None, Some(_)) => s.push_str("(HTML only: see it in the wizard, or --raw)"),
+        (None, None) => s.push_str("(no text)"),
+    }
+    s.push('\n');
+    for a in &v.attachments {
+        s.push_str(&format!(
+            "Attachment: {}  {}  {}\n",
+            a.name,
+            a.content_type,
+            size_text(Some(a.size))
+        ));
+    }
+    s
+}

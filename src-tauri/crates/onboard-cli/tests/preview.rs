@@ -1,0 +1,218 @@
+//! `preview` over Graph (the simulated tenant, an app-only token) and over IMAP (the real
+//! Dovecot on the same mailboxes, alice's own token): the page table, the cursor, one message,
+//! its raw MIME, and refusals with their exit code.
+#![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+#[allow(dead_code)]
+#[path = "../../onboard/tests/support/mail.rs"]
+mod mail;
+
+use m365_sim::sandbox::demo_seed;
+use m365_sim::RunningSim;
+use serde_json::Value;
+use std::process::Command;
+
+const APP: &str = "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f";
+const SECRET: &str = "sandbox~secret-value-not-for-production-0001";
+
+/// Runs the CLI with the token in `TOKEN`; exit code and stdout + stderr.
+fn cli(endpoints: &[&str], args: &[&str], token: &str) -> (i32, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_m365-onboard"))
+        .args(endpoints)
+        .args(args)
+        .args(["--access-token-env", "TOKEN"])
+        .env("TOKEN", token)
+        .env("M365_ONBOARD_SECRET_STORE", "memory")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ),
+    )
+}
+
+fn json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}: {text}"))
+}
+
+/// An app-only Graph token (the demo app has Mail.ReadWrite as an application permission).
+async fn app_token(sim: &RunningSim) -> String {
+    let tenant = &demo_seed().unwrap().tenants[0].id;
+    let ca = std::fs::read(&sim.endpoints.ca_file).unwrap();
+    let http = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(&ca).unwrap())
+        .build()
+        .unwrap();
+    let body: Value = http
+        .post(format!(
+            "{}/{tenant}/oauth2/v2.0/token",
+            sim.endpoints.authority
+        ))
+        .form(&[
+            ("grant_type", "client_credentials"),
+            ("client_id", APP),
+            ("client_secret", SECRET),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn preview_over_graph_pages_shows_a_message_and_its_source() {
+    let sim = RunningSim::start("127.0.0.1:0".parse().unwrap(), demo_seed().unwrap())
+        .await
+        .unwrap();
+    let token = app_token(&sim).await;
+    let ca = sim.endpoints.ca_file.to_str().unwrap();
+    let at = [
+        "--authority-url",
+        &sim.endpoints.authority,
+        "--graph-url",
+        &sim.endpoints.graph,
+        "--ca-file",
+        ca,
+    ];
+    let support = ["--mailbox", "support@contoso.test", "--folder", "Inbox"];
+    let run = |extra: &[&str], json: bool| {
+        let mut args: Vec<&str> = if json { vec!["--json"] } else { vec![] };
+        args.extend(["preview"].iter().chain(&support).chain(extra));
+        cli(&at, &args, &token)
+    };
+
+    let (code, text) = run(&["--top", "5"], false);
+    assert_eq!(code, 0, "{text}");
+    let lines: Vec<&str> = text.lines().collect();
+    assert!(
+        lines[0].contains("RECEIVED") && lines[0].contains("SUBJECT"),
+        "{text}"
+    );
+    assert_eq!(
+        lines.len(),
+        1 + 5 + 2,
+        "header, 5 rows, summary, next: {text}"
+    );
+    assert!(
+        text.contains("5 messages") && text.contains("1 round trip"),
+        "{text}"
+    );
+    let cursor = text
+        .lines()
+        .last()
+        .unwrap()
+        .strip_prefix("Next page: --cursor ")
+        .unwrap();
+
+    let (code, second) = run(&["--top", "5", "--cursor", cursor], true);
+    assert_eq!(code, 0, "{second}");
+    let second = json(&second);
+    assert_eq!(
+        second["result"]["messages"].as_array().unwrap().len(),
+        2,
+        "7 in all"
+    );
+    assert_eq!(second["result"]["next"], Value::Null);
+
+    // msg_40, the newest, has no headers at all: show the newest one with a subject.
+    let (_, first) = run(&["--top", "5"], true);
+    let first = json(&first);
+    let newest = first["result"]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["subject"] != "")
+        .unwrap();
+    let id = newest["id"].as_str().unwrap();
+    let (code, shown) = run(&["--message", id], false);
+    assert_eq!(code, 0, "{shown}");
+    assert!(
+        shown.contains(&format!("Subject: {}", newest["subject"].as_str().unwrap())),
+        "{shown}"
+    );
+    let (code, raw) = run(&["--message", id, "--raw"], false);
+    assert_eq!(code, 0, "{raw}");
+    assert!(
+        raw.contains("MIME-Version") || raw.contains("Subject:"),
+        "{raw}"
+    );
+
+    let (code, refused) = run(
+        &[
+            "--cursor",
+            "https://evil.test/v1.0/me/mailFolders/inbox/messages",
+        ],
+        true,
+    );
+    assert_eq!(code, 1);
+    assert_eq!(json(&refused)["error"]["code"], "preview.cursor");
+    sim.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn preview_over_imap_reads_the_same_mailbox() {
+    let w = mail::MailWorld::start().await;
+    let token = w.outlook_token(mail::ALICE).await;
+    let ca = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(ca.path(), &w.ca_pem).unwrap();
+    let imap = format!("127.0.0.1:{}", w.imaps);
+    let at = [
+        "--authority-url",
+        &w.sim.endpoints.authority,
+        "--graph-url",
+        &w.sim.endpoints.graph,
+        "--imap",
+        &imap,
+        "--ca-file",
+        ca.path().to_str().unwrap(),
+    ];
+    let alice = [
+        "preview",
+        "--via",
+        "imap",
+        "--mailbox",
+        mail::ALICE,
+        "--folder",
+        "INBOX",
+    ];
+
+    let (code, text) = cli(&at, &[&["--json"][..], &alice[..]].concat(), token.expose());
+    assert_eq!(code, 0, "{text}");
+    let page = json(&text);
+    let messages = page["result"]["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 3);
+    assert_eq!(page["result"]["round_trips"], 2, "EXAMINE and FETCH");
+    assert_eq!(messages[0]["subject"], "64423");
+    assert!(messages.iter().all(|m| m["size"].as_u64().unwrap() > 0));
+
+    let id = messages[1]["id"].as_str().unwrap();
+    let (code, shown) = cli(
+        &at,
+        &[&alice[..], &["--message", id]].concat(),
+        token.expose(),
+    );
+    assert_eq!(code, 0, "{shown}");
+    assert!(
+        shown.contains("Subject: Here is your dingus fish"),
+        "{shown}"
+    );
+    assert!(shown.contains("Attachment: "), "{shown}");
+
+    let stale = format!("1:{}", id.split_once(':').unwrap().1);
+    let (code, refused) = cli(
+        &at,
+        &[&alice[..], &["--message", &stale]].concat(),
+        token.expose(),
+    );
+    assert_eq!(code, 1);
+    assert!(refused.contains("renumbered"), "{refused}");
+    w.stop().await;
+}
