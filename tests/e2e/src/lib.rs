@@ -74,6 +74,7 @@ impl Harness {
             .args(["clear", "service", "m365-onboard"])
             .status();
         let home = tempfile::tempdir()?;
+        std::fs::create_dir(home.path().join("saved"))?;
         let port = free_port()?;
         let driver = Driver(
             Command::new("tauri-driver")
@@ -92,6 +93,8 @@ impl Harness {
                 )
                 .env("M365_SIM_USER", "alice@contoso.test")
                 .env("M365_SIM_PASSWORD", "sandbox-alice")
+                // Attachments are saved here instead of through the native save dialog.
+                .env("M365_ONBOARD_SAVE_DIR", home.path().join("saved"))
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit())
                 .process_group(0)
@@ -224,6 +227,11 @@ impl Harness {
     /// The app's data directories (XDG_DATA_HOME and XDG_CONFIG_HOME live below it).
     pub fn home(&self) -> &Path {
         self.home.path()
+    }
+
+    /// Where the app saves attachments in tests.
+    pub fn saved_dir(&self) -> PathBuf {
+        self.home.path().join("saved")
     }
 
     /// Scrolls the element into the middle of the window (before a screenshot of it).
