@@ -27,6 +27,13 @@ fn main() {
         "reverify_profile",
         "mailbox_folders",
         "archive_counts",
+        "preview_page",
+        "preview_message",
+        "preview_raw",
+        "save_attachment",
+        "fetch_test",
+        "send_test",
+        "helpdesk_groups",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

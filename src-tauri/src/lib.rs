@@ -16,6 +16,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
     let session = Session::new(ProfileStore::new(default_profiles_dir()), secrets.clone());
     builder
         .plugin(tauri_plugin_store::Builder::new().build())
+        .plugin(tauri_plugin_dialog::init())
         .manage(session)
         .manage(secrets)
         .manage(SandboxState::default())
@@ -48,6 +49,13 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
             commands::account::reverify_profile,
             commands::channel::mailbox_folders,
             commands::channel::archive_counts,
+            commands::preview::preview_page,
+            commands::preview::preview_message,
+            commands::preview::preview_raw,
+            commands::preview::save_attachment,
+            commands::verify::fetch_test,
+            commands::verify::send_test,
+            commands::channel::helpdesk_groups,
         ])
 }
 

@@ -84,7 +84,7 @@ fn drafts_survive_a_restart_and_damage() {
         "server": { "kind": "freescout", "fqdn": "desk.example.com", "callback_template": "https://{fqdn}/" },
         "app": { "client_id": "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f", "tenant": "contoso.test", "cloud": "usgov", "channel": "imap-delegated", "consented_tenant": null },
         "account": { "shared": true, "shared_address": "support@contoso.test", "flow": "device", "login_hint": "", "profile": null },
-        "options": { "folder_id": "f1", "folder_path": "Inbox/Inquiries", "group": "Support", "keep_on_server": false, "archive": true, "archive_before": "2026-11-15", "archive_state": "closed" },
+        "options": { "folder_id": "f1", "folder_path": "Inbox/Inquiries", "group": "Support", "group_id": "3", "keep_on_server": false, "archive": true, "archive_before": "2026-11-15", "archive_state": "closed" },
         "sandbox": false,
     });
     {

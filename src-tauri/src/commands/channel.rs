@@ -34,3 +34,13 @@ pub async fn archive_counts(
         .and_utc();
     onboard::profile_archive_counts(&session, &profile, &folder, cutoff).await
 }
+
+/// Zammad's active groups, read with the admin's API token (used for this call only).
+#[tauri::command]
+pub async fn helpdesk_groups(
+    fqdn: String,
+    api_token: String,
+) -> Result<Vec<onboard::HelpdeskGroup>, Diagnosis> {
+    let base = format!("https://{}", fqdn.trim().trim_end_matches('/'));
+    onboard::zammad_groups(&base, &onboard::Secret::new(api_token), None).await
+}

@@ -7,6 +7,8 @@ pub mod channel;
 pub mod cloud;
 pub mod consent;
 pub mod draft;
+pub mod preview;
 pub mod sandbox;
 pub mod secrets;
 pub mod server;
+pub mod verify;

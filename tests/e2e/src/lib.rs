@@ -74,6 +74,7 @@ impl Harness {
             .args(["clear", "service", "m365-onboard"])
             .status();
         let home = tempfile::tempdir()?;
+        std::fs::create_dir(home.path().join("saved"))?;
         let port = free_port()?;
         let driver = Driver(
             Command::new("tauri-driver")
@@ -92,6 +93,8 @@ impl Harness {
                 )
                 .env("M365_SIM_USER", "alice@contoso.test")
                 .env("M365_SIM_PASSWORD", "sandbox-alice")
+                // Attachments are saved here instead of through the native save dialog.
+                .env("M365_ONBOARD_SAVE_DIR", home.path().join("saved"))
                 .stdout(Stdio::null())
                 .stderr(Stdio::inherit())
                 .process_group(0)
@@ -226,6 +229,37 @@ impl Harness {
         self.home.path()
     }
 
+    /// Runs axe-core (the front end's dev dependency) on the current screen and fails on any
+    /// serious or critical violation, naming the rule and the elements.
+    pub async fn axe(&self, screen: &str) -> Result<(), Error> {
+        let axe = std::fs::read_to_string(workspace_root().join("ui/node_modules/axe-core/axe.min.js"))
+            .map_err(|e| format!("axe-core is missing ({e}); make test installs it"))?;
+        self.client.execute(&axe, vec![]).await?;
+        let found = self
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 axe.run(document, { resultTypes: ['violations'] })
+                   .then((r) => done(r.violations
+                     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+                     .map((v) => `${v.id} (${v.impact}): ${v.help} at ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)))
+                   .catch((e) => done([`axe failed: ${e}`]));",
+                vec![],
+            )
+            .await?;
+        let violations: Vec<String> = serde_json::from_value(found)?;
+        if violations.is_empty() {
+            Ok(())
+        } else {
+            Err(format!("{screen}: {}", violations.join("; ")).into())
+        }
+    }
+
+    /// Where the app saves attachments in tests.
+    pub fn saved_dir(&self) -> PathBuf {
+        self.home.path().join("saved")
+    }
+
     /// Scrolls the element into the middle of the window (before a screenshot of it).
     pub async fn scroll_to(&self, css: &str) -> Result<(), Error> {
         let el = self.find(css).await?;
@@ -236,7 +270,9 @@ impl Harness {
         Ok(())
     }
 
+    /// Saves the screen as a PNG, after axe-core found no serious accessibility violation on it.
     pub async fn screenshot(&mut self, screen: &str) -> Result<PathBuf, Error> {
+        self.axe(screen).await?;
         self.shots += 1;
         let dir = workspace_root().join("target/e2e-screenshots");
         std::fs::create_dir_all(&dir)?;

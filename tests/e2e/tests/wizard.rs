@@ -487,7 +487,111 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     h.type_into("#group", "Support").await?;
     h.scroll_to("[data-testid='archive']").await?;
     h.screenshot("channel-options").await?;
+
+    // Verify: the newest message is read at once; the test mail goes out on request.
     h.next().await?;
-    h.wait_for("[data-testid='not-built']").await?;
+    h.wait_for("[data-step='fetch'][data-status='ok']").await?;
+    let recipient = format!("e2e-{}@example.test", std::process::id());
+    h.type_into("#test-recipient", &recipient).await?;
+    h.find("#send-test").await?.click().await?;
+    let sent = h
+        .wait_for("[data-step='send'][data-status='ok']")
+        .await?
+        .text()
+        .await?;
+    assert!(sent.contains(&recipient), "{sent}");
+    let arrived = h
+        .eventually("the test mail in the sandbox's sink", || async {
+            Ok(sandbox_sink_mail(&recipient))
+        })
+        .await?;
+    assert!(arrived.contains("From: support@contoso.test"), "{arrived}");
+    h.screenshot("verify").await?;
+
+    preview_blocks_remote_content_and_saves_attachments(&mut h).await?;
     h.finish().await
+}
+
+/// The sandbox's SMTP sink (`m365-sandbox-*/sent/` in the app's temp dir) holds each relayed
+/// mail as a file; the one addressed to `recipient`, if it arrived.
+fn sandbox_sink_mail(recipient: &str) -> Option<String> {
+    let tmp = std::env::temp_dir();
+    std::fs::read_dir(&tmp)
+        .ok()?
+        .flatten()
+        .filter(|d| d.file_name().to_string_lossy().starts_with("m365-sandbox-"))
+        .flat_map(|d| {
+            std::fs::read_dir(d.path().join("sent"))
+                .into_iter()
+                .flatten()
+                .flatten()
+        })
+        .filter_map(|f| std::fs::read_to_string(f.path()).ok())
+        .find(|mail| mail.contains(recipient))
+}
+
+/// A loopback HTTP listener on the port the newsletter in the sandbox aims its remote image,
+/// script, CSS and refresh at (tests/corpus/onboard-remote-image.eml); it counts connections.
+fn canary() -> Result<std::sync::Arc<std::sync::atomic::AtomicUsize>, Error> {
+    let listener = std::net::TcpListener::bind("127.0.0.1:47613")?;
+    let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = hits.clone();
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            drop(stream);
+        }
+    });
+    Ok(hits)
+}
+
+/// The read-only preview of support@: the newsletter's remote image stays blocked and nothing
+/// reaches the canary; its attachment is saved with the right bytes.
+async fn preview_blocks_remote_content_and_saves_attachments(h: &mut Harness) -> Result<(), Error> {
+    let hits = canary()?;
+    h.find("#open-preview").await?.click().await?;
+    h.wait_for("#preview-heading").await?;
+    h.wait_for("[data-subject^='November update']")
+        .await?
+        .click()
+        .await?;
+    h.wait_for("[data-testid='images-blocked']").await?;
+    h.wait_for("iframe[data-testid='message-html']").await?;
+    // Inside the sandboxed frame: the image is there without a source, and no script ran.
+    h.client.clone().enter_frame(Some(0)).await?;
+    let img = h.find("img").await?;
+    let src = img.attr("src").await?;
+    let body = h.find("body").await?.text().await?;
+    h.client.clone().enter_parent_frame().await?;
+    assert_eq!(src, None, "the remote image must have no source");
+    assert!(body.contains("attached as a CSV"), "{body}");
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the canary was reached"
+    );
+    h.screenshot("preview-html").await?;
+
+    h.find("[data-attachment='november-figures.csv']")
+        .await?
+        .click()
+        .await?;
+    h.wait_for("[data-testid='saved']").await?;
+    let saved = std::fs::read_to_string(h.saved_dir().join("november-figures.csv"))?;
+    assert!(saved.contains("2026-11,377,360"), "{saved}");
+    h.find("[data-tab='raw']").await?.click().await?;
+    let raw = h.wait_for("[data-testid='message-raw']").await?;
+    h.eventually("the raw message", || async {
+        Ok(raw
+            .text()
+            .await?
+            .contains("boundary=\"outer-7f3a\"")
+            .then_some(()))
+    })
+    .await?;
+    h.screenshot("preview-raw").await?;
+    h.find("#close-preview").await?.click().await?;
+    h.wait_for("#verify-heading").await?;
+    Ok(())
 }

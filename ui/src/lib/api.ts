@@ -12,6 +12,9 @@ import type {
   AppliedOnce,
   ArchiveCounts,
   Folder,
+  HelpdeskGroup,
+  MessagePage,
+  MessageView,
   CheckStep,
   ChannelKind,
   CloudPreset,
@@ -112,3 +115,17 @@ export async function callbackUrlOf(server: ServerDraft): Promise<string | null>
     return null;
   }
 }
+
+export const previewPage = (profile: string, folder: string, cursor: string | null) =>
+  invoke<MessagePage>('preview_page', { profile, folder, cursor });
+export const previewMessage = (profile: string, folder: string, id: string, remoteImages: boolean) =>
+  invoke<MessageView>('preview_message', { profile, folder, id, remoteImages });
+export const previewRaw = (profile: string, folder: string, id: string) =>
+  invoke<string>('preview_raw', { profile, folder, id });
+/** Asks where to save (a native dialog); the saved path, or null when the user cancelled. */
+export const saveAttachment = (profile: string, folder: string, id: string, index: number) =>
+  invoke<string | null>('save_attachment', { profile, folder, id, index });
+export const fetchTest = (profile: string) => invoke<CheckStep>('fetch_test', { profile });
+export const sendTest = (profile: string, to: string | null) => invoke<CheckStep>('send_test', { profile, to });
+export const helpdeskGroups = (fqdn: string, apiToken: string) =>
+  invoke<HelpdeskGroup[]>('helpdesk_groups', { fqdn, apiToken });

@@ -144,7 +144,16 @@ folder_id: string,
 /**
  * The folder as people read it (`Inbox/Inquiries/Tech-Support`).
  */
-folder_path: string, group: string, 
+folder_path: string, 
+/**
+ * The destination group's name, as typed or picked.
+ */
+group: string, 
+/**
+ * The group's id on the helpdesk when it was picked from its list (Zammad's `group_id`);
+ * empty when the name was typed.
+ */
+group_id: string, 
 /**
  * Mark imported mail read (true) or delete it (false).
  */

@@ -45,7 +45,7 @@ export const STEPS: readonly StepInfo[] = [
     id: 'verify-export',
     title: 'Verify and export',
     summary: 'A send test and a fetch test, then the channel config for your server.',
-    built: false,
+    built: true,
   },
 ];
 

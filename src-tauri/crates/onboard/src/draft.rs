@@ -93,7 +93,11 @@ pub struct OptionsDraft {
     pub folder_id: String,
     /// The folder as people read it (`Inbox/Inquiries/Tech-Support`).
     pub folder_path: String,
+    /// The destination group's name, as typed or picked.
     pub group: String,
+    /// The group's id on the helpdesk when it was picked from its list (Zammad's `group_id`);
+    /// empty when the name was typed.
+    pub group_id: String,
     /// Mark imported mail read (true) or delete it (false).
     pub keep_on_server: bool,
     pub archive: bool,
@@ -109,6 +113,7 @@ impl Default for OptionsDraft {
             folder_id: String::new(),
             folder_path: String::new(),
             group: String::new(),
+            group_id: String::new(),
             keep_on_server: true,
             archive: true,
             archive_before: String::new(),

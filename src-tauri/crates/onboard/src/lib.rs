@@ -7,6 +7,7 @@ pub mod app_check;
 pub mod app_input;
 pub mod app_registration;
 pub mod archive_count;
+pub mod attachment_file;
 pub mod audience;
 pub mod bindings;
 pub mod browser;
@@ -44,6 +45,7 @@ pub mod profile_preview;
 pub mod profile_store;
 pub mod profile_verify;
 pub mod reauth;
+pub mod remote_images;
 pub mod sandbox_info;
 pub mod secret_expiry;
 pub mod secret_store;
@@ -71,6 +73,7 @@ pub use app_registration::{
 pub use archive_count::{
     graph_archive_counts, imap_archive_counts, imap_before_day, ArchiveCounts,
 };
+pub use attachment_file::{safe_file_name, save_attachment_file};
 pub use audience::{AccessToken, Audience, GraphAudience, OutlookAudience, Resource};
 pub use catalog::{diagnose, MailProtocol};
 pub use check_step::{CheckStatus, CheckStep};
@@ -111,6 +114,7 @@ pub use profile_preview::{profile_message, profile_message_page, profile_raw_mes
 pub use profile_store::{default_profiles_dir, Deleted, ProfileList, ProfileStore};
 pub use profile_verify::{profile_fetch_test, profile_send_test};
 pub use reauth::{MailboxChoice, NewProfile, SignIn};
+pub use remote_images::inline_remote_images;
 pub use sandbox_info::SandboxInfo;
 pub use secret_expiry::SecretExpiry;
 pub use secret_store::{probe_secret_store, MemoryStore, Secret, SecretStore, SecretStoreStatus};

@@ -109,9 +109,26 @@ fn style_is_safe(v: &str) -> bool {
 pub fn sanitize_html(html: &str, allow_remote_images: bool) -> (String, u32) {
     let blocked = Arc::new(AtomicU32::new(0));
     let counter = Arc::clone(&blocked);
+    let out = clean_html(html, move |src| {
+        if allow_remote_images {
+            Some(src.to_owned())
+        } else {
+            counter.fetch_add(1, Ordering::Relaxed);
+            None
+        }
+    });
+    (out, blocked.load(Ordering::Relaxed))
+}
+
+/// [`sanitize_html`]'s policy, with `remote_img` deciding what becomes of each remote
+/// `<img src>`: a replacement URL, or `None` to drop it.
+pub(crate) fn clean_html(
+    html: &str,
+    remote_img: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+) -> String {
     let mut b = ammonia::Builder::default();
     b.url_relative(ammonia::UrlRelative::Deny)
-        .url_schemes(HashSet::from(["http", "https", "mailto", "cid"]))
+        .url_schemes(HashSet::from(["http", "https", "mailto", "cid", "data"]))
         .add_generic_attributes(["style"])
         .add_tag_attributes("td", ["bgcolor", "align", "valign", "width", "height"])
         .add_tag_attributes(
@@ -131,17 +148,31 @@ pub fn sanitize_html(html: &str, allow_remote_images: bool) -> (String, u32) {
             if attribute == "style" {
                 return style_is_safe(value).then_some(Cow::Borrowed(value));
             }
-            if element == "img" && attribute == "src" && is_remote(value) && !allow_remote_images {
-                counter.fetch_add(1, Ordering::Relaxed);
-                return None;
+            if element == "img" && attribute == "src" {
+                if is_remote(value) {
+                    return remote_img(value).map(Cow::Owned);
+                }
+                // data: only as an image, and only the image types a browser cannot run.
+                return (!is_data(value) || is_inline_image(value)).then_some(Cow::Borrowed(value));
             }
-            if attribute == "background" || attribute == "srcset" {
+            if attribute == "background" || attribute == "srcset" || is_data(value) {
                 return None;
             }
             Some(Cow::Borrowed(value))
         });
-    let out = b.clean(html).to_string();
-    (out, blocked.load(Ordering::Relaxed))
+    b.clean(html).to_string()
+}
+
+fn is_data(url: &str) -> bool {
+    url.trim_start().to_ascii_lowercase().starts_with("data:")
+}
+
+/// A `data:` URL of a raster image (no SVG, which can carry script and links).
+pub(crate) fn is_inline_image(url: &str) -> bool {
+    let u = url.trim_start().to_ascii_lowercase();
+    ["png", "jpeg", "gif", "webp", "bmp"]
+        .iter()
+        .any(|t| u.starts_with(&format!("data:image/{t};base64,")))
 }
 
 /// Parses the message; never panics, and never returns an empty view for a non-empty input.
@@ -392,6 +423,17 @@ mod tests {
         assert!(!style_is_safe("background:URL(http://canary/)"));
         assert!(!style_is_safe("width: expression(alert(1))"));
         assert!(!style_is_safe("background: u\\72l(http://x)"));
+    }
+
+    #[test]
+    fn data_urls_survive_only_as_raster_images() {
+        let (out, blocked) = sanitize_html(
+            r#"<a href="data:text/html,<script>alert(1)</script>">x</a><img src="data:image/svg+xml;base64,PHN2Zy8+"><img src="data:image/png;base64,iVBO">"#,
+            false,
+        );
+        assert!(!out.contains("text/html") && !out.contains("svg"), "{out}");
+        assert!(out.contains(r#"src="data:image/png;base64,iVBO""#), "{out}");
+        assert_eq!(blocked, 0);
     }
 
     #[test]

@@ -1,0 +1,97 @@
+//! The read-only preview: message pages, one message, its raw MIME, saving an attachment.
+
+use onboard::{Diagnosis, MessagePage, MessageView, Session};
+use std::path::PathBuf;
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_dialog::DialogExt;
+
+/// Tests save attachments here instead of asking through the native dialog, which WebDriver
+/// cannot drive (as `M365_ONBOARD_BROWSER` stands in for the system browser).
+const SAVE_DIR_ENV: &str = "M365_ONBOARD_SAVE_DIR";
+
+#[tauri::command]
+pub async fn preview_page(
+    profile: String,
+    folder: String,
+    cursor: Option<String>,
+    session: State<'_, Session>,
+) -> Result<MessagePage, Diagnosis> {
+    onboard::profile_message_page(
+        &session,
+        &profile,
+        &folder,
+        onboard::preview::MAX_PAGE,
+        cursor.as_deref(),
+    )
+    .await
+}
+
+/// With `remote_images`, the app fetches the message's remote images itself and inlines them:
+/// the webview never loads anything remote.
+#[tauri::command]
+pub async fn preview_message(
+    profile: String,
+    folder: String,
+    id: String,
+    remote_images: bool,
+    session: State<'_, Session>,
+) -> Result<MessageView, Diagnosis> {
+    let mut view =
+        onboard::profile_message(&session, &profile, &folder, &id, remote_images).await?;
+    if remote_images {
+        if let Some(html) = view.html_sanitized.take() {
+            let (inlined, missing) = onboard::inline_remote_images(&html).await;
+            view.html_sanitized = Some(inlined);
+            view.remote_images = missing;
+        }
+    }
+    Ok(view)
+}
+
+/// The MIME source as text (invalid UTF-8 shown as U+FFFD).
+#[tauri::command]
+pub async fn preview_raw(
+    profile: String,
+    folder: String,
+    id: String,
+    session: State<'_, Session>,
+) -> Result<String, Diagnosis> {
+    let raw = onboard::profile_raw_message(&session, &profile, &folder, &id).await?;
+    Ok(String::from_utf8_lossy(&raw).into_owned())
+}
+
+/// Asks where to save the attachment; the path written, or `None` when the user cancelled.
+#[tauri::command]
+pub async fn save_attachment<R: Runtime>(
+    app: AppHandle<R>,
+    profile: String,
+    folder: String,
+    id: String,
+    index: u32,
+    session: State<'_, Session>,
+) -> Result<Option<String>, Diagnosis> {
+    let raw = onboard::profile_raw_message(&session, &profile, &folder, &id).await?;
+    let (name, _, bytes) = onboard::attachment_bytes(&raw, index).ok_or_else(|| {
+        Diagnosis::new(
+            "preview.attachment_gone",
+            "The attachment is not in the message",
+            format!("The message has no attachment number {}.", index + 1),
+            "Open the message again; it may have changed on the server.",
+        )
+    })?;
+    let name = onboard::safe_file_name(&name);
+    let path = match std::env::var_os(SAVE_DIR_ENV) {
+        Some(dir) => Some(PathBuf::from(dir).join(&name)),
+        None => {
+            let dialog = app.dialog().file().set_file_name(&name);
+            tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
+                .await
+                .ok()
+                .flatten()
+                .and_then(|p| p.into_path().ok())
+        }
+    };
+    let Some(path) = path else { return Ok(None) };
+    onboard::save_attachment_file(&path, &bytes)?;
+    Ok(Some(path.display().to_string()))
+}

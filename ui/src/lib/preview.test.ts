@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { MessageSummary } from './bindings';
+import { appendPage, formatReceived, formatSize, nearEnd, srcdocFor } from './preview';
+
+const msg = (id: string): MessageSummary => ({
+  id,
+  from: 'a@b',
+  subject: id,
+  received: '2026-11-21T09:30:00Z',
+  size: null,
+  has_attachments: false,
+  is_read: false,
+});
+
+describe('preview', () => {
+  it('formats sizes and leaves unknown ones empty', () => {
+    expect(formatSize(null)).toBe('');
+    expect(formatSize(812)).toBe('812 B');
+    expect(formatSize(14 * 1024 + 100)).toBe('14 KB');
+    expect(formatSize(3.25 * 1024 * 1024)).toBe('3.3 MB');
+  });
+
+  it('shows ISO dates as date and minute, other text unchanged', () => {
+    expect(formatReceived('2026-11-21T09:30:00Z')).toBe('2026-11-21 09:30');
+    expect(formatReceived('yesterday')).toBe('yesterday');
+  });
+
+  it('gives the HTML frame a CSP that loads nothing remote', () => {
+    const doc = srcdocFor('<p>hi</p>');
+    expect(doc).toContain("default-src 'none'; img-src data:");
+    expect(doc).not.toMatch(/img-src[^;]*http/);
+    expect(doc).toContain('<body><p>hi</p></body>');
+  });
+
+  it('loads more only near the end of the list', () => {
+    expect(nearEnd(0, 2000, 500)).toBe(false);
+    expect(nearEnd(1400, 2000, 500)).toBe(true);
+  });
+
+  it('appends pages without listing a message twice', () => {
+    const list = appendPage([msg('1'), msg('2')], [msg('2'), msg('3')]);
+    expect(list.map((m) => m.id)).toEqual(['1', '2', '3']);
+  });
+});

@@ -1,0 +1,36 @@
+// The preview's display rules. Pure functions, tested by Vitest.
+import type { MessageSummary } from './bindings';
+
+/** "812 B", "14 KB", "3.2 MB"; an empty string when the size is unknown (Graph gives none). */
+export function formatSize(bytes: number | null): string {
+  if (bytes === null || !Number.isFinite(bytes) || bytes < 0) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${Math.round(bytes / 1024)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** An ISO date as "2026-11-21 09:30" (UTC, as the servers give it); anything else unchanged. */
+export function formatReceived(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
+  return m ? `${m[1]} ${m[2]}` : iso;
+}
+
+/**
+ * The sanitized HTML as an iframe document. The frame is sandboxed without scripts; its own CSP
+ * also loads nothing but inline images, so even a sanitizer miss cannot reach the network.
+ */
+export function srcdocFor(sanitizedHtml: string): string {
+  const csp = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; font-src data:";
+  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><base target="_blank"><style>body{font:14px/1.45 system-ui,sans-serif;margin:12px;word-wrap:break-word}img{max-width:100%;height:auto}</style></head><body>${sanitizedHtml}</body></html>`;
+}
+
+/** Whether the list is scrolled close enough to its end to load the next page. */
+export function nearEnd(scrollTop: number, scrollHeight: number, clientHeight: number, margin = 200): boolean {
+  return scrollHeight - (scrollTop + clientHeight) <= margin;
+}
+
+/** Pages appended: a message already listed (mail arrived between pages) is not listed twice. */
+export function appendPage(list: MessageSummary[], page: MessageSummary[]): MessageSummary[] {
+  const seen = new Set(list.map((m) => m.id));
+  return [...list, ...page.filter((m) => !seen.has(m.id))];
+}
