@@ -22,13 +22,19 @@ fn built_commands() -> BTreeSet<String> {
         .nth(1)
         .and_then(|rest| rest.split("];").next())
         .expect("build.rs lists the commands");
-    list.split('"').skip(1).step_by(2).map(str::to_owned).collect()
+    list.split('"')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
 fn the_csp_names_no_remote_origin_and_runs_nothing_inline() {
     let conf: Value = serde_json::from_str(&read("tauri.conf.json")).expect("tauri.conf.json");
-    let csp = conf["app"]["security"]["csp"].as_str().expect("a CSP string");
+    let csp = conf["app"]["security"]["csp"]
+        .as_str()
+        .expect("a CSP string");
     for directive in csp.split(';').map(str::trim).filter(|d| !d.is_empty()) {
         let mut parts = directive.split_whitespace();
         let name = parts.next().unwrap_or_default();
@@ -37,14 +43,22 @@ fn the_csp_names_no_remote_origin_and_runs_nothing_inline() {
                 || source == "data:"
                 || source == "ipc:"
                 || source == "http://ipc.localhost";
-            assert!(allowed, "{name} allows {source}: the webview must load nothing remote");
+            assert!(
+                allowed,
+                "{name} allows {source}: the webview must load nothing remote"
+            );
             assert!(
                 !(name == "script-src" && source.contains("unsafe")),
                 "script-src allows {source}"
             );
         }
     }
-    for required in ["default-src 'self'", "object-src 'none'", "base-uri 'none'", "form-action 'none'"] {
+    for required in [
+        "default-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'none'",
+    ] {
         assert!(csp.contains(required), "the CSP lacks {required}");
     }
 }
@@ -66,17 +80,26 @@ fn the_window_may_call_exactly_the_commands_the_front_end_uses() {
         .map(|c| format!("allow-{}", c.replace('_', "-")))
         .chain(["core:event:default".to_owned()])
         .collect();
-    assert_eq!(granted, wanted, "capabilities/main.json and build.rs disagree");
+    assert_eq!(
+        granted, wanted,
+        "capabilities/main.json and build.rs disagree"
+    );
 
     let api = read("ui/src/lib/api.ts");
     let unused: Vec<&String> = commands
         .iter()
         .filter(|c| !api.contains(&format!("('{c}'")))
         .collect();
-    assert!(unused.is_empty(), "commands the front end never calls: {unused:?}");
+    assert!(
+        unused.is_empty(),
+        "commands the front end never calls: {unused:?}"
+    );
 
     let lib = read("src-tauri/src/lib.rs");
     for c in &commands {
-        assert!(lib.contains(&format!("::{c},")), "{c} is granted but not registered");
+        assert!(
+            lib.contains(&format!("::{c},")),
+            "{c} is granted but not registered"
+        );
     }
 }

@@ -232,8 +232,9 @@ impl Harness {
     /// Runs axe-core (the front end's dev dependency) on the current screen and fails on any
     /// serious or critical violation, naming the rule and the elements.
     pub async fn axe(&self, screen: &str) -> Result<(), Error> {
-        let axe = std::fs::read_to_string(workspace_root().join("ui/node_modules/axe-core/axe.min.js"))
-            .map_err(|e| format!("axe-core is missing ({e}); make test installs it"))?;
+        let axe =
+            std::fs::read_to_string(workspace_root().join("ui/node_modules/axe-core/axe.min.js"))
+                .map_err(|e| format!("axe-core is missing ({e}); make test installs it"))?;
         self.client.execute(&axe, vec![]).await?;
         let found = self
             .client

@@ -558,11 +558,11 @@ async fn preview_blocks_remote_content_and_saves_attachments(h: &mut Harness) ->
     h.wait_for("[data-testid='images-blocked']").await?;
     h.wait_for("iframe[data-testid='message-html']").await?;
     // Inside the sandboxed frame: the image is there without a source, and no script ran.
-    h.client.clone().enter_frame(Some(0)).await?;
+    h.client.enter_frame(0).await?;
     let img = h.find("img").await?;
     let src = img.attr("src").await?;
     let body = h.find("body").await?.text().await?;
-    h.client.clone().enter_parent_frame().await?;
+    h.client.enter_parent_frame().await?;
     assert_eq!(src, None, "the remote image must have no source");
     assert!(body.contains("attached as a CSV"), "{body}");
     tokio::time::sleep(std::time::Duration::from_millis(1500)).await;

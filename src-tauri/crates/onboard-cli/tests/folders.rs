@@ -104,7 +104,7 @@ async fn folders_prints_the_tree_and_count_the_archive_split() {
             v["result"]["before"].as_u64(),
             v["result"]["after"].as_u64()
         ),
-        (Some(4), Some(3)),
+        (Some(4), Some(4)),
         "{v}"
     );
 

@@ -117,12 +117,12 @@ async fn preview_over_graph_pages_shows_a_message_and_its_source() {
     let second = json(&second);
     assert_eq!(
         second["result"]["messages"].as_array().unwrap().len(),
-        2,
-        "7 in all"
+        3,
+        "8 in all"
     );
     assert_eq!(second["result"]["next"], Value::Null);
 
-    // msg_40, the newest, has no headers at all: show the newest one with a subject.
+    // msg_40, the second newest, has no headers at all: show the newest one with a subject.
     let (_, first) = run(&["--top", "5"], true);
     let first = json(&first);
     let newest = first["result"]["messages"]

@@ -329,7 +329,7 @@ async fn a_whole_preview_session_changes_no_uid_and_no_flag() {
     for f in folders {
         before.push(snapshot(&mut own, f).await);
     }
-    assert!(before[0].0.contains("7 messages, 7 recent"), "{before:?}");
+    assert!(before[0].0.contains("8 messages, 8 recent"), "{before:?}");
     assert!(
         before[0].1.iter().any(|m| !m.contains("Seen")),
         "some unread"

@@ -136,7 +136,7 @@ async fn a_delegate_opens_a_shared_mailbox_only_with_full_access() {
     let imap = check_imap(&w.cloud(), &login, &opts()).await;
     assert_imap_ok(&imap);
     assert_eq!(imap.mailbox, SUPPORT);
-    assert_eq!(imap.inbox.as_ref().unwrap().messages, 7, "support's inbox");
+    assert_eq!(imap.inbox.as_ref().unwrap().messages, 8, "support's inbox");
     assert_eq!(
         imap.steps[1].detail,
         "alice@contoso.test signed in to the shared mailbox support@contoso.test"

@@ -192,7 +192,7 @@ async fn the_fetch_test_reads_the_newest_inbox_header() {
 #[test]
 fn every_corpus_message_parses_and_the_malformed_ones_say_so() {
     let files = corpus();
-    assert_eq!(files.len(), 17);
+    assert_eq!(files.len(), 18);
     for f in &files {
         let raw = std::fs::read(f).unwrap();
         let view = parse_message(&raw, false);
