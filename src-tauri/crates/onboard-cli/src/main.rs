@@ -5,6 +5,7 @@
 mod check_app;
 mod cloud_args;
 mod consent_url;
+mod export;
 mod mailbox;
 mod output;
 mod register_app;
@@ -91,6 +92,17 @@ $XDG_DATA_HOME/net.m365onboard.wizard/profiles, shared with the wizard."
     /// ones (imported as new tickets), counted by the server. Over IMAP the cut-off is a whole
     /// day (IMAP dates are day-granular): mails of the cut-off's day count as before.
     Count(mailbox::Count),
+    /// The profile's channel config for the helpdesk: neutral JSON (importable), Zammad,
+    /// emailproxy.config or an env file. No secret is written unless asked for.
+    #[command(
+        after_help = "Channel option flags (--server with --fqdn, --folder, --group, --delete-imported,
+--archive-before, --archive-state) are kept in the profile first, as the wizard's Channel options
+step keeps them. Without --include-secrets or --plain-secrets, each secret is named by its keyring
+entry with how to supply it."
+    )]
+    Export(export::Export),
+    /// Load a neutral JSON export as a profile (its secrets, if it carries them, go to the keyring).
+    Import(export::Import),
 }
 
 /// The CLI's spelling of the core's server kinds.
@@ -154,6 +166,8 @@ async fn main() -> ExitCode {
         Command::Profiles(args) => sign_in::profiles(args, &cli.cloud, cli.json),
         Command::Folders(args) => mailbox::run_folders(args, &cli.cloud, cli.json).await,
         Command::Count(args) => mailbox::run_count(args, &cli.cloud, cli.json).await,
+        Command::Export(args) => export::run_export(args, &cli.cloud, cli.json).await,
+        Command::Import(args) => export::run_import(args, &cli.cloud, cli.json),
     }
 }
 

@@ -1,9 +1,11 @@
 //! The real mail stack for the mail checks: the simulator with the demo tenant, and Dovecot
 //! (tests/mail-stack/mail-stack.sh) validating the simulator's tokens over IMAP and SMTP
-//! submission. Tokens come from the simulator's own sign-in, as in m365-sim's mail_stack tests.
+//! submission, which relays to an SMTP sink tests can read. Tokens come from the simulator's own
+//! sign-in, as in m365-sim's mail_stack tests.
 //! Needs root and Dovecot, as `make test` has (scripts/setup.sh installs it).
 
 use m365_sim::sandbox::demo_seed;
+use m365_sim::smtp_sink::SmtpSink;
 use m365_sim::RunningSim;
 use onboard::{Cloud, CloudPreset, MailCheckOptions, Secret, TlsMode};
 use serde_json::Value;
@@ -24,6 +26,9 @@ const REDIRECT: &str = "http://localhost:53682/";
 pub struct MailWorld {
     pub sim: RunningSim,
     dovecot: Dovecot,
+    /// Where submitted mail ends up (`sink.messages()`).
+    pub sink: SmtpSink,
+    _sink_dir: tempfile::TempDir,
     /// Ports of Dovecot's listeners: IMAP with implicit TLS, IMAP plain (STARTTLS offered),
     /// SMTP submission (STARTTLS).
     pub imaps: u16,
@@ -67,6 +72,8 @@ impl MailWorld {
             .prefix("onboard-mail-")
             .tempdir()
             .unwrap();
+        let sink_dir = tempfile::tempdir().unwrap();
+        let sink = SmtpSink::start(sink_dir.path()).await.unwrap();
         let out = std::process::Command::new(script())
             .env("MAIL_ROOT", &sim.endpoints.mail_root)
             .args([
@@ -74,7 +81,7 @@ impl MailWorld {
                 dir.path().to_str().unwrap(),
                 &sim.endpoints.introspection_url,
                 sim.endpoints.ca_file.to_str().unwrap(),
-                "9", // nothing is relayed: the checks send no mail
+                &sink.port.to_string(),
             ])
             .output()
             .expect("mail-stack.sh runs (Dovecot is installed by make test)");
@@ -94,6 +101,8 @@ impl MailWorld {
         Self {
             sim,
             dovecot: Dovecot(dir),
+            sink,
+            _sink_dir: sink_dir,
             imaps: port("imaps"),
             imap: port("imap"),
             submission: port("submission"),
@@ -228,6 +237,7 @@ impl MailWorld {
 
     pub async fn stop(self) {
         drop(self.dovecot);
+        self.sink.stop();
         self.sim.stop().await;
     }
 }
