@@ -193,7 +193,8 @@ impl ChannelConfig {
         Ok(profile)
     }
 
-    /// The mailbox the helpdesk reads, and who signs in to it.
+    /// Who signs in (SMTP AUTH's and Zammad's `user`): a shared mailbox's delegate; otherwise
+    /// the mailbox itself (a user's own, or the one an app-only token reads).
     pub fn login_user(&self) -> &str {
         match &self.mailbox {
             MailboxRef::Shared { delegate, .. } if self.flow.has_refresh_token() => {

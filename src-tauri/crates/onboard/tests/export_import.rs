@@ -220,7 +220,9 @@ async fn no_default_export_holds_a_secret_and_every_json_export_fits_the_schema(
                 continue; // Zammad without options, emailproxy for Graph: refused, tested elsewhere
             };
             exported.push(format);
-            let file = out.path().join(format!("{name}.{format:?}"));
+            let file = out
+                .path()
+                .join(format!("{name}-{}", format.default_file_name()));
             for written in write_export(&file, &e).unwrap() {
                 let bytes = std::fs::read(&written).unwrap();
                 let text = String::from_utf8_lossy(&bytes);

@@ -4,6 +4,7 @@
 //! quoted.
 
 use super::{omitted, seal_whole};
+use crate::sign_in::{app_only_scope, AppOnlyTarget};
 use crate::{
     ChannelConfig, Diagnosis, ExportSecrets, MailProtocol, MailboxRef, ProfileCloud,
     SecretHandling, SignInFlow,
@@ -105,11 +106,13 @@ pub(super) fn render(
         SignInFlow::Device => "device",
         SignInFlow::ClientCredentials => "client-credentials",
     };
-    let resource = crate::Resource::of_channel(config.channel);
     let scope = if config.flow.has_refresh_token() {
+        let resource = crate::Resource::of_channel(config.channel);
         config.scopes.request(resource, cloud)
+    } else if config.channel == crate::ChannelKind::ImapDelegated {
+        app_only_scope(AppOnlyTarget::ImapSmtp, cloud)
     } else {
-        format!("{}/.default", resource.identifier(cloud))
+        app_only_scope(AppOnlyTarget::Graph, cloud)
     };
     let value = |name: &str| -> Option<String> {
         Some(match name {
@@ -210,10 +213,9 @@ fn quote(name: &str, v: &str) -> Result<String, Diagnosis> {
             "Remove it from the field in the wizard (folder, group) and export again.",
         ));
     }
-    let plain = !v.is_empty()
-        && v.chars()
-            .all(|c| c.is_ascii_alphanumeric() || "@%+,-./:=_~".contains(c));
-    if plain || v.is_empty() {
+    if v.chars()
+        .all(|c| c.is_ascii_alphanumeric() || "@%+,-./:=_~".contains(c))
+    {
         return Ok(v.to_owned());
     }
     let mut out = String::from("\"");

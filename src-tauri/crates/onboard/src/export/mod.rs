@@ -40,6 +40,16 @@ impl ExportFormat {
         ExportFormat::Env,
     ];
 
+    /// A name for the file, for a save dialog's default.
+    pub fn default_file_name(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "channel.json",
+            ExportFormat::Zammad => "zammad-channel.json",
+            ExportFormat::Emailproxy => "emailproxy.config",
+            ExportFormat::Env => "m365.env",
+        }
+    }
+
     /// Consumers that refresh without naming a scope get the scopes the refresh token was
     /// issued for: the resource to renew it for before it is exported
     /// ([`secrets_for_export`](crate::secrets_for_export)). Our own import names its scopes.
