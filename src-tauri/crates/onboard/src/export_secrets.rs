@@ -168,7 +168,7 @@ pub fn open(armored: &str, passphrase: &Secret, source: &str) -> Result<Vec<u8>,
                 "Passphrase",
                 "import.wrong_passphrase",
                 format!("The passphrase does not open the secrets in {source}. Nothing was imported."),
-                "Give the passphrase that was used for the export (--passphrase-env VAR names the variable holding it).",
+                "Give the passphrase used for the export (on the command line, --passphrase-env VAR names the variable holding it).",
             );
             d.title = "Wrong passphrase".to_owned();
             return Err(d);

@@ -130,10 +130,10 @@ pub fn import_channel_config(
         Some(IncludedSecrets::Age { armored }) => {
             let passphrase = passphrase.ok_or_else(|| {
                 Diagnosis::field(
-                    "--passphrase-env",
+                    "Passphrase",
                     "import.passphrase_needed",
                     format!("The secrets in {source} are encrypted, and no passphrase was given. Nothing was imported."),
-                    "Put the export's passphrase in a variable (read -rs PASS; export PASS) and pass --passphrase-env PASS.",
+                    "Give the passphrase used for the export (on the command line: read -rs PASS; export PASS, then --passphrase-env PASS).",
                 )
             })?;
             serde_json::from_slice(&crate::open(armored, passphrase, source)?).map_err(|e| {

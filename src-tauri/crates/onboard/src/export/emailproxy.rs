@@ -25,7 +25,7 @@ use std::fmt::Write;
 
 /// The proxy's `Cryptographer.ITERATIONS` (emailproxy 2025+): tokens seeded with it need no
 /// re-encryption when the proxy first reads them.
-pub const TOKEN_ITERATIONS: u32 = 1_200_000;
+const TOKEN_ITERATIONS: u32 = 1_200_000;
 const TOKEN_ITERATIONS_NONZERO: std::num::NonZeroU32 =
     std::num::NonZeroU32::MIN.saturating_add(TOKEN_ITERATIONS - 1);
 

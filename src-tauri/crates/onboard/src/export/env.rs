@@ -89,7 +89,7 @@ pub(super) fn render(
     config: &ChannelConfig,
     secrets: &ExportSecrets,
     handling: &SecretHandling,
-) -> Result<(String, Option<String>), Diagnosis> {
+) -> Result<String, Diagnosis> {
     let cloud = &config.cloud.endpoints;
     let imap = cloud.mail_endpoint(MailProtocol::Imap)?;
     let smtp = cloud.mail_endpoint(MailProtocol::Smtp)?;
@@ -183,7 +183,7 @@ pub(super) fn render(
             }
         }
     }
-    Ok((seal_whole(s, handling)?, None))
+    seal_whole(s, handling)
 }
 
 fn none_because(name: &str) -> &'static str {
@@ -255,7 +255,7 @@ mod tests {
 
     #[test]
     fn every_documented_name_in_order_with_its_value() {
-        let (text, _) = render(&config(), &secrets(), &SecretHandling::Plain).unwrap();
+        let text = render(&config(), &secrets(), &SecretHandling::Plain).unwrap();
         let v = vars(&text);
         let names: Vec<&str> = v.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(names, ENV_NAMES.map(|(n, _)| n));
@@ -291,7 +291,7 @@ mod tests {
 
     #[test]
     fn omitted_secrets_are_commented_out_and_named() {
-        let (text, _) = render(&config(), &secrets(), &SecretHandling::Omit).unwrap();
+        let text = render(&config(), &secrets(), &SecretHandling::Omit).unwrap();
         assert!(text.contains("\n#M365_CLIENT_SECRET=\n"), "{text}");
         assert!(text.contains("entry profile/support@contoso.test/refresh-token"));
         let names: Vec<String> = vars(&text).into_iter().map(|(k, _)| k).collect();

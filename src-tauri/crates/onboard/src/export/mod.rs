@@ -15,7 +15,6 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
-pub use emailproxy::TOKEN_ITERATIONS;
 pub use env::ENV_NAMES;
 pub use zammad::ZAMMAD_FORMAT;
 
@@ -114,7 +113,7 @@ pub fn export(
             emailproxy::render(config, secrets, handling, options)?,
             None,
         ),
-        ExportFormat::Env => env::render(config, secrets, handling)?,
+        ExportFormat::Env => (env::render(config, secrets, handling)?, None),
     };
     Ok(Export {
         format,
@@ -141,17 +140,26 @@ pub fn readme_path(out: &Path) -> PathBuf {
 pub fn write_export(out: &Path, export: &Export) -> Result<Vec<PathBuf>, Diagnosis> {
     if out.is_dir() {
         return Err(Diagnosis::field(
-            "--out",
+            "Export file",
             "export.out_is_dir",
             format!("{} is a folder.", out.display()),
             "Give the path of the file to write, such as ./channel.json.",
         ));
     }
+    // The helper speaks of profiles; here it is the export's file that failed.
+    let write = |path: &Path, bytes: &[u8]| {
+        write_atomically(path, bytes).map_err(|mut d| {
+            d.code = "export.write".to_owned();
+            d.title = "The export could not be written".to_owned();
+            d.field = Some("Export file".to_owned());
+            d
+        })
+    };
     let mut written = vec![out.to_path_buf()];
-    write_atomically(out, export.content.as_bytes())?;
+    write(out, export.content.as_bytes())?;
     if let Some(readme) = &export.readme {
         let path = readme_path(out);
-        write_atomically(&path, readme.as_bytes())?;
+        write(&path, readme.as_bytes())?;
         written.push(path);
     }
     Ok(written)
@@ -262,5 +270,11 @@ pub(crate) mod tests {
             write_export(dir.path(), &e).unwrap_err().code,
             "export.out_is_dir"
         );
+        let d = write_export(&dir.path().join("no/such/dir/x.json"), &e).unwrap_err();
+        assert_eq!(
+            (d.code.as_str(), d.field.as_deref()),
+            ("export.write", Some("Export file"))
+        );
+        assert!(d.detail.contains("no/such/dir"), "{}", d.detail);
     }
 }
