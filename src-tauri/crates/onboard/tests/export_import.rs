@@ -384,19 +384,34 @@ async fn a_refused_import_names_the_file_and_changes_nothing() {
     let config = ChannelConfig::from_profile(&profile, &cloud, chrono::Utc::now());
     let secrets = ExportSecrets::from_store(here.secrets.as_ref(), &profile).unwrap();
     let dir = tempfile::tempdir().unwrap();
+    let write_with =
+        |name: &str, format: ExportFormat, secrets: &ExportSecrets, handling: &SecretHandling| {
+            let e = export(
+                &config,
+                format,
+                secrets,
+                handling,
+                &ExportOptions::default(),
+            )
+            .unwrap();
+            let path = dir.path().join(name);
+            write_export(&path, &e).unwrap();
+            path
+        };
     let write = |name: &str, format: ExportFormat, handling: &SecretHandling| {
-        let e = export(
-            &config,
-            format,
-            &secrets,
-            handling,
-            &ExportOptions::default(),
-        )
-        .unwrap();
-        let path = dir.path().join(name);
-        write_export(&path, &e).unwrap();
-        path
+        write_with(name, format, &secrets, handling)
     };
+    // The same mailbox with other secrets: a refused import must not write them.
+    let other = ExportSecrets {
+        client_secret: Some(Secret::new("another-client-secret")),
+        refresh_token: Some(Secret::new("another-refresh-token")),
+    };
+    let other = write_with(
+        "other.json",
+        ExportFormat::Json,
+        &other,
+        &SecretHandling::Plain,
+    );
     let sealed = write(
         "sealed.json",
         ExportFormat::Json,
@@ -429,11 +444,12 @@ async fn a_refused_import_names_the_file_and_changes_nothing() {
     .unwrap();
     let before = snapshot(&there.profiles_dir());
     let rt_before = there.secret(&refresh_token_key(&p.name));
+    let client_secret_before = there.secret(&client_secret_key(APP));
     let empty = Machine::new(&cloud);
 
     let wrong = Secret::new("wrong horse battery staple");
     let right = Secret::new(PASSPHRASE);
-    let cases: [(&Path, Option<&Secret>, &Machine, &str); 7] = [
+    let cases: [(&Path, Option<&Secret>, &Machine, &str); 8] = [
         (&sealed, Some(&wrong), &empty, "import.wrong_passphrase"),
         (&sealed, None, &empty, "import.passphrase_needed"),
         (&truncated, Some(&right), &empty, "import.wrong_kind"),
@@ -441,6 +457,7 @@ async fn a_refused_import_names_the_file_and_changes_nothing() {
         (&zammad, None, &empty, "import.wrong_kind"),
         (&proxy, None, &empty, "import.wrong_kind"),
         (&sealed, Some(&right), &there, "profile.duplicate"),
+        (&other, None, &there, "profile.duplicate"),
     ];
     for (file, passphrase, machine, code) in cases {
         let d = import_file(
@@ -466,6 +483,7 @@ async fn a_refused_import_names_the_file_and_changes_nothing() {
         "the profiles are untouched"
     );
     assert_eq!(there.secret(&refresh_token_key(&p.name)), rt_before);
+    assert_eq!(there.secret(&client_secret_key(APP)), client_secret_before);
     assert!(
         snapshot(&empty.profiles_dir()).is_empty(),
         "nothing was created"
