@@ -7,9 +7,10 @@ cd "$(dirname "$0")/.."
 mode=${1:-run}
 
 # Dovecot, curl and openssl make the sandbox's real IMAP/SMTP server.
+# python3-venv: the emailproxy export is checked against the real email-oauth2-proxy (PyPI).
 run_pkgs=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev libdbus-1-dev
   gnome-keyring dbus-daemon dovecot-imapd dovecot-submissiond openssl curl)
-test_pkgs=(xvfb webkit2gtk-driver at-spi2-core libsecret-tools)
+test_pkgs=(xvfb webkit2gtk-driver at-spi2-core libsecret-tools python3-venv)
 pkgs=("${run_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
 command -v node >/dev/null || pkgs+=(nodejs npm)

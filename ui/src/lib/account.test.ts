@@ -3,7 +3,7 @@ import { describeProfile, flowsFor, needsAddress } from './account';
 import type { Profile } from './bindings';
 
 const profile = (mailbox: Profile['mailbox'], flow: Profile['flow'] = 'browser'): Profile => ({
-  version: 1,
+  version: 2,
   name: mailbox.address,
   mailbox,
   identity: { object_id: 'o', tenant_id: 't', username: 'alice@contoso.test', display_name: null },
@@ -18,6 +18,7 @@ const profile = (mailbox: Profile['mailbox'], flow: Profile['flow'] = 'browser')
   last_refreshed_at: null,
   signed_in_at: '2026-11-22T00:00:00Z',
   created_at: '2026-11-22T00:00:00Z',
+  channel_setup: null,
 });
 
 describe('the account step', () => {

@@ -392,6 +392,45 @@ export type Resource = "graph" | "outlook";
 
 export type GrantedScopes = { graph: Array<string>, outlook: Array<string>, };
 
+export type FolderRef = { 
+/**
+ * What the server stores: the Graph mail folder id, or the IMAP folder name with the
+ * server's delimiter.
+ */
+id: string, 
+/**
+ * As people read it: `Inbox/Inquiries/Tech-Support`.
+ */
+path: string, };
+
+export type ArchiveMode = { 
+/**
+ * Mail received on or before this instant is archived (the end of the chosen day, UTC).
+ */
+before: string, 
+/**
+ * The ticket state archived mail gets: a state name such as `closed`, or the server's id.
+ */
+state: string, };
+
+export type ChannelSetup = { server: ServerKind, 
+/**
+ * The helpdesk's callback URL, registered as a Web redirect URI in Entra.
+ */
+callback_url: string, 
+/**
+ * The destination group: a name, or the helpdesk's group id.
+ */
+group: string, folder: FolderRef, 
+/**
+ * Imported mail is marked read (true) or deleted (false).
+ */
+keep_on_server: boolean, 
+/**
+ * `None`: every mail becomes a new ticket.
+ */
+archive: ArchiveMode | null, };
+
 export type Profile = { 
 /**
  * The format version ([`PROFILE_VERSION`]).
@@ -417,7 +456,11 @@ access_expires_at: string | null, last_refreshed_at: string | null,
 /**
  * When someone last signed in interactively for this profile (creation or re-auth).
  */
-signed_in_at: string, created_at: string, };
+signed_in_at: string, created_at: string, 
+/**
+ * The channel options step's choices, once made (folder, group, archive mode, server).
+ */
+channel_setup: ChannelSetup | null, };
 
 export type ProfileList = { profiles: Array<Profile>, damaged: Array<Diagnosis>, };
 
@@ -590,3 +633,101 @@ remote_images: number, attachments: Array<AttachmentInfo>, raw_size: number,
  * What could not be parsed, in words for the user.
  */
 notices: Array<string>, };
+
+export type SecretRef = { 
+/**
+ * The OS keyring service (Secret Service attribute `service`) holding it.
+ */
+keyring_service: string, 
+/**
+ * The entry's name in that service (attribute `username`).
+ */
+keyring_key: string, 
+/**
+ * How to supply it where this file is used.
+ */
+supply: string, };
+
+export type IncludedSecrets = { "kind": "age", armored: string, } | { "kind": "plain", client_secret: string | null, refresh_token: string | null, };
+
+export type ProfileRecord = { name: string, created_at: string, last_refreshed_at: string | null, access_expires_at: string | null, };
+
+export type CloudRecord = { place: ProfileCloud, endpoints: Cloud, };
+
+export type ChannelConfig = { 
+/**
+ * Always `m365-onboard/channel-config`.
+ */
+format: string, 
+/**
+ * The format version (1 is the first).
+ */
+version: number, exported_at: string, 
+/**
+ * The program and version that wrote it.
+ */
+exported_by: string, profile: ProfileRecord, cloud: CloudRecord, 
+/**
+ * The tenant's GUID.
+ */
+tenant_id: string, client_id: string, 
+/**
+ * Where the app's client secret is; null for a public client (no secret).
+ */
+client_secret: SecretRef | null, flow: SignInFlow, channel: ChannelKind, 
+/**
+ * The scopes granted, per resource (short names; the resources are the cloud's
+ * `graph_resource` and `outlook_resource`).
+ */
+scopes: GrantedScopes, 
+/**
+ * Who signed in: the mailbox's user, a shared mailbox's delegate, or (app-only) the app.
+ */
+signed_in_as: Identity, mailbox: MailboxRef, 
+/**
+ * Where the mailbox's refresh token is; null for app-only access, which has none.
+ */
+refresh_token: SecretRef | null, 
+/**
+ * The channel options step's choices; null until they are made.
+ */
+setup: ChannelSetup | null, 
+/**
+ * When the mailbox was last verified over the channel's protocol (a profile is kept, and
+ * renewed, only after its checks passed).
+ */
+verified_at: string, 
+/**
+ * The secrets themselves, only when the export was asked to include them.
+ */
+secrets: IncludedSecrets | null, };
+
+export type ExportFormat = "json" | "zammad" | "emailproxy" | "env";
+
+export type ExportOptions = { 
+/**
+ * emailproxy.config: the local ports the proxy listens on for the mail client.
+ */
+proxy_imap_port: number, proxy_smtp_port: number, };
+
+export type SecretsIncluded = "none" | "encrypted" | "plain";
+
+export type Export = { format: ExportFormat, 
+/**
+ * The file's text.
+ */
+content: string, 
+/**
+ * How to use it, for a file written beside it ([`readme_path`]).
+ */
+readme: string | null, secrets: SecretsIncluded, };
+
+export type Imported = { profile: Profile, 
+/**
+ * The keyring entries written (names only).
+ */
+keyring_keys: Array<string>, 
+/**
+ * Secrets the profile needs that the file did not carry, each with what to do.
+ */
+missing: Array<string>, };

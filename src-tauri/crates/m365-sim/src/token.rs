@@ -256,11 +256,10 @@ fn refresh(
             format!("The refresh token has expired due to inactivity. The token was issued on {} and was inactive for 90.00:00:00.", rfc3339(grant.issued)),
         ));
     }
-    let scope = form
-        .get("scope")
-        .cloned()
-        .unwrap_or_else(|| grant.oidc.join(" "));
-    let mut requested = scopes::parse(&scope)?;
+    let mut requested = match form.get("scope") {
+        Some(scope) => scopes::parse(scope)?,
+        None => grant.requested.clone(),
+    };
     // A refresh token keeps the OpenID scopes of its sign-in, whatever resource is asked for now.
     for o in &grant.oidc {
         if !requested.has(o) {
@@ -435,6 +434,7 @@ fn issue_for_user(
                 client_id: app.client_id.clone(),
                 user: user.upn.clone(),
                 oidc: requested.oidc.clone(),
+                requested: requested.clone(),
                 issued: now,
                 last_used: now,
             },

@@ -42,6 +42,9 @@ pub struct Grant {
     pub client_id: String,
     pub user: String,
     pub oidc: Vec<String>,
+    /// The scopes of the request that issued it: a refresh that names no `scope` gets these
+    /// again, as Microsoft's does (Zammad and email-oauth2-proxy refresh that way).
+    pub requested: crate::scopes::Requested,
     pub issued: DateTime<Utc>,
     pub last_used: DateTime<Utc>,
 }

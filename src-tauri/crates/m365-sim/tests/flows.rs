@@ -152,7 +152,7 @@ async fn refresh_rotates_and_one_refresh_token_serves_graph_and_outlook() {
     assert_eq!(graph["scope"], "Mail.ReadWrite openid profile email");
 
     let (status, outlook) = refresh(
-        rt2,
+        rt2.clone(),
         "https://outlook.office.com/IMAP.AccessAsUser.All offline_access",
     )
     .await;
@@ -162,7 +162,34 @@ async fn refresh_rotates_and_one_refresh_token_serves_graph_and_outlook() {
         "https://outlook.office.com"
     );
     // The replaced token still works, as Microsoft's do until they expire.
-    assert_eq!(refresh(rt1, "Mail.ReadWrite").await.0, 200);
+    assert_eq!(refresh(rt1.clone(), "Mail.ReadWrite").await.0, 200);
+
+    // Without `scope` (Zammad, email-oauth2-proxy), a refresh token gets the scopes of the
+    // request that issued it again: rt1 those of the Outlook sign-in, rt2 those of the Graph
+    // refresh.
+    let no_scope = |rt: String| {
+        let t = &t;
+        async move {
+            let form = [
+                ("grant_type", "refresh_token"),
+                ("client_id", APP),
+                ("client_secret", APP_SECRET),
+                ("refresh_token", rt.as_str()),
+            ];
+            let (status, body) = t.token(TENANT, &form).await;
+            assert_eq!(status, 200, "{body}");
+            let aud = introspect(t, body["access_token"].as_str().unwrap()).await["aud"].clone();
+            (aud, body["scope"].clone())
+        }
+    };
+    assert_eq!(
+        no_scope(rt1).await,
+        (
+            "https://outlook.office.com".into(),
+            "https://outlook.office.com/IMAP.AccessAsUser.All https://outlook.office.com/SMTP.Send openid profile email".into()
+        )
+    );
+    assert_eq!(no_scope(rt2).await.0, "https://graph.microsoft.com");
     t.stop().await;
 }
 

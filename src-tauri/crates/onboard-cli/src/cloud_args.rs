@@ -102,9 +102,14 @@ impl CloudArgs {
 /// A secret named on the command line by the environment variable that holds it
 /// (`--client-secret-env VAR`), so it never appears in the process list or shell history.
 pub fn secret_from_env(var: &str) -> Result<onboard::Secret, Diagnosis> {
+    env_secret("--client-secret-env", var)
+}
+
+/// [`secret_from_env`] for the flag `flag` (`--passphrase-env`, ...).
+pub fn env_secret(flag: &str, var: &str) -> Result<onboard::Secret, Diagnosis> {
     std::env::var(var).map(onboard::Secret::new).map_err(|_| {
         Diagnosis::field(
-            "--client-secret-env",
+            flag,
             "cli.secret_env",
             format!("The environment variable {var} is not set."),
             format!("Export the secret's value first: read -rs {var}; export {var}"),

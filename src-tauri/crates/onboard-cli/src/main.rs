@@ -5,6 +5,7 @@
 mod check_app;
 mod cloud_args;
 mod consent_url;
+mod export;
 mod mailbox;
 mod output;
 mod preview;
@@ -103,6 +104,17 @@ $XDG_DATA_HOME/net.m365onboard.wizard/profiles, shared with the wizard."
     /// The verify step's fetch test: the newest Inbox message's header, read without marking it.
     /// With --profile over the profile's own channel; --via goes with --access-token-env.
     FetchTest(verify::FetchTest),
+    /// The profile's channel config for the helpdesk: neutral JSON (importable), Zammad,
+    /// emailproxy.config or an env file. No secret is written unless asked for.
+    #[command(
+        after_help = "Channel option flags (--server with --fqdn, --folder, --group, --delete-imported,
+--archive-before, --archive-state) are kept in the profile first, as the wizard's Channel options
+step keeps them. Without --include-secrets or --plain-secrets, each secret is named by its keyring
+entry with how to supply it."
+    )]
+    Export(export::Export),
+    /// Load a neutral JSON export as a profile (its secrets, if it carries them, go to the keyring).
+    Import(export::Import),
 }
 
 /// The CLI's spelling of the core's server kinds.
@@ -169,6 +181,8 @@ async fn main() -> ExitCode {
         Command::Preview(args) => preview::run(args, &cli.cloud, cli.json).await,
         Command::SendTest(args) => verify::run_send_test(args, &cli.cloud, cli.json).await,
         Command::FetchTest(args) => verify::run_fetch_test(args, &cli.cloud, cli.json).await,
+        Command::Export(args) => export::run_export(args, &cli.cloud, cli.json).await,
+        Command::Import(args) => export::run_import(args, &cli.cloud, cli.json),
     }
 }
 

@@ -2,85 +2,30 @@
 //! device code while the CLI waits; the mailbox is verified over Graph and kept as a profile.
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
+mod support;
+
 use m365_sim::sandbox::demo_seed;
 use m365_sim::RunningSim;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::path::Path;
-use std::process::Stdio;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
+use support::APP;
 use tokio::process::Command;
 
-const APP: &str = "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f";
-const SECRET: &str = "sandbox~secret-value-not-for-production-0001";
-
+/// The CLI with its secrets in memory (each run forgets them).
 fn cli(sim: &RunningSim, data: &Path) -> Command {
-    let e = &sim.endpoints;
-    let mut c = Command::new(env!("CARGO_BIN_EXE_m365-onboard"));
-    c.args([
-        "--json",
-        "--authority-url",
-        &e.authority,
-        "--graph-url",
-        &e.graph,
-    ])
-    .arg("--ca-file")
-    .arg(&e.ca_file)
-    .env("XDG_DATA_HOME", data)
-    .env("M365_ONBOARD_SECRET_STORE", "memory")
-    .env("HELPDESK_SECRET", SECRET)
-    .kill_on_drop(true);
+    let mut c = support::cli(sim, data);
+    c.env("M365_ONBOARD_SECRET_STORE", "memory");
     c
 }
 
 /// Runs `sign-in --flow device`, approving the code as `upn`; returns the exit code and JSON.
 async fn device_sign_in(sim: &RunningSim, data: &Path, upn: &str, extra: &[&str]) -> (i32, Value) {
-    let mut child = cli(sim, data)
-        .args(["sign-in", "--tenant", "contoso.test", "--client-id", APP])
+    let mut cmd = cli(sim, data);
+    cmd.args(["sign-in", "--tenant", "contoso.test", "--client-id", APP])
         .args(["--client-secret-env", "HELPDESK_SECRET", "--flow", "device"])
         .args(["--channel", "graph-delegated"])
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stderr = BufReader::new(child.stderr.take().unwrap()).lines();
-    let code = loop {
-        let line = stderr
-            .next_line()
-            .await
-            .unwrap()
-            .expect("a device code on stderr");
-        if let Some((_, rest)) = line.split_once("enter the code ") {
-            break rest.split_whitespace().next().unwrap().to_owned();
-        }
-    };
-    let http = reqwest::Client::builder()
-        .add_root_certificate(
-            reqwest::Certificate::from_pem(&std::fs::read(&sim.endpoints.ca_file).unwrap())
-                .unwrap(),
-        )
-        .build()
-        .unwrap();
-    let res = http
-        .post(format!("{}/_sim/device", sim.endpoints.authority))
-        .json(&json!({ "user_code": code, "upn": upn, "decision": "approve" }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 204);
-    let mut out = String::new();
-    child
-        .stdout
-        .take()
-        .unwrap()
-        .read_to_string(&mut out)
-        .await
-        .unwrap();
-    let status = child.wait().await.unwrap();
-    (
-        status.code().unwrap(),
-        serde_json::from_str(&out).unwrap_or_else(|e| panic!("{e}: {out}")),
-    )
+        .args(extra);
+    support::device_sign_in(cmd, sim, upn).await
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -55,6 +55,9 @@ pub fn typescript() -> String {
         SignInFlow::decl(&cfg),
         Resource::decl(&cfg),
         GrantedScopes::decl(&cfg),
+        FolderRef::decl(&cfg),
+        ArchiveMode::decl(&cfg),
+        ChannelSetup::decl(&cfg),
         Profile::decl(&cfg),
         ProfileList::decl(&cfg),
         Deleted::decl(&cfg),
@@ -75,6 +78,16 @@ pub fn typescript() -> String {
         MessagePage::decl(&cfg),
         AttachmentInfo::decl(&cfg),
         MessageView::decl(&cfg),
+        SecretRef::decl(&cfg),
+        IncludedSecrets::decl(&cfg),
+        ProfileRecord::decl(&cfg),
+        CloudRecord::decl(&cfg),
+        ChannelConfig::decl(&cfg),
+        ExportFormat::decl(&cfg),
+        ExportOptions::decl(&cfg),
+        SecretsIncluded::decl(&cfg),
+        Export::decl(&cfg),
+        Imported::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

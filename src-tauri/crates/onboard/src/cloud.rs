@@ -3,13 +3,14 @@
 //! them at the simulator). Nothing else in the code names a host.
 
 use crate::{Diagnosis, MailProtocol};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use std::net::IpAddr;
 use ts_rs::TS;
 
 /// How a mail connection is secured: TLS from the first byte (IMAP 993), STARTTLS after the
 /// greeting (SMTP submission 587), or not at all (loopback test servers only).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum TlsMode {
     Implicit,
@@ -79,7 +80,7 @@ pub fn is_loopback_host(host: &str) -> bool {
         || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum CloudPreset {
     Global,
@@ -88,7 +89,7 @@ pub enum CloudPreset {
     China,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct Cloud {
     /// A short name for people: "Global", "Sandbox", ...
     pub name: String,

@@ -1,10 +1,11 @@
 //! Who signed in: the mailbox identity is the user's object ID and tenant, with the sign-in name
 //! people recognise. Taken from a validated ID token (or, app-only, from the app itself).
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 pub struct Identity {
     /// `oid`: stable for the user across apps in the tenant.
     pub object_id: String,

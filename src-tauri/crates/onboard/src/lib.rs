@@ -12,11 +12,15 @@ pub mod audience;
 pub mod bindings;
 pub mod browser;
 pub mod catalog;
+pub mod channel_config;
+pub mod channel_setup;
 pub mod check_step;
 pub mod cloud;
 pub mod device_code;
 pub mod diagnosis;
 pub mod draft;
+pub mod export;
+pub mod export_secrets;
 pub mod fetch_test;
 pub mod folders;
 pub mod graph_get;
@@ -28,6 +32,7 @@ pub mod identity;
 pub mod imap_check;
 pub mod imap_preview;
 pub mod imap_utf7;
+pub mod import;
 pub mod jwt_claims;
 pub mod keyring_store;
 pub mod loopback;
@@ -76,6 +81,13 @@ pub use archive_count::{
 pub use attachment_file::{safe_file_name, save_attachment_file};
 pub use audience::{AccessToken, Audience, GraphAudience, OutlookAudience, Resource};
 pub use catalog::{diagnose, MailProtocol};
+pub use channel_config::{
+    ChannelConfig, CloudRecord, IncludedSecrets, ProfileRecord, SecretRef, CHANNEL_CONFIG_FORMAT,
+    CHANNEL_CONFIG_VERSION,
+};
+pub use channel_setup::{
+    end_of_day, keep_channel_setup, resolve_folder, ArchiveMode, ChannelSetup, FolderRef,
+};
 pub use check_step::{CheckStatus, CheckStep};
 pub use cloud::{Cloud, CloudPreset, MailEndpoint, TlsMode};
 pub use device_code::{
@@ -84,6 +96,13 @@ pub use device_code::{
 };
 pub use diagnosis::Diagnosis;
 pub use draft::{AccountDraft, AppDraft, Draft, OptionsDraft, ServerDraft, WizardStep};
+pub use export::{
+    export, readme_path, write_export, Export, ExportFormat, ExportOptions, SecretsIncluded,
+    ENV_NAMES, ZAMMAD_FORMAT,
+};
+pub use export_secrets::{
+    check_passphrase, open, seal, secrets_for_export, ExportSecrets, SecretHandling,
+};
 pub use fetch_test::{graph_fetch_test, imap_fetch_test};
 pub use folders::{graph_folders, imap_folders, Folder, MAX_DEPTH, MAX_FOLDERS};
 pub use helpdesk_groups::{zammad_groups, HelpdeskGroup};
@@ -92,6 +111,9 @@ pub use id_token::{fetch_signing_keys, validate as validate_id_token, Expected, 
 pub use identity::Identity;
 pub use imap_check::{check_imap, ImapCheck, InboxFacts};
 pub use imap_preview::{imap_message_page, imap_raw_message, imap_raw_message_bounded};
+pub use import::{
+    import_channel_config, import_file, parse_channel_config, read_channel_config, Imported,
+};
 pub use keyring_store::KeyringStore;
 pub use mail_conn::{MailCheckOptions, MailLogin};
 pub use mailbox_access::{

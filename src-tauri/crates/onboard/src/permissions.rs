@@ -3,6 +3,7 @@
 //! IMAP and SMTP delegated access are Graph permissions too, although their tokens are for Outlook.
 
 use crate::ServerKind;
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -10,7 +11,7 @@ use ts_rs::TS;
 pub const GRAPH_APP_ID: &str = "00000003-0000-0000-c000-000000000000";
 
 /// How the helpdesk reaches the mailbox, which decides the permissions the app needs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ChannelKind {
     /// IMAP and SMTP with XOAUTH2, as a signed-in user (Zammad IMAP, FreeScout, osTicket).

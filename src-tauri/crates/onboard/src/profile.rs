@@ -7,14 +7,16 @@
 //! [`client_secret_key`](crate::client_secret_key), and access tokens only in memory
 //! ([`Session`](crate::Session)). A test serializes a full profile and checks it.
 
-use crate::{ChannelKind, Cloud, CloudPreset, Diagnosis, Identity, Resource};
+use crate::{ChannelKind, ChannelSetup, Cloud, CloudPreset, Diagnosis, Identity, Resource};
 use chrono::{DateTime, Utc};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
 /// The profile format written by this version. Older files are migrated when read
-/// ([`Profile::from_json`]); newer ones are reported, never overwritten.
-pub const PROFILE_VERSION: u32 = 1;
+/// ([`Profile::from_json`]); newer ones are reported, never overwritten. Format 2 added
+/// `channel_setup`: a format-1 app would drop it when saving, so it must refuse these files.
+pub const PROFILE_VERSION: u32 = 2;
 
 /// The keyring key of a profile's refresh token: `profile/{name}/refresh-token`. One refresh
 /// token serves every audience (Graph and Outlook) of the profile, as Microsoft's do.
@@ -23,7 +25,7 @@ pub fn refresh_token_key(profile_name: &str) -> String {
 }
 
 /// Which mailbox a profile connects.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum MailboxRef {
     /// The signed-in user's own mailbox: the profile's identity IS the mailbox.
@@ -49,7 +51,7 @@ impl MailboxRef {
 /// sandbox profile remembers only that it belongs to the sandbox: the running sandbox supplies
 /// its `Cloud`. Its tokens do not outlive the sandbox either; the refresh then asks for a new
 /// sign-in, which the sandbox answers at once.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum ProfileCloud {
     Preset { preset: CloudPreset },
@@ -73,7 +75,7 @@ impl ProfileCloud {
 }
 
 /// How the profile's credentials were obtained.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SignInFlow {
     /// System browser with a loopback redirect.
@@ -95,7 +97,7 @@ impl SignInFlow {
 /// Scopes the identity platform granted, per audience, as short names (`Mail.ReadWrite`,
 /// `IMAP.AccessAsUser.All`); the OpenID scopes (`openid profile email offline_access`) are not
 /// listed.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(default)]
 pub struct GrantedScopes {
     pub graph: Vec<String>,
@@ -172,6 +174,9 @@ pub struct Profile {
     pub signed_in_at: DateTime<Utc>,
     #[ts(type = "string")]
     pub created_at: DateTime<Utc>,
+    /// The channel options step's choices, once made (folder, group, archive mode, server).
+    #[serde(default)]
+    pub channel_setup: Option<ChannelSetup>,
 }
 
 impl Profile {
@@ -186,15 +191,14 @@ impl Profile {
                 "it was written by a newer version of this app (profile format {version}, this app reads up to {PROFILE_VERSION})"
             ));
         }
-        if version == 0 {
-            // Format 0 (before versioning) lacked the version and the sign-in time.
-            if let Some(obj) = value.as_object_mut() {
-                obj.insert("version".into(), PROFILE_VERSION.into());
-                if !obj.contains_key("signed_in_at") {
-                    let created = obj.get("created_at").cloned().unwrap_or_default();
-                    obj.insert("signed_in_at".into(), created);
-                }
+        if let Some(obj) = value.as_object_mut() {
+            // Format 0 (before versioning) lacked the sign-in time; format 1 lacked
+            // `channel_setup`, which reads as none.
+            if version == 0 && !obj.contains_key("signed_in_at") {
+                let created = obj.get("created_at").cloned().unwrap_or_default();
+                obj.insert("signed_in_at".into(), created);
             }
+            obj.insert("version".into(), PROFILE_VERSION.into());
         }
         serde_json::from_value(value).map_err(|e| format!("a field is missing or wrong ({e})"))
     }
@@ -273,6 +277,22 @@ pub(crate) mod tests {
             last_refreshed_at: Some(at),
             signed_in_at: at,
             created_at: at,
+            channel_setup: Some(ChannelSetup {
+                server: crate::ServerKind::ZammadImap,
+                callback_url:
+                    "https://desk.example.com/api/v1/external_credentials/microsoft365/callback"
+                        .into(),
+                group: "Support L1".into(),
+                folder: crate::FolderRef {
+                    id: "INBOX.Inquiries".into(),
+                    path: "Inbox/Inquiries".into(),
+                },
+                keep_on_server: true,
+                archive: Some(crate::ArchiveMode {
+                    before: at,
+                    state: "closed".into(),
+                }),
+            }),
         }
     }
 
@@ -313,6 +333,17 @@ pub(crate) mod tests {
             assert!(word.len() <= 40, "an opaque value in a profile: {word}");
         }
         assert_eq!(Profile::from_json(&text).unwrap(), p);
+    }
+
+    /// A profile as format 1 wrote it (before channel setups) reads as format 2 without one.
+    #[test]
+    fn a_format_1_file_migrates() {
+        let p = Profile::from_json(include_str!("../tests/fixtures/profile-v1.json")).unwrap();
+        assert_eq!(p.version, PROFILE_VERSION);
+        assert_eq!(p.channel_setup, None);
+        let mut expected = sample("support@contoso.test");
+        expected.channel_setup = None;
+        assert_eq!(p, expected);
     }
 
     #[test]

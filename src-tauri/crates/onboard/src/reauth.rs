@@ -123,6 +123,7 @@ pub fn connect(
         last_refreshed_at: None,
         signed_in_at: now,
         created_at: now,
+        channel_setup: None,
     };
     record(&mut profile, sign_in, now);
     let key = refresh_token_key(&profile.name);
