@@ -71,7 +71,12 @@ impl ChannelSetup {
         Ok(Self {
             server: server.kind,
             callback_url: check.callback_url,
-            group: options.group.trim().to_owned(),
+            // The helpdesk's id when the group was picked from its list, else the typed name.
+            group: if options.group_id.trim().is_empty() {
+                options.group.trim().to_owned()
+            } else {
+                options.group_id.trim().to_owned()
+            },
             folder: FolderRef {
                 id: options.folder_id.trim().to_owned(),
                 path: options.folder_path.trim().to_owned(),
@@ -169,6 +174,7 @@ mod tests {
                 folder_id: " AAMkAGI2TG93AAA= ".into(),
                 folder_path: "Inbox/Inquiries".into(),
                 group: "Support L1".into(),
+                group_id: String::new(),
                 keep_on_server: false,
                 archive: true,
                 archive_before: "2026-11-15".into(),
@@ -199,6 +205,21 @@ mod tests {
         assert_eq!(
             ChannelSetup::from_drafts(&server, &off).unwrap().archive,
             None
+        );
+    }
+
+    #[test]
+    fn a_group_picked_from_the_helpdesk_is_kept_by_its_id() {
+        let (server, options) = drafts();
+        let typed = ChannelSetup::from_drafts(&server, &options).unwrap();
+        assert_eq!(typed.group, "Support L1");
+        let picked = OptionsDraft {
+            group_id: "7".into(),
+            ..options
+        };
+        assert_eq!(
+            ChannelSetup::from_drafts(&server, &picked).unwrap().group,
+            "7"
         );
     }
 
