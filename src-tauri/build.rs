@@ -34,6 +34,8 @@ fn main() {
         "fetch_test",
         "send_test",
         "helpdesk_groups",
+        "export_channel",
+        "copy_cards",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -56,6 +56,8 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
             commands::verify::fetch_test,
             commands::verify::send_test,
             commands::channel::helpdesk_groups,
+            commands::export::export_channel,
+            commands::export::copy_cards,
         ])
 }
 

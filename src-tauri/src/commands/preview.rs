@@ -1,13 +1,8 @@
 //! The read-only preview: message pages, one message, its raw MIME, saving an attachment.
 
+use super::save_dialog::choose_save_path;
 use onboard::{Diagnosis, MessagePage, MessageView, Session};
-use std::path::PathBuf;
 use tauri::{AppHandle, Runtime, State};
-use tauri_plugin_dialog::DialogExt;
-
-/// Tests save attachments here instead of asking through the native dialog, which WebDriver
-/// cannot drive (as `M365_ONBOARD_BROWSER` stands in for the system browser).
-const SAVE_DIR_ENV: &str = "M365_ONBOARD_SAVE_DIR";
 
 #[tauri::command]
 pub async fn preview_page(
@@ -79,19 +74,9 @@ pub async fn save_attachment<R: Runtime>(
             "Open the message again; it may have changed on the server.",
         )
     })?;
-    let name = onboard::safe_file_name(&name);
-    let path = match std::env::var_os(SAVE_DIR_ENV) {
-        Some(dir) => Some(PathBuf::from(dir).join(&name)),
-        None => {
-            let dialog = app.dialog().file().set_file_name(&name);
-            tauri::async_runtime::spawn_blocking(move || dialog.blocking_save_file())
-                .await
-                .ok()
-                .flatten()
-                .and_then(|p| p.into_path().ok())
-        }
+    let Some(path) = choose_save_path(&app, &onboard::safe_file_name(&name)).await else {
+        return Ok(None);
     };
-    let Some(path) = path else { return Ok(None) };
     onboard::save_attachment_file(&path, &bytes)?;
     Ok(Some(path.display().to_string()))
 }

@@ -12,6 +12,9 @@ import type {
   AppliedOnce,
   ArchiveCounts,
   Folder,
+  CopyCard,
+  ExportFormat,
+  OptionsDraft,
   HelpdeskGroup,
   MessagePage,
   MessageView,
@@ -129,3 +132,14 @@ export const fetchTest = (profile: string) => invoke<CheckStep>('fetch_test', { 
 export const sendTest = (profile: string, to: string | null) => invoke<CheckStep>('send_test', { profile, to });
 export const helpdeskGroups = (fqdn: string, apiToken: string) =>
   invoke<HelpdeskGroup[]>('helpdesk_groups', { fqdn, apiToken });
+
+/** Keeps the channel options in the profile and saves its config; the files written, or null if cancelled. */
+export const exportChannel = (args: {
+  profile: string;
+  server: ServerDraft;
+  options: OptionsDraft;
+  format: ExportFormat;
+  passphrase: string | null;
+  plain: boolean;
+}) => invoke<string[] | null>('export_channel', args);
+export const copyCards = (profile: string, server: ServerDraft) => invoke<CopyCard[]>('copy_cards', { profile, server });

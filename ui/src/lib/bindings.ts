@@ -731,3 +731,11 @@ keyring_keys: Array<string>,
  * Secrets the profile needs that the file did not carry, each with what to do.
  */
 missing: Array<string>, };
+
+export type CopyValue = { label: string, value: string, };
+
+export type CopyCard = { id: string, title: string, values: Array<CopyValue>, 
+/**
+ * What the server requires of the app registration or the mailbox, in words.
+ */
+rules: Array<string>, };

@@ -6,12 +6,11 @@ use crate::cloud_args::{env_secret, CloudArgs};
 use crate::output;
 use crate::sign_in::session;
 use crate::Kind;
-use chrono::Utc;
 use clap::{Args, ValueEnum};
 use onboard::{
-    export, import_file, keep_channel_setup, resolve_folder, secrets_for_export, write_export,
-    ChannelConfig, ChannelSetup, Diagnosis, ExportFormat, ExportOptions, ExportSecrets, Imported,
-    OptionsDraft, SecretHandling, SecretsIncluded, ServerDraft,
+    export_profile, import_file, keep_channel_setup, resolve_folder, write_export, ChannelSetup,
+    Diagnosis, ExportFormat, ExportOptions, Imported, OptionsDraft, SecretHandling,
+    SecretsIncluded, ServerDraft,
 };
 use serde::Serialize;
 use std::path::PathBuf;
@@ -119,10 +118,10 @@ pub struct Import {
 }
 
 pub async fn run_export(args: Export, cloud: &CloudArgs, json: bool) -> ExitCode {
-    output::verdict(json, export_profile(args, cloud).await, exported_text)
+    output::verdict(json, export_to_file(args, cloud).await, exported_text)
 }
 
-async fn export_profile(args: Export, cloud_args: &CloudArgs) -> Result<Exported, Diagnosis> {
+async fn export_to_file(args: Export, cloud_args: &CloudArgs) -> Result<Exported, Diagnosis> {
     let handling = match (&args.passphrase_env, args.plain_secrets) {
         (Some(var), _) => {
             let passphrase = env_secret("--passphrase-env", var)?;
@@ -150,6 +149,7 @@ async fn export_profile(args: Export, cloud_args: &CloudArgs) -> Result<Exported
                 folder_id: folder.id,
                 folder_path: folder.path,
                 group: o.group.clone().unwrap_or_default(),
+                group_id: String::new(),
                 keep_on_server: !o.delete_imported,
                 archive: o.archive_before.is_some(),
                 archive_before: o.archive_before.clone().unwrap_or_default(),
@@ -159,21 +159,13 @@ async fn export_profile(args: Export, cloud_args: &CloudArgs) -> Result<Exported
         keep_channel_setup(session.profiles(), name, setup)?;
     }
     let format: ExportFormat = args.format.into();
-    let profile = session.profiles().require(name)?;
-    let secrets = if handling.includes_secrets() {
-        secrets_for_export(&session, name, format.refresh_for(profile.channel)).await?
-    } else {
-        ExportSecrets::default()
-    };
-    // Read again: renewing the refresh token updated the profile's times.
-    let profile = session.profiles().require(name)?;
-    let config = ChannelConfig::from_profile(&profile, &session.cloud_of(&profile)?, Utc::now());
     let options = ExportOptions {
         proxy_imap_port: args.proxy_imap_port,
         proxy_smtp_port: args.proxy_smtp_port,
     };
-    let rendered = export(&config, format, &secrets, &handling, &options)?;
+    let rendered = export_profile(&session, name, format, &handling, &options).await?;
     let files = write_export(&args.out, &rendered)?;
+    let profile = session.profiles().require(name)?;
     Ok(Exported {
         profile: profile.name,
         format,

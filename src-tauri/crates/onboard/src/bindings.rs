@@ -88,6 +88,8 @@ pub fn typescript() -> String {
         SecretsIncluded::decl(&cfg),
         Export::decl(&cfg),
         Imported::decl(&cfg),
+        CopyValue::decl(&cfg),
+        CopyCard::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

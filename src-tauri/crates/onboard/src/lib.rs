@@ -16,6 +16,7 @@ pub mod channel_config;
 pub mod channel_setup;
 pub mod check_step;
 pub mod cloud;
+pub mod copy_cards;
 pub mod device_code;
 pub mod diagnosis;
 pub mod draft;
@@ -45,6 +46,7 @@ pub mod pkce;
 pub mod preview;
 pub mod preview_connections;
 pub mod profile;
+pub mod profile_export;
 pub mod profile_mailbox;
 pub mod profile_preview;
 pub mod profile_store;
@@ -90,6 +92,7 @@ pub use channel_setup::{
 };
 pub use check_step::{CheckStatus, CheckStep};
 pub use cloud::{Cloud, CloudPreset, MailEndpoint, TlsMode};
+pub use copy_cards::{copy_cards, CopyCard, CopyValue};
 pub use device_code::{
     admin_scopes, poll_device_code, poll_device_code_as, start_device_code, CancelToken,
     DeviceCodePrompt, AZURE_CLI_CLIENT_ID,
@@ -131,6 +134,7 @@ pub use profile::{
     refresh_token_key, GrantedScopes, MailboxRef, Profile, ProfileCloud, SignInFlow,
     PROFILE_VERSION,
 };
+pub use profile_export::export_profile;
 pub use profile_mailbox::{profile_archive_counts, profile_folders};
 pub use profile_preview::{profile_message, profile_message_page, profile_raw_message};
 pub use profile_store::{default_profiles_dir, Deleted, ProfileList, ProfileStore};
