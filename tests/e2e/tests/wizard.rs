@@ -515,12 +515,18 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     let zammad = std::fs::read_to_string(h.saved_dir().join("zammad-channel.json"))?;
     assert!(zammad.contains("Microsoft365::Account"), "{zammad}");
     assert!(zammad.contains("support@contoso.test"), "{zammad}");
-    assert!(!zammad.contains("sandbox~secret-value"), "the client secret leaked: {zammad}");
+    assert!(
+        !zammad.contains("sandbox~secret-value"),
+        "the client secret leaked: {zammad}"
+    );
     let refresh = keyring("profile/support@contoso.test/refresh-token").unwrap_or_default();
     assert!(refresh.trim().len() > 20 && !zammad.contains(refresh.trim()));
     h.scroll_to("[data-testid='export']").await?;
     h.screenshot("export").await?;
-    h.find("[data-testid='export'] summary").await?.click().await?;
+    h.find("[data-testid='export'] summary")
+        .await?
+        .click()
+        .await?;
     h.wait_for("[data-testid='copy-cards']").await?;
     h.scroll_to("[data-testid='copy-cards']").await?;
     h.screenshot("copy-cards").await?;
