@@ -9,7 +9,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command};
 use std::time::{Duration, Instant};
 
 pub use fantoccini::elements::Element;
@@ -95,8 +95,9 @@ impl Harness {
                 .env("M365_SIM_PASSWORD", "sandbox-alice")
                 // Attachments are saved here instead of through the native save dialog.
                 .env("M365_ONBOARD_SAVE_DIR", home.path().join("saved"))
-                .stdout(Stdio::null())
-                .stderr(Stdio::inherit())
+                // The app's output is kept beside its data, so a leak scan reads it too.
+                .stdout(std::fs::File::create(home.path().join("app-stdout.log"))?)
+                .stderr(std::fs::File::create(home.path().join("app-stderr.log"))?)
                 .process_group(0)
                 .spawn()
                 .map_err(|e| {

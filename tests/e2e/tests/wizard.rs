@@ -532,6 +532,23 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     h.screenshot("copy-cards").await?;
 
     preview_blocks_remote_content_and_saves_attachments(&mut h).await?;
+
+    // After the whole run: no secret in the app's data, config, logs (its stdout and stderr)
+    // or the export made without secrets.
+    let mut secrets = vec!["sandbox~secret-value-not-for-production-0001".to_owned()];
+    for profile in ["alice@contoso.test", "support@contoso.test"] {
+        secrets.extend(
+            keyring(&format!("profile/{profile}/refresh-token")).map(|t| t.trim().to_owned()),
+        );
+    }
+    assert_eq!(secrets.len(), 3, "both refresh tokens are in the keyring");
+    assert!(h.home().join("app-stderr.log").exists());
+    for secret in &secrets {
+        assert_eq!(
+            files_containing(h.home(), secret),
+            Vec::<std::path::PathBuf>::new()
+        );
+    }
     h.finish().await
 }
 

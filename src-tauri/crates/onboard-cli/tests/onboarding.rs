@@ -114,7 +114,7 @@ async fn check_app_sign_in_folders_count_export_import() {
             v["result"]["before"].as_u64(),
             v["result"]["after"].as_u64()
         ),
-        (Some(4), Some(3))
+        (Some(4), Some(4))
     );
 
     // Zammad, with the channel options given on the command line (and kept in the profile).

@@ -346,6 +346,6 @@ async fn a_shared_mailbox_through_the_proxy() {
     .await;
     // IMAP opens the shared mailbox by name; SMTP signs in as the delegate, sending as it.
     let exists = through_the_proxy(&w, &name, SUPPORT, ALICE, SUPPORT).await;
-    assert_eq!(exists, 7, "support's Inbox, not alice's");
+    assert_eq!(exists, 8, "support's Inbox, not alice's");
     w.mail.stop().await;
 }
