@@ -2,6 +2,7 @@
 //! error code.
 
 use crate::{catalog, http, Cloud, Diagnosis, Secret};
+use std::time::Duration;
 
 /// `path` is below `/v1.0`, e.g. `/applications(appId='…')?$select=passwordCredentials`.
 pub async fn graph_get(
@@ -23,24 +24,67 @@ pub async fn graph_get_url(
     graph_get_on(&http::client(cloud)?, token, url).await
 }
 
+/// Requests one GET may take: the first, and up to three retries of throttling (429) or a
+/// passing server error (5xx).
+pub const MAX_ATTEMPTS: u32 = 4;
+
+/// The longest `Retry-After` waited for; Graph asking for longer ends the call with its
+/// throttling diagnosis instead of freezing the step.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(30);
+
+/// How long to wait before retrying after `status` on attempt `attempt` (1-based), or `None`
+/// when it is not worth retrying: what `Retry-After` (seconds) asks, else a backoff of 0.5, 1,
+/// 2 s.
+pub(crate) fn retry_delay(
+    status: u16,
+    retry_after: Option<&str>,
+    attempt: u32,
+) -> Option<Duration> {
+    let retryable = status == 429 || ((500..600).contains(&status) && status != 501);
+    if !retryable || attempt >= MAX_ATTEMPTS {
+        return None;
+    }
+    match retry_after.and_then(|v| v.trim().parse::<u64>().ok()) {
+        Some(secs) if Duration::from_secs(secs) > MAX_RETRY_AFTER => None,
+        Some(secs) => Some(Duration::from_secs(secs)),
+        None => Some(Duration::from_millis(500 << (attempt - 1).min(2))),
+    }
+}
+
 /// As [`graph_get_url`], on a client the caller keeps (its connections are reused).
+/// Throttling and server errors are retried as [`retry_delay`] says.
 pub(crate) async fn graph_get_on(
     client: &reqwest::Client,
     token: &Secret,
     url: &str,
 ) -> Result<serde_json::Value, Diagnosis> {
     let url = url.to_owned();
-    let res = client
-        .get(&url)
-        .bearer_auth(token.expose())
-        .send()
-        .await
-        .map_err(|e| http::transport_error(&url, &e))?;
-    let status = res.status();
-    let body = res
-        .text()
-        .await
-        .map_err(|e| http::transport_error(&url, &e))?;
+    let mut attempt = 1;
+    let (status, body) = loop {
+        let res = client
+            .get(&url)
+            .bearer_auth(token.expose())
+            .send()
+            .await
+            .map_err(|e| http::transport_error(&url, &e))?;
+        let status = res.status();
+        let retry_after = res
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let body = res
+            .text()
+            .await
+            .map_err(|e| http::transport_error(&url, &e))?;
+        match retry_delay(status.as_u16(), retry_after.as_deref(), attempt) {
+            Some(wait) if !status.is_success() => {
+                tokio::time::sleep(wait).await;
+                attempt += 1;
+            }
+            _ => break (status, body),
+        }
+    };
     if !status.is_success() {
         return Err(catalog::graph_error(status.as_u16(), &body));
     }
@@ -52,4 +96,33 @@ pub(crate) async fn graph_get_on(
             "Check that the Graph URL points at Microsoft Graph, then try again.",
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn throttling_and_server_errors_are_retried_a_bounded_number_of_times() {
+        let s = Duration::from_secs;
+        let ms = Duration::from_millis;
+        for (status, retry_after, attempt, want) in [
+            (429, Some("2"), 1, Some(s(2))),
+            (429, Some(" 0 "), 3, Some(s(0))),
+            (429, None, 1, Some(ms(500))),
+            (503, None, 2, Some(ms(1000))),
+            (500, Some("soon"), 3, Some(ms(2000))),
+            (429, Some("2"), MAX_ATTEMPTS, None),
+            (429, Some("120"), 1, None),
+            (501, None, 1, None),
+            (400, None, 1, None),
+            (404, Some("1"), 1, None),
+        ] {
+            assert_eq!(
+                retry_delay(status, retry_after, attempt),
+                want,
+                "{status} {retry_after:?} {attempt}"
+            );
+        }
+    }
 }
