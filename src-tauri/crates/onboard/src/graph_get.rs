@@ -51,43 +51,54 @@ pub(crate) fn retry_delay(
     }
 }
 
-/// As [`graph_get_url`], on a client the caller keeps (its connections are reused).
-/// Throttling and server errors are retried as [`retry_delay`] says.
-pub(crate) async fn graph_get_on(
+/// A successful GET on a full Graph URL, after throttling and passing server errors were
+/// retried as [`retry_delay`] says; a refusal is the diagnosis of its Graph error. The JSON
+/// reads and the raw message download share it.
+pub(crate) async fn graph_get_response(
     client: &reqwest::Client,
     token: &Secret,
     url: &str,
-) -> Result<serde_json::Value, Diagnosis> {
-    let url = url.to_owned();
+) -> Result<reqwest::Response, Diagnosis> {
     let mut attempt = 1;
-    let (status, body) = loop {
+    loop {
         let res = client
-            .get(&url)
+            .get(url)
             .bearer_auth(token.expose())
             .send()
             .await
-            .map_err(|e| http::transport_error(&url, &e))?;
+            .map_err(|e| http::transport_error(url, &e))?;
         let status = res.status();
+        if status.is_success() {
+            return Ok(res);
+        }
         let retry_after = res
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = res
-            .text()
-            .await
-            .map_err(|e| http::transport_error(&url, &e))?;
+        let body = res.text().await.unwrap_or_default();
         match retry_delay(status.as_u16(), retry_after.as_deref(), attempt) {
-            Some(wait) if !status.is_success() => {
+            Some(wait) => {
                 tokio::time::sleep(wait).await;
                 attempt += 1;
             }
-            _ => break (status, body),
+            None => return Err(catalog::graph_error(status.as_u16(), &body)),
         }
-    };
-    if !status.is_success() {
-        return Err(catalog::graph_error(status.as_u16(), &body));
     }
+}
+
+/// As [`graph_get_url`], on a client the caller keeps (its connections are reused).
+pub(crate) async fn graph_get_on(
+    client: &reqwest::Client,
+    token: &Secret,
+    url: &str,
+) -> Result<serde_json::Value, Diagnosis> {
+    let res = graph_get_response(client, token, url).await?;
+    let status = res.status();
+    let body = res
+        .text()
+        .await
+        .map_err(|e| http::transport_error(url, &e))?;
     serde_json::from_str(&body).map_err(|e| {
         Diagnosis::new(
             "graph.malformed",

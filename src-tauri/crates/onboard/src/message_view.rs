@@ -4,8 +4,9 @@
 //! read plus a notice, never a blank screen or a panic.
 
 use crate::audience::{AccessToken, GraphAudience};
+use crate::graph_get::graph_get_response;
 use crate::preview::{mailbox_path, segment};
-use crate::{catalog, http, Cloud, Diagnosis};
+use crate::{http, Cloud, Diagnosis};
 use mail_parser::{Address, MessageParser, MimeHeaders};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -377,17 +378,7 @@ pub(crate) async fn graph_raw_message_on(
         mailbox_path(mailbox),
         segment(message_id)
     );
-    let mut res = client
-        .get(&url)
-        .bearer_auth(token.secret().expose())
-        .send()
-        .await
-        .map_err(|e| http::transport_error(&url, &e))?;
-    let status = res.status();
-    if !status.is_success() {
-        let body = res.text().await.unwrap_or_default();
-        return Err(catalog::graph_error(status.as_u16(), &body));
-    }
+    let mut res = graph_get_response(client, token.secret(), &url).await?;
     if res.content_length().is_some_and(|n| n > max_bytes as u64) {
         return Err(too_large(&url, max_bytes));
     }
