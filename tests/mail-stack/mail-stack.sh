@@ -11,6 +11,7 @@
 #       MAIL_ROOT (environment) is where the mailboxes live (<address>/Maildir); the simulator's
 #       mail_root, so that IMAP and Graph show one mailbox. Default: DIR/mail.
 #   mail-stack.sh stop DIR
+#   mail-stack.sh restart DIR     (a stopped stack again, on its ports: for the fault tests)
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -25,6 +26,17 @@ wait_port() {
   done
   echo "mail-stack: port $1 did not open; see $dir/log/dovecot.log" >&2
   exit 1
+}
+
+# Dovecot daemonizes; it must not keep the caller's stdout open (callers read it to EOF).
+start_dovecot() {
+  if ! dovecot -c "$dir/dovecot.conf" </dev/null >"$dir/log/start.log" 2>&1; then
+    cat "$dir/log/start.log" >&2
+    exit 1
+  fi
+  for port in $(sed -n 's/^ *port = \([0-9]*\)$/\1/p' "$dir/dovecot.conf"); do
+    wait_port "$port"
+  done
 }
 
 cmd=${1:-}
@@ -70,14 +82,7 @@ start)
   sed -e "s#@DIR@#$dir#g" -e "s#@MAIL_ROOT@#$mail_root#g" -e "s#@IMAP@#$imap#" -e "s#@IMAPS@#$imaps#" -e "s#@SUBMISSION@#$submission#" \
     -e "s#@RELAY_PORT@#$relay_port#" -e "s#@MAIL_UID@#$(id -u mail)#" -e "s#@MAIL_GID@#$(id -g mail)#" \
     "$here/dovecot.conf.in" > "$dir/dovecot.conf"
-  # Dovecot daemonizes; it must not keep the caller's stdout open (callers read it to EOF).
-  if ! dovecot -c "$dir/dovecot.conf" </dev/null >"$dir/log/start.log" 2>&1; then
-    cat "$dir/log/start.log" >&2
-    exit 1
-  fi
-  wait_port "$imaps"
-  wait_port "$imap"
-  wait_port "$submission"
+  start_dovecot
   if [ -n "${6:-}" ]; then
     owner=$6
     nohup setsid bash -c 'while kill -0 "$1" 2>/dev/null; do sleep 1; done; "$2" stop "$3"; rm -rf "$3"' \
@@ -88,12 +93,20 @@ start)
   ;;
 stop)
   pid=$(cat "$dir/run/master.pid" 2>/dev/null) || exit 0
-  kill "$pid" 2>/dev/null || exit 0
-  for _ in $(seq 1 100); do
-    kill -0 "$pid" 2>/dev/null || exit 0
-    sleep 0.05
-  done
-  kill -9 "$pid" 2>/dev/null || true
+  if kill "$pid" 2>/dev/null; then
+    for _ in $(seq 1 100); do
+      kill -0 "$pid" 2>/dev/null || break
+      sleep 0.05
+    done
+    kill -9 "$pid" 2>/dev/null || true
+  fi
+  # The master does not wait for its children: end the sessions it leaves (their titles carry
+  # the instance name), so that a stopped stack serves no kept connection.
+  instance=$(sed -n 's/^instance_name = //p' "$dir/dovecot.conf")
+  pkill -KILL -f "^dovecot-$instance/" 2>/dev/null || true
+  ;;
+restart)
+  start_dovecot
   ;;
 *)
   echo "usage: $0 start DIR INTROSPECTION_URL SIM_CA_FILE RELAY_PORT | stop DIR" >&2

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { MessageSummary } from './bindings';
-import { appendPage, formatReceived, formatSize, nearEnd, srcdocFor } from './preview';
+import type { Diagnosis, MessageSummary } from './bindings';
+import { appendPage, formatReceived, formatSize, nearEnd, needsSignIn, srcdocFor } from './preview';
 
 const msg = (id: string): MessageSummary => ({
   id,
@@ -40,5 +40,14 @@ describe('preview', () => {
   it('appends pages without listing a message twice', () => {
     const list = appendPage([msg('1'), msg('2')], [msg('2'), msg('3')]);
     expect(list.map((m) => m.id)).toEqual(['1', '2', '3']);
+  });
+
+  it('offers a new sign-in only for refusals a sign-in fixes', () => {
+    const d = (code: string): Diagnosis => ({ code, title: '', detail: '', fix: '', docs_url: null, field: null });
+    expect(needsSignIn(d('reauth.700082'))).toBe(true);
+    expect(needsSignIn(d('reauth.no_refresh_token'))).toBe(true);
+    expect(needsSignIn(d('net.refused'))).toBe(false);
+    expect(needsSignIn(d('aadsts.7000222'))).toBe(false);
+    expect(needsSignIn(null)).toBe(false);
   });
 });

@@ -1,5 +1,5 @@
 // The preview's display rules. Pure functions, tested by Vitest.
-import type { MessageSummary } from './bindings';
+import type { Diagnosis, MessageSummary } from './bindings';
 
 /** "812 B", "14 KB", "3.2 MB"; an empty string when the size is unknown (Graph gives none). */
 export function formatSize(bytes: number | null): string {
@@ -33,4 +33,9 @@ export function nearEnd(scrollTop: number, scrollHeight: number, clientHeight: n
 export function appendPage(list: MessageSummary[], page: MessageSummary[]): MessageSummary[] {
   const seen = new Set(list.map((m) => m.id));
   return [...list, ...page.filter((m) => !seen.has(m.id))];
+}
+
+/** A refusal that only a new interactive sign-in fixes (the saved one expired or was revoked). */
+export function needsSignIn(d: Diagnosis | null): boolean {
+  return d?.code.startsWith('reauth.') ?? false;
 }

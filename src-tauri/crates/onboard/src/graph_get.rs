@@ -1,7 +1,7 @@
 //! A GET on Microsoft Graph with a bearer token; a refusal becomes the diagnosis of its Graph
 //! error code.
 
-use crate::{catalog, http, Cloud, Diagnosis, Secret};
+use crate::{catalog, http, mailbox_gate, Cloud, Diagnosis, Secret};
 use std::time::Duration;
 
 /// `path` is below `/v1.0`, e.g. `/applications(appId='…')?$select=passwordCredentials`.
@@ -51,6 +51,23 @@ pub(crate) fn retry_delay(
     }
 }
 
+/// A successful GET's response, holding its mailbox's slot ([`mailbox_gate`]) until the body
+/// has been read.
+pub(crate) struct GraphResponse {
+    res: reqwest::Response,
+    _slot: Option<tokio::sync::OwnedSemaphorePermit>,
+}
+
+impl GraphResponse {
+    pub(crate) fn content_length(&self) -> Option<u64> {
+        self.res.content_length()
+    }
+
+    pub(crate) async fn chunk(&mut self) -> reqwest::Result<Option<bytes::Bytes>> {
+        self.res.chunk().await
+    }
+}
+
 /// A successful GET on a full Graph URL, after throttling and passing server errors were
 /// retried as [`retry_delay`] says; a refusal is the diagnosis of its Graph error. The JSON
 /// reads and the raw message download share it.
@@ -58,9 +75,10 @@ pub(crate) async fn graph_get_response(
     client: &reqwest::Client,
     token: &Secret,
     url: &str,
-) -> Result<reqwest::Response, Diagnosis> {
+) -> Result<GraphResponse, Diagnosis> {
     let mut attempt = 1;
     loop {
+        let slot = mailbox_gate::slot(url).await;
         let res = client
             .get(url)
             .bearer_auth(token.expose())
@@ -69,7 +87,7 @@ pub(crate) async fn graph_get_response(
             .map_err(|e| http::transport_error(url, &e))?;
         let status = res.status();
         if status.is_success() {
-            return Ok(res);
+            return Ok(GraphResponse { res, _slot: slot });
         }
         let retry_after = res
             .headers()
@@ -77,6 +95,7 @@ pub(crate) async fn graph_get_response(
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let body = res.text().await.unwrap_or_default();
+        drop(slot);
         match retry_delay(status.as_u16(), retry_after.as_deref(), attempt) {
             Some(wait) => {
                 tokio::time::sleep(wait).await;
@@ -94,8 +113,9 @@ pub(crate) async fn graph_get_on(
     url: &str,
 ) -> Result<serde_json::Value, Diagnosis> {
     let res = graph_get_response(client, token, url).await?;
-    let status = res.status();
+    let status = res.res.status();
     let body = res
+        .res
         .text()
         .await
         .map_err(|e| http::transport_error(url, &e))?;

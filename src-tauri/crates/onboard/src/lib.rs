@@ -39,6 +39,7 @@ pub mod keyring_store;
 pub mod loopback;
 mod mail_conn;
 pub mod mailbox_access;
+pub mod mailbox_gate;
 pub mod message_view;
 pub mod needs_sign_in;
 pub mod permissions;

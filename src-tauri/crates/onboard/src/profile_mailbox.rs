@@ -2,9 +2,9 @@
 //! folder tree and the archive-mode counts of the channel options step.
 
 use crate::{
-    graph_archive_counts, graph_folders, imap_archive_counts, imap_folders, ArchiveCounts,
-    Diagnosis, Folder, GraphAudience, MailCheckOptions, MailLogin, MailboxRef, OutlookAudience,
-    Profile, Resource, Secret, Session, SignInFlow, TokenSource,
+    graph_archive_counts, graph_folders, imap_archive_counts, imap_folders, AccessToken,
+    ArchiveCounts, Diagnosis, Folder, GraphAudience, MailCheckOptions, MailLogin, MailboxRef,
+    OutlookAudience, Profile, Resource, Secret, Session, SignInFlow, TokenSource,
 };
 use chrono::{DateTime, Utc};
 
@@ -37,18 +37,20 @@ pub async fn profile_folders<T: TokenSource>(
     let cloud = session.cloud_of(&p)?;
     match Resource::of_channel(p.channel) {
         Resource::Graph => {
-            let token = session.token::<GraphAudience>(name).await?;
-            graph_folders(&cloud, &token, &graph_mailbox(&p), include_hidden).await
+            let (cloud, mailbox) = (&cloud, &graph_mailbox(&p));
+            session
+                .with_token(name, |token: AccessToken<GraphAudience>| async move {
+                    graph_folders(cloud, &token, mailbox, include_hidden).await
+                })
+                .await
         }
         Resource::Outlook => {
-            let token = session.token::<OutlookAudience>(name).await?;
-            imap_folders(
-                &cloud,
-                &token,
-                &imap_login(&p),
-                &MailCheckOptions::default(),
-            )
-            .await
+            let (cloud, login, opts) = (&cloud, &imap_login(&p), &MailCheckOptions::default());
+            session
+                .with_token(name, |token: AccessToken<OutlookAudience>| async move {
+                    imap_folders(cloud, &token, login, opts).await
+                })
+                .await
         }
     }
 }
@@ -64,13 +66,20 @@ pub async fn profile_archive_counts<T: TokenSource>(
     let cloud = session.cloud_of(&p)?;
     match Resource::of_channel(p.channel) {
         Resource::Graph => {
-            let token = session.token::<GraphAudience>(name).await?;
-            graph_archive_counts(&cloud, &token, &graph_mailbox(&p), folder, cutoff).await
+            let (cloud, mailbox) = (&cloud, &graph_mailbox(&p));
+            session
+                .with_token(name, |token: AccessToken<GraphAudience>| async move {
+                    graph_archive_counts(cloud, &token, mailbox, folder, cutoff).await
+                })
+                .await
         }
         Resource::Outlook => {
-            let token = session.token::<OutlookAudience>(name).await?;
-            let opts = MailCheckOptions::default();
-            imap_archive_counts(&cloud, &token, &imap_login(&p), folder, cutoff, &opts).await
+            let (cloud, login, opts) = (&cloud, &imap_login(&p), &MailCheckOptions::default());
+            session
+                .with_token(name, |token: AccessToken<OutlookAudience>| async move {
+                    imap_archive_counts(cloud, &token, login, folder, cutoff, opts).await
+                })
+                .await
         }
     }
 }

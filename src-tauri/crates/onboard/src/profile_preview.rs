@@ -9,8 +9,8 @@ use crate::preview::graph_message_page_on;
 use crate::preview_connections::Read;
 use crate::profile_mailbox::{graph_mailbox, imap_login};
 use crate::{
-    parse_message, Cloud, Diagnosis, GraphAudience, MailCheckOptions, MessagePage, MessageView,
-    OutlookAudience, Profile, Resource, Session, TokenSource,
+    parse_message, AccessToken, Cloud, Diagnosis, GraphAudience, MailCheckOptions, MessagePage,
+    MessageView, OutlookAudience, Profile, Resource, Session, TokenSource,
 };
 
 /// One page of `folder` (a `Folder::id` from `profile_folders`), newest first; `cursor` is the
@@ -26,10 +26,13 @@ pub async fn profile_message_page<T: TokenSource>(
     let cloud = session.cloud_of(&p)?;
     match Resource::of_channel(p.channel) {
         Resource::Graph => {
-            let token = session.token::<GraphAudience>(name).await?;
-            let client = session.preview_connections().http(&cloud)?;
-            let mailbox = graph_mailbox(&p);
-            graph_message_page_on(&client, &cloud, &token, &mailbox, folder, top, cursor).await
+            let client = &session.preview_connections().http(&cloud)?;
+            let (cloud, mailbox) = (&cloud, &graph_mailbox(&p));
+            session
+                .with_token(name, |token: AccessToken<GraphAudience>| async move {
+                    graph_message_page_on(client, cloud, &token, mailbox, folder, top, cursor).await
+                })
+                .await
         }
         Resource::Outlook => {
             // The read owns what it needs: it may only borrow the connection.
@@ -55,10 +58,13 @@ pub async fn profile_raw_message<T: TokenSource>(
     let cloud = session.cloud_of(&p)?;
     match Resource::of_channel(p.channel) {
         Resource::Graph => {
-            let token = session.token::<GraphAudience>(name).await?;
-            let client = session.preview_connections().http(&cloud)?;
-            let mailbox = graph_mailbox(&p);
-            graph_raw_message_on(&client, &cloud, &token, &mailbox, id, MAX_RAW_BYTES).await
+            let client = &session.preview_connections().http(&cloud)?;
+            let (cloud, mailbox) = (&cloud, &graph_mailbox(&p));
+            session
+                .with_token(name, |token: AccessToken<GraphAudience>| async move {
+                    graph_raw_message_on(client, cloud, &token, mailbox, id, MAX_RAW_BYTES).await
+                })
+                .await
         }
         Resource::Outlook => {
             let (folder, id) = (folder.to_owned(), id.to_owned());
@@ -100,8 +106,11 @@ async fn with_imap<T: TokenSource, R>(
     let (login, opts) = (&login, &opts);
     let open = || -> Read<'_, ImapConn> {
         Box::pin(async move {
-            let token = session.token::<OutlookAudience>(&p.name).await?;
-            ImapConn::open(cloud, &token, login, opts).await
+            session
+                .with_token(&p.name, |token: AccessToken<OutlookAudience>| async move {
+                    ImapConn::open(cloud, &token, login, opts).await
+                })
+                .await
         })
     };
     session

@@ -198,6 +198,7 @@ async fn graph_send(
         },
         "saveToSentItems": true,
     });
+    let _slot = crate::mailbox_gate::slot(&url).await;
     let res = http::client(cloud)?
         .post(&url)
         .bearer_auth(token.secret().expose())

@@ -126,6 +126,41 @@ impl<T: TokenSource> Session<T> {
         Ok(AccessToken::from_session(token, expires_at))
     }
 
+    /// `op` with an access token of `name` for `A`. When the server refuses a token taken from
+    /// the cache (its clock runs ahead of ours, or it ended the token early), that token is
+    /// dropped and `op` runs once more with a new one: an expiry mid-preview costs one refresh,
+    /// not an error. A token refreshed for this call is not retried: a new one would not help.
+    pub async fn with_token<A: Audience, R, Fut>(
+        &self,
+        name: &str,
+        mut op: impl FnMut(AccessToken<A>) -> Fut,
+    ) -> Result<R, Diagnosis>
+    where
+        Fut: std::future::Future<Output = Result<R, Diagnosis>>,
+    {
+        let profile = self.profiles.require(name)?;
+        let was_cached = self.cached(&profile, A::RESOURCE).is_some();
+        let token = self.token::<A>(name).await?;
+        let used = token.secret().clone();
+        match op(token).await {
+            Err(d) if was_cached && refuses_token(&d) => {
+                self.drop_token(name, A::RESOURCE, &used);
+                op(self.token::<A>(name).await?).await
+            }
+            other => other,
+        }
+    }
+
+    /// Forgets the cached token of `name` for `audience` if it is still `used` (another task
+    /// may have renewed it already).
+    fn drop_token(&self, name: &str, audience: Resource, used: &Secret) {
+        let mut cache = self.cache_map();
+        let key = (name.to_owned(), audience);
+        if cache.get(&key).is_some_and(|c| c.token == *used) {
+            cache.remove(&key);
+        }
+    }
+
     pub async fn access_token(&self, name: &str, audience: Resource) -> Result<Secret, Diagnosis> {
         let profile = self.profiles.require(name)?;
         if let Some(token) = self.cached(&profile, audience) {
@@ -289,6 +324,15 @@ impl<T: TokenSource> Session<T> {
             )),
         }
     }
+}
+
+/// The server refused the access token itself (expired, or not yet valid by its clock), as
+/// Graph, Exchange's IMAP and its SMTP AUTH say it.
+fn refuses_token(d: &Diagnosis) -> bool {
+    matches!(
+        d.code.as_str(),
+        "graph.InvalidAuthenticationToken" | "imap.auth_failed" | "smtp.535" | "smtp.535_5.7.3"
+    )
 }
 
 /// The rotated refresh token could not be saved: the new access token is not used.

@@ -229,6 +229,26 @@ impl MailWorld {
             .collect()
     }
 
+    /// A call of the simulator's test control (`/_sim/…`); its JSON answer, if any.
+    pub async fn control(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let mut req = self
+            .http
+            .request(method, format!("{}{path}", self.sim.endpoints.authority));
+        if let Some(body) = body {
+            req = req.json(&body);
+        }
+        let res = req.send().await.unwrap();
+        assert!(res.status().is_success(), "{path}: {}", res.status());
+        res.json().await.unwrap_or(Value::Null)
+    }
+
+    /// Moves the simulator's clock `secs` away from the real one (tokens expire by it).
+    pub async fn set_clock(&self, secs: i64) {
+        let body = serde_json::json!({ "offset_secs": secs });
+        self.control(reqwest::Method::POST, "/_sim/clock", Some(body))
+            .await;
+    }
+
     pub async fn outlook_token(&self, user: &str) -> Secret {
         self.token(user, OUTLOOK_SCOPE).await
     }
@@ -236,6 +256,16 @@ impl MailWorld {
     /// A Maildir folder of a mailbox (as the simulator lays it out for Dovecot).
     pub fn maildir(&self, mailbox: &str) -> PathBuf {
         self.sim.endpoints.mail_root.join(mailbox).join("Maildir")
+    }
+
+    /// Stops Dovecot, as a crash or an admin would (its connections end).
+    pub fn stop_dovecot(&self) {
+        self.dovecot.run("stop");
+    }
+
+    /// Starts the stopped Dovecot again, on the same ports.
+    pub fn restart_dovecot(&self) {
+        self.dovecot.run("restart");
     }
 
     pub async fn stop(self) {
@@ -248,6 +278,20 @@ impl MailWorld {
 /// The stack's directory (Dovecot's under `stack/`, the sink's under `sent/`); dropping it stops
 /// Dovecot, also when a test fails.
 struct Dovecot(tempfile::TempDir);
+
+impl Dovecot {
+    fn run(&self, command: &str) {
+        let out = std::process::Command::new(script())
+            .args([command, self.0.path().join("stack").to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "mail-stack.sh {command}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
 
 impl Drop for Dovecot {
     fn drop(&mut self) {
