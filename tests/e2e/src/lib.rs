@@ -5,6 +5,8 @@
 //! Run through `make test` (or `tests/e2e/run.sh`), which provides Xvfb, a D-Bus session and an
 //! unlocked Secret Service.
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+pub use fantoccini::key::Key;
 use fantoccini::{Client, ClientBuilder, Locator};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::os::unix::process::CommandExt;
@@ -211,6 +213,54 @@ impl Harness {
             input.send_keys(text).await?;
         }
         Ok(())
+    }
+
+    /// Presses `key` and lets it go, wherever the focus is, as a keyboard does.
+    pub async fn press(&self, key: Key) -> Result<(), Error> {
+        let c = char::from(key);
+        let actions = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: c })
+            .then(KeyAction::Up { value: c });
+        self.client.perform_actions(actions).await?;
+        Ok(())
+    }
+
+    /// Types `text` into whatever has the focus.
+    pub async fn type_keys(&self, text: &str) -> Result<(), Error> {
+        let mut actions = KeyActions::new("keyboard".into());
+        for c in text.chars() {
+            actions = actions
+                .then(KeyAction::Down { value: c })
+                .then(KeyAction::Up { value: c });
+        }
+        self.client.perform_actions(actions).await?;
+        Ok(())
+    }
+
+    /// Presses Tab until the focus is on `css` (waiting for it to exist first), as a keyboard
+    /// user gets to a control; fails when 80 presses go round without reaching it.
+    pub async fn tab_to(&self, css: &str) -> Result<(), Error> {
+        self.wait_for(css).await?;
+        for _ in 0..80 {
+            let focused = self
+                .client
+                .execute(
+                    "return document.activeElement && document.activeElement.matches(arguments[0])",
+                    vec![serde_json::json!(css)],
+                )
+                .await?;
+            if focused == serde_json::Value::Bool(true) {
+                return Ok(());
+            }
+            self.press(Key::Tab).await?;
+        }
+        Err(format!("Tab never reached {css}").into())
+    }
+
+    /// Tabs to `css` and presses Enter on it.
+    pub async fn activate(&self, css: &str) -> Result<(), Error> {
+        self.tab_to(css).await?;
+        self.press(Key::Enter).await
     }
 
     /// Presses Next once the step's checks have made it valid (they finish asynchronously).

@@ -1,7 +1,7 @@
 //! The wizard shell and the Server step, through the real app.
 
 use onboard::{check_server, ServerCheckInput, ServerKind};
-use onboard_e2e::{Error, Harness};
+use onboard_e2e::{Error, Harness, Key};
 
 #[tokio::test]
 async fn starts_with_the_stepper_and_a_working_keyring() -> Result<(), Error> {
@@ -531,7 +531,9 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     h.scroll_to("[data-testid='copy-cards']").await?;
     h.screenshot("copy-cards").await?;
 
-    preview_blocks_remote_content_and_saves_attachments(&mut h).await?;
+    let hits = canary()?;
+    preview_blocks_remote_content_and_saves_attachments(&mut h, &hits).await?;
+    hostile_mail_stays_inert(&mut h, &hits).await?;
 
     // After the whole run: no secret in the app's data, config, logs (its stdout and stderr)
     // or the export made without secrets.
@@ -570,9 +572,11 @@ fn sandbox_sink_mail(recipient: &str) -> Option<String> {
         .find(|mail| mail.contains(recipient))
 }
 
-/// A loopback HTTP listener on the port the newsletter in the sandbox aims its remote image,
-/// script, CSS and refresh at (tests/corpus/onboard-remote-image.eml); it counts connections.
-fn canary() -> Result<std::sync::Arc<std::sync::atomic::AtomicUsize>, Error> {
+type Hits = std::sync::Arc<std::sync::atomic::AtomicUsize>;
+
+/// A loopback HTTP listener on the port the sandbox's newsletter and hostile mail aim their
+/// remote images, scripts, CSS and refreshes at (tests/corpus/); it counts connections.
+fn canary() -> Result<Hits, Error> {
     let listener = std::net::TcpListener::bind("127.0.0.1:47613")?;
     let hits = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
     let counter = hits.clone();
@@ -587,8 +591,10 @@ fn canary() -> Result<std::sync::Arc<std::sync::atomic::AtomicUsize>, Error> {
 
 /// The read-only preview of support@: the newsletter's remote image stays blocked and nothing
 /// reaches the canary; its attachment is saved with the right bytes.
-async fn preview_blocks_remote_content_and_saves_attachments(h: &mut Harness) -> Result<(), Error> {
-    let hits = canary()?;
+async fn preview_blocks_remote_content_and_saves_attachments(
+    h: &mut Harness,
+    hits: &Hits,
+) -> Result<(), Error> {
     h.find("#open-preview").await?.click().await?;
     h.wait_for("#preview-heading").await?;
     h.wait_for("[data-subject^='November update']")
@@ -634,4 +640,130 @@ async fn preview_blocks_remote_content_and_saves_attachments(h: &mut Harness) ->
     h.find("#close-preview").await?.click().await?;
     h.wait_for("#verify-heading").await?;
     Ok(())
+}
+
+/// The Quarantine folder of support@ holds the hostile corpus (tests/corpus/hostile/), opened
+/// one message after another in the real preview: no script runs (none leaves its mark on the
+/// frame or the app), nothing reaches the canary, and the app answers at once after each, the
+/// 6.8 MB message and the DOM bomb included.
+async fn hostile_mail_stays_inert(h: &mut Harness, hits: &Hits) -> Result<(), Error> {
+    h.find("#open-preview").await?.click().await?;
+    h.wait_for("[data-preview-folder='Quarantine']")
+        .await?
+        .click()
+        .await?;
+    for subject in [
+        "Active content",
+        "Nested MIME (60 levels)",
+        "Nested MIME (500 levels)",
+        "Oversized",
+        "DOM bomb",
+    ] {
+        h.wait_for(&format!("[data-subject^='{subject}']"))
+            .await?
+            .click()
+            .await?;
+        h.eventually(subject, || async {
+            let shown = h.find("[data-testid='message-detail'] dl").await;
+            Ok(match shown {
+                Ok(dl) => dl.text().await?.contains(subject).then_some(()),
+                Err(_) => None,
+            })
+        })
+        .await?;
+        if let Ok(frame) = h.find("iframe[data-testid='message-html']").await {
+            frame.enter_frame().await?;
+            let mark = h.find("html").await?.attr("data-pwned").await?;
+            let scripts = h
+                .find_all("script, iframe, form, object, embed")
+                .await?
+                .len();
+            h.client.enter_parent_frame().await?;
+            assert_eq!(mark, None, "{subject}: a script ran in the frame");
+            assert_eq!(scripts, 0, "{subject}: active elements reached the frame");
+        }
+        // The app is not frozen: it answers a script at once, and no script touched it.
+        let started = std::time::Instant::now();
+        let mark = h
+            .client
+            .execute(
+                "return document.title + ' ' + document.documentElement.getAttribute('data-pwned')",
+                vec![],
+            )
+            .await?;
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(3),
+            "{subject}: the app froze"
+        );
+        assert!(!mark.to_string().contains("PWNED"), "{subject}: {mark}");
+        if subject == "Active content" {
+            h.screenshot("preview-hostile").await?;
+        }
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the canary was reached"
+    );
+    h.find("#close-preview").await?.click().await?;
+    h.wait_for("#verify-heading").await?;
+    Ok(())
+}
+
+/// The whole sandbox wizard with the keyboard only: Tab to each control, Enter or Space on it,
+/// keys into the fields. Nothing is clicked.
+#[tokio::test]
+async fn the_sandbox_wizard_is_completed_with_the_keyboard_only() -> Result<(), Error> {
+    let mut h = Harness::start("keyboard").await?;
+    h.activate("#sandbox-start").await?;
+    h.wait_for("#callback-url").await?;
+    h.activate("#next").await?;
+
+    // App registration: the sandbox's app, with the secret typed in.
+    h.tab_to("#client-secret").await?;
+    h.type_keys("sandbox~secret-value-not-for-production-0001")
+        .await?;
+    h.activate("#check-app").await?;
+    h.wait_for("[data-step='app'][data-status='ok']").await?;
+    h.activate("#next").await?;
+
+    // Admin consent, then alice's own mailbox.
+    h.activate("#grant-consent").await?;
+    h.wait_for("[data-testid='consent-granted']").await?;
+    h.activate("#next").await?;
+    h.activate("#sign-in").await?;
+    h.wait_for("[data-testid='account-result'] h3.ok").await?;
+    h.activate("#next").await?;
+
+    // Channel options: the first folder, by Space; a group typed in.
+    h.tab_to("input[name='folder']").await?;
+    h.press(Key::Space).await?;
+    h.wait_for("#folder-path").await?;
+    h.tab_to("#group").await?;
+    h.type_keys("Users").await?;
+    h.activate("#next").await?;
+
+    // Verify and export.
+    h.wait_for("[data-step='fetch'][data-status='ok']").await?;
+    h.activate("#send-test").await?;
+    h.wait_for("[data-step='send'][data-status='ok']").await?;
+    h.tab_to("[data-format='json']").await?;
+    h.press(Key::Space).await?;
+    h.activate("#export-save").await?;
+    h.wait_for("[data-testid='exported']").await?;
+    assert!(
+        h.saved_dir().read_dir()?.next().is_some(),
+        "the export was saved"
+    );
+
+    // The preview: a message opened from the list.
+    h.activate("#open-preview").await?;
+    h.wait_for("#preview-heading").await?;
+    h.activate("[data-testid='message-list'] button").await?;
+    h.wait_for("[data-testid='message-detail'] dl").await?;
+    h.screenshot("keyboard-preview").await?;
+    h.activate("#close-preview").await?;
+    h.wait_for("#verify-heading").await?;
+    h.finish().await
 }

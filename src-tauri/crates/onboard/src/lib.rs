@@ -27,6 +27,7 @@ pub mod folders;
 pub mod graph_get;
 pub mod helpdesk_groups;
 pub mod host_name;
+pub mod html_depth;
 pub mod http;
 pub mod id_token;
 pub mod identity;

@@ -6,7 +6,7 @@
 use crate::audience::{AccessToken, GraphAudience};
 use crate::graph_get::graph_get_response;
 use crate::preview::{mailbox_path, segment};
-use crate::{http, Cloud, Diagnosis};
+use crate::{html_depth, http, Cloud, Diagnosis};
 use mail_parser::{Address, MessageParser, MimeHeaders};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -244,11 +244,14 @@ pub fn parse_message(raw: &[u8], allow_remote_images: bool) -> MessageView {
         .map(Cow::into_owned)
         .filter(|t| !t.is_empty());
     if let Some(html) = m.html_body.first().and_then(|&i| m.part(i)) {
-        if html.is_text_html() {
-            let (clean, blocked) = sanitize_html(
-                html.text_contents().unwrap_or_default(),
-                allow_remote_images,
-            );
+        let source = html.text_contents().unwrap_or_default();
+        if html.is_text_html() && html_depth::too_deep(source) {
+            view.notices.push(format!(
+                "The HTML nests elements more than {} deep (browsers stop there); it is not rendered.",
+                html_depth::MAX_HTML_DEPTH
+            ));
+        } else if html.is_text_html() {
+            let (clean, blocked) = sanitize_html(source, allow_remote_images);
             view.html_sanitized = Some(clean);
             view.remote_images = blocked;
         }
