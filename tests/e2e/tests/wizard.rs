@@ -535,8 +535,9 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     preview_blocks_remote_content_and_saves_attachments(&mut h, &hits).await?;
     hostile_mail_stays_inert(&mut h, &hits).await?;
 
-    // After the whole run: no secret in the app's data, config, logs (its stdout and stderr)
-    // or the export made without secrets.
+    // After the whole run: no secret (the client secret, and every refresh and access token
+    // the sandbox issued) in the app's data, config, logs (its stdout and stderr) or the export
+    // made without secrets.
     let mut secrets = vec!["sandbox~secret-value-not-for-production-0001".to_owned()];
     for profile in ["alice@contoso.test", "support@contoso.test"] {
         secrets.extend(
@@ -544,6 +545,13 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
         );
     }
     assert_eq!(secrets.len(), 3, "both refresh tokens are in the keyring");
+    let issued = issued_tokens(&h).await?;
+    assert!(
+        issued.len() >= 4,
+        "the sandbox issued access and refresh tokens: {}",
+        issued.len()
+    );
+    secrets.extend(issued);
     assert!(h.home().join("app-stderr.log").exists());
     for secret in &secrets {
         assert_eq!(
@@ -552,6 +560,39 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
         );
     }
     h.finish().await
+}
+
+/// Every access and refresh token the app's sandbox tenant issued: the app tells where its
+/// simulator is (`start_sandbox` answers with the running one), which lists them.
+async fn issued_tokens(h: &Harness) -> Result<Vec<String>, Error> {
+    let info = h
+        .client
+        .execute_async(
+            "const done = arguments[arguments.length - 1];
+             window.__TAURI_INTERNALS__.invoke('start_sandbox').then(done, () => done(null));",
+            vec![],
+        )
+        .await?;
+    let Some(authority) = info["cloud"]["authority"].as_str() else {
+        return Err(format!("no sandbox: {info}").into());
+    };
+    // The simulator's CA stays in the app (it is not sent to the front end); this is loopback.
+    let client = reqwest::Client::builder().danger_accept_invalid_certs(true);
+    let issued: serde_json::Value = client
+        .build()?
+        .get(format!("{authority}/_sim/tokens"))
+        .send()
+        .await?
+        .json()
+        .await?;
+    let all = ["access", "refresh"].iter().flat_map(|kind| {
+        issued[kind]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|t| t.as_str().map(str::to_owned))
+    });
+    Ok(all.collect())
 }
 
 /// The sandbox's SMTP sink (`m365-sandbox-*/sent/` in the app's temp dir) holds each relayed

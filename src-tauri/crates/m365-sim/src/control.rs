@@ -169,6 +169,15 @@ pub struct ClockBody {
     pub offset_secs: i64,
 }
 
+/// Every access and refresh token issued so far (none is ever forgotten), for the tests' scans
+/// for leaked secrets.
+pub async fn tokens(State(sim): State<Shared>) -> Response {
+    let world = sim.world();
+    let access: Vec<&String> = world.access.keys().collect();
+    let refresh: Vec<&String> = world.grants.keys().collect();
+    axum::Json(json!({ "access": access, "refresh": refresh })).into_response()
+}
+
 pub async fn get_clock(State(sim): State<Shared>) -> Response {
     axum::Json(json!({ "offset_secs": sim.clock.offset(), "now": sim.clock.now().to_rfc3339() }))
         .into_response()

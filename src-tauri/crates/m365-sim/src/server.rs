@@ -71,6 +71,7 @@ pub fn router(sim: Shared) -> Router {
             "/_sim/clock",
             get(control::get_clock).post(control::set_clock),
         )
+        .route("/_sim/tokens", get(control::tokens))
         .route("/_sim/device", post(control::device_decision))
         .route("/_sim/introspect", post(control::introspect))
         .nest("/graph/v1.0", crate::graph::router())
