@@ -96,6 +96,12 @@ pub async fn sign_in_mailbox<R: Runtime>(
         client_secret: None,
     }
     .parse()?;
+    onboard::reauth::check_sign_in(
+        session.profiles(),
+        &request.mailbox,
+        request.login_hint.as_deref(),
+        request.reauth.as_deref(),
+    )?;
     let running = sandbox.0.lock().await.is_some();
     let conn = AppConnection {
         cloud: cloud::resolve(&sandbox, app_ref.preset).await,

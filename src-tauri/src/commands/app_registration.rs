@@ -7,7 +7,7 @@ use crate::Secrets;
 use onboard::{
     admin_scopes, client_secret_key, poll_device_code, start_device_code, AppCheck, AppInput,
     AppliedOnce, CancelToken, ChannelKind, Cloud, CloudPreset, DesiredApp, DeviceCodePrompt,
-    Diagnosis, Plan, Secret, ServerCheckInput, AZURE_CLI_CLIENT_ID,
+    Diagnosis, Plan, Secret, ServerCheckInput,
 };
 use tauri::State;
 use tokio::sync::Mutex;
@@ -82,22 +82,8 @@ pub async fn admin_sign_in_start(
     sandbox: State<'_, SandboxState>,
 ) -> Result<DeviceCodePrompt, Diagnosis> {
     let cloud = cloud::resolve(&sandbox, preset).await;
-    let tenant = AppInput {
-        tenant,
-        ..Default::default()
-    }
-    .parse_tenant()?;
-    let admin_client_id = match admin_client_id.as_deref().map(str::trim) {
-        None | Some("") => AZURE_CLI_CLIENT_ID.to_owned(),
-        Some(id) => onboard::app_input::guid(id).ok_or_else(|| {
-            Diagnosis::field(
-                "Sign-in app",
-                "register.admin_client_id",
-                format!("“{id}” is not a client ID."),
-                "Leave it empty for Microsoft's Azure CLI, or give the Application (client) ID of a public client app that may request the Graph permissions for app registrations.",
-            )
-        })?,
-    };
+    let (tenant, admin_client_id) =
+        onboard::admin_sign_in_app(&tenant, admin_client_id.as_deref())?;
     let prompt =
         start_device_code(&cloud, &tenant, &admin_client_id, &admin_scopes(&cloud)).await?;
     let mut s = session.0.lock().await;

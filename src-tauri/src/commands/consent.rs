@@ -3,10 +3,7 @@
 use super::cancel_slot::CancelSlot;
 use super::cloud;
 use super::sandbox::SandboxState;
-use onboard::{
-    admin_consent_url, browser, capture_admin_consent, AppInput, CloudPreset, ConsentGranted,
-    Diagnosis,
-};
+use onboard::{browser, capture_admin_consent, AppInput, CloudPreset, ConsentGranted, Diagnosis};
 use std::time::Duration;
 use tauri::State;
 
@@ -37,16 +34,14 @@ pub async fn consent_link(
     preset: CloudPreset,
     sandbox: State<'_, SandboxState>,
 ) -> Result<String, Diagnosis> {
-    let (tenant, client_id) = app(tenant, client_id)?;
+    let app = AppInput {
+        client_id,
+        tenant,
+        client_secret: None,
+    };
     let cloud = cloud::resolve(&sandbox, preset).await;
     let state = uuid::Uuid::new_v4().to_string();
-    Ok(admin_consent_url(
-        &cloud,
-        &tenant,
-        &client_id,
-        &redirect_uri,
-        &state,
-    ))
+    onboard::consent_link(&cloud, &app, &redirect_uri, &state)
 }
 
 /// Opens the consent page in the system browser and waits for the answer on loopback.

@@ -3,7 +3,7 @@
 use crate::cloud_args::CloudArgs;
 use crate::output;
 use clap::Args;
-use onboard::{admin_consent_url, AppInput, Diagnosis};
+use onboard::{consent_link, AppInput, Diagnosis};
 use std::process::ExitCode;
 
 #[derive(Args)]
@@ -26,32 +26,13 @@ pub fn run(args: ConsentUrl, cloud: &CloudArgs, json: bool) -> ExitCode {
 }
 
 fn url(args: ConsentUrl, cloud: &CloudArgs) -> Result<String, Diagnosis> {
-    let cloud = cloud.cloud()?;
-    let fields = AppInput {
+    let app = AppInput {
         client_id: args.client_id,
         tenant: args.tenant,
         client_secret: None,
-    }
-    .parse()?;
-    url::Url::parse(&args.redirect_uri)
-        .ok()
-        .filter(|u| matches!(u.scheme(), "https" | "http"))
-        .ok_or_else(|| {
-            Diagnosis::field(
-                "--redirect-uri",
-                "cli.redirect_uri",
-                format!("“{}” is not an http(s) URL.", args.redirect_uri),
-                "Give a redirect URI registered on the app, e.g. the callback URL that check-server prints.",
-            )
-        })?;
+    };
     let state = args
         .state
         .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
-    Ok(admin_consent_url(
-        &cloud,
-        &fields.tenant,
-        &fields.client_id,
-        &args.redirect_uri,
-        &state,
-    ))
+    consent_link(&cloud.cloud()?, &app, &args.redirect_uri, &state)
 }

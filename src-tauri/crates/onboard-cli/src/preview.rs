@@ -17,7 +17,7 @@ pub struct Preview {
     #[arg(long, value_name = "PATH")]
     folder: String,
     /// Messages per page, 1 to 50.
-    #[arg(long, value_name = "N", default_value_t = 20)]
+    #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=50))]
     top: u32,
     /// The next page: the cursor the previous page printed.
     #[arg(long, value_name = "CURSOR", conflicts_with = "message")]

@@ -6,9 +6,9 @@ use crate::output;
 use crate::Kind;
 use clap::{Args, ValueEnum};
 use onboard::{
-    admin_scopes, apply, check_server, plan, poll_device_code, start_device_code, Applied,
-    ChannelKind, Cloud, DesiredApp, Diagnosis, KeyringStore, MemoryStore, Plan, SecretStore,
-    ServerCheckInput, ServerKind, AZURE_CLI_CLIENT_ID,
+    admin_scopes, admin_sign_in_app, apply, check_server, plan, poll_device_code,
+    start_device_code, Applied, ChannelKind, Cloud, DesiredApp, Diagnosis, KeyringStore,
+    MemoryStore, Plan, SecretStore, ServerCheckInput, ServerKind, AZURE_CLI_CLIENT_ID,
 };
 use serde::Serialize;
 use std::process::ExitCode;
@@ -123,18 +123,18 @@ async fn register(args: RegisterApp, cloud: &Cloud) -> Result<Outcome, Diagnosis
     desired.new_secret = args.new_secret;
     desired.validate()?;
 
+    let (tenant, admin_client_id) = admin_sign_in_app(&args.tenant, Some(&args.admin_client_id))?;
     let scopes = admin_scopes(cloud);
-    let prompt = start_device_code(cloud, &args.tenant, &args.admin_client_id, &scopes).await?;
+    let prompt = start_device_code(cloud, &tenant, &admin_client_id, &scopes).await?;
     eprintln!(
         "Sign in as an administrator of {}: open {} and enter the code {} (it expires in {} minutes).",
-        args.tenant,
+        tenant,
         prompt.verification_uri,
         prompt.user_code,
         prompt.expires_in / 60
     );
     eprintln!("Waiting for the sign-in…");
-    let tokens =
-        poll_device_code(cloud, &args.tenant, &args.admin_client_id, &prompt, None).await?;
+    let tokens = poll_device_code(cloud, &tenant, &admin_client_id, &prompt, None).await?;
     eprintln!("Signed in.");
 
     let plan = plan(cloud, &tokens.access_token, &desired).await?;

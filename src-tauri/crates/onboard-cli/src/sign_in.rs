@@ -7,6 +7,7 @@ use crate::output;
 use crate::register_app::{store, Channel};
 use crate::Kind;
 use clap::{Args, ValueEnum};
+use onboard::reauth::check_sign_in;
 use onboard::{
     browser, client_secret_key, connect_mailbox, default_profiles_dir, sign_in_app_only,
     sign_in_with_browser, sign_in_with_device_code, AppConnection, AppInput, ChannelKind,
@@ -108,6 +109,12 @@ async fn sign_in(args: SignIn, cloud_args: &CloudArgs) -> Result<Connected, Diag
         Some(address) => MailboxChoice::Shared { address },
         None => MailboxChoice::User,
     };
+    check_sign_in(
+        session.profiles(),
+        &choice,
+        args.login_hint.as_deref(),
+        args.reauth.as_deref(),
+    )?;
     let req = app.sign_in_request(args.login_hint);
     let creds = match args.flow {
         Flow::Browser => Credentials::Delegated {

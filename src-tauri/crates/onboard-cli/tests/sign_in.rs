@@ -56,18 +56,19 @@ async fn a_device_code_sign_in_adds_a_verified_profile() {
         .collect();
     assert_eq!(files.len(), 1);
 
-    // The same mailbox again is refused, naming the profile.
-    let (code, out) = device_sign_in(
-        &sim,
-        data.path(),
-        "alice@contoso.test",
-        &["--shared", "SUPPORT@contoso.test"],
-    )
-    .await;
+    // The same mailbox again is refused before anyone signs in, naming the profile.
+    let again = cli(&sim, data.path())
+        .args(["sign-in", "--tenant", "contoso.test", "--client-id", APP])
+        .args(["--flow", "device", "--shared", "SUPPORT@contoso.test"])
+        .output()
+        .await
+        .unwrap();
+    let out: Value = serde_json::from_slice(&again.stdout).unwrap();
     assert_eq!(
-        (code, out["error"]["code"].as_str()),
-        (1, Some("profile.duplicate"))
+        (again.status.code(), out["error"]["code"].as_str()),
+        (Some(1), Some("profile.duplicate"))
     );
+    assert!(!String::from_utf8_lossy(&again.stderr).contains("enter the code"));
 
     // Listed, then deleted.
     let list = cli(&sim, data.path())

@@ -2,6 +2,7 @@
 //! or IMAP and SMTP with XOAUTH2), then keep it as a profile (refresh token to the keyring).
 //! A mailbox that fails its checks is not kept: the tokens are dropped and the checks say why.
 
+use crate::reauth::shared_address;
 use crate::sign_in::{AppOnly, AppOnlySetup, AppOnlyTarget, SignInRequest, SignedIn};
 use crate::{
     check_imap, check_smtp, client_secret_key, graph_get, verify_mailbox_access, AccessToken,
@@ -79,10 +80,10 @@ pub async fn connect_mailbox<T: TokenSource>(
             signed_in.identity.username.clone(),
         ),
         (Credentials::Delegated { signed_in, .. }, MailboxChoice::Shared { address }) => {
-            (signed_in.identity.clone(), address.trim().to_owned())
+            (signed_in.identity.clone(), shared_address(address)?)
         }
         (Credentials::AppOnly(_), MailboxChoice::Shared { address }) => {
-            (app_identity(app), address.trim().to_owned())
+            (app_identity(app), shared_address(address)?)
         }
         (Credentials::AppOnly(_), MailboxChoice::User) => {
             return Err(Diagnosis::field(

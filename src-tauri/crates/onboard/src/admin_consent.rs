@@ -2,7 +2,7 @@
 //! (`admin_consent=True`, or an error whose AADSTS code the catalog explains).
 
 use crate::loopback::Loopback;
-use crate::{catalog, Cloud, Diagnosis};
+use crate::{app_registration, catalog, AppInput, Cloud, Diagnosis};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::future::Future;
@@ -29,6 +29,27 @@ pub fn admin_consent_url(
     url.push('?');
     url.push_str(&query);
     url
+}
+
+/// The consent link to share, from the fields as typed: the tenant and client ID as the app step
+/// checks them, and `redirect_uri` (a Web redirect URI registered on the app), each refused
+/// with its field's name.
+pub fn consent_link(
+    cloud: &Cloud,
+    app: &AppInput,
+    redirect_uri: &str,
+    state: &str,
+) -> Result<String, Diagnosis> {
+    let fields = app.parse()?;
+    let redirect_uri = redirect_uri.trim();
+    app_registration::check_redirect("Redirect URI", "consent.redirect_uri", redirect_uri)?;
+    Ok(admin_consent_url(
+        cloud,
+        &fields.tenant,
+        &fields.client_id,
+        redirect_uri,
+        state,
+    ))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]

@@ -54,6 +54,31 @@ pub fn admin_scopes(cloud: &Cloud) -> String {
     )
 }
 
+/// The tenant and the public client for the admin's sign-in, checked before any request: the
+/// tenant as the app step checks it, and the client (empty: Microsoft's Azure CLI) a GUID.
+pub fn admin_sign_in_app(
+    tenant: &str,
+    admin_client_id: Option<&str>,
+) -> Result<(String, String), Diagnosis> {
+    let tenant = crate::AppInput {
+        tenant: tenant.to_owned(),
+        ..Default::default()
+    }
+    .parse_tenant()?;
+    let client_id = match admin_client_id.map(str::trim) {
+        None | Some("") => AZURE_CLI_CLIENT_ID.to_owned(),
+        Some(id) => crate::app_input::guid(id).ok_or_else(|| {
+            Diagnosis::field(
+                "Sign-in app",
+                "register.admin_client_id",
+                format!("“{id}” is not a client ID."),
+                "Leave it empty for Microsoft's Azure CLI, or give the Application (client) ID of a public client app that may request the Graph permissions for app registrations.",
+            )
+        })?,
+    };
+    Ok((tenant, client_id))
+}
+
 /// Stops a running poll (the person closed the dialog). Clones share the state.
 #[derive(Debug, Clone)]
 pub struct CancelToken(Arc<tokio::sync::watch::Sender<bool>>);

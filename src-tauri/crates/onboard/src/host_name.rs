@@ -42,6 +42,13 @@ impl HostName {
         }
         let rest = strip_scheme(trimmed, &mut notes)?;
         let (authority, path) = split_path(rest, &mut notes);
+        if authority.is_empty() {
+            return Err(bad(
+                "fqdn.empty",
+                "There is no host name after the scheme (“https://”).",
+                "Type the name your helpdesk is reached at after https://, for example helpdesk.example.com.",
+            ));
+        }
         if authority.contains('@') {
             return Err(bad(
                 "fqdn.email",
@@ -325,6 +332,7 @@ mod tests {
         let table = [
             ("", "fqdn.empty"),
             ("   ", "fqdn.empty"),
+            ("https:///helpdesk", "fqdn.empty"),
             ("help desk.example.com", "fqdn.whitespace"),
             ("ftp://helpdesk.example.com", "fqdn.scheme"),
             ("admin@example.com", "fqdn.email"),

@@ -72,7 +72,7 @@ pub mod token_source;
 pub mod xoauth2;
 
 pub use account::{connect_mailbox, reverify, AppConnection, Connected, Credentials};
-pub use admin_consent::{admin_consent_url, capture_admin_consent, ConsentGranted};
+pub use admin_consent::{admin_consent_url, capture_admin_consent, consent_link, ConsentGranted};
 pub use app_check::{check_app, AppCheck};
 pub use app_input::{AppFields, AppInput, TenantForm};
 pub use app_registration::{
@@ -96,8 +96,8 @@ pub use check_step::{CheckStatus, CheckStep};
 pub use cloud::{Cloud, CloudPreset, MailEndpoint, TlsMode};
 pub use copy_cards::{copy_cards, CopyCard, CopyValue};
 pub use device_code::{
-    admin_scopes, poll_device_code, poll_device_code_as, start_device_code, CancelToken,
-    DeviceCodePrompt, AZURE_CLI_CLIENT_ID,
+    admin_scopes, admin_sign_in_app, poll_device_code, poll_device_code_as, start_device_code,
+    CancelToken, DeviceCodePrompt, AZURE_CLI_CLIENT_ID,
 };
 pub use diagnosis::Diagnosis;
 pub use draft::{AccountDraft, AppDraft, Draft, OptionsDraft, ServerDraft, WizardStep};

@@ -124,13 +124,16 @@ impl ProfileStore {
 
     /// The profile named `name`, or `profile.not_found`.
     pub fn require(&self, name: &str) -> Result<Profile, Diagnosis> {
+        Profile::validate_name(name)?;
         self.get(name)?.ok_or_else(|| {
-            Diagnosis::new(
+            let mut d = Diagnosis::new(
                 "profile.not_found",
                 "No such profile",
                 format!("There is no profile named “{name}”."),
                 "Pick one of the connected mailboxes (`m365-onboard profiles`), or connect this mailbox in the Account step.",
-            )
+            );
+            d.field = Some("Profile".to_owned());
+            d
         })
     }
 

@@ -47,6 +47,66 @@ pub struct NewProfile {
     pub channel: ChannelKind,
 }
 
+/// The account step's inputs, checked before anyone signs in: a shared mailbox's address, the
+/// optional login hint, and the profile to renew (or, for a new shared mailbox, that no profile
+/// has it yet).
+pub fn check_sign_in(
+    profiles: &ProfileStore,
+    choice: &MailboxChoice,
+    login_hint: Option<&str>,
+    reauth: Option<&str>,
+) -> Result<(), Diagnosis> {
+    if let Some(hint) = login_hint.map(str::trim).filter(|h| !h.is_empty()) {
+        address(hint).ok_or_else(|| {
+            Diagnosis::field(
+                "Sign in as",
+                "account.login_hint",
+                format!("“{}” is not an account name.", shown(hint)),
+                "Type the sign-in name (UPN) of the account, such as alice@contoso.com, or leave the field empty.",
+            )
+        })?;
+    }
+    let shared = match choice {
+        MailboxChoice::Shared { address } => Some(shared_address(address)?),
+        MailboxChoice::User => None,
+    };
+    match (reauth, shared) {
+        (Some(name), _) => profiles.require(name).map(drop),
+        (None, Some(address)) => check_new(profiles, &address, &address),
+        (None, None) => Ok(()),
+    }
+}
+
+/// A shared mailbox's address as typed, trimmed; one plain address, or the "Mailbox" field's
+/// mistake.
+pub fn shared_address(typed: &str) -> Result<String, Diagnosis> {
+    address(typed.trim()).ok_or_else(|| {
+        Diagnosis::field(
+            "Mailbox",
+            "profile.address",
+            format!("“{}” is not a mailbox address.", shown(typed.trim())),
+            "Type the shared mailbox's address, such as support@contoso.com (the address only, without a name or <>).",
+        )
+    })
+}
+
+fn address(s: &str) -> Option<String> {
+    s.parse::<lettre::Address>().ok().map(|a| a.to_string())
+}
+
+/// A typed value as a message quotes it: control characters replaced, long ones cut.
+fn shown(s: &str) -> String {
+    let mut t: String = s
+        .chars()
+        .take(80)
+        .map(|c| if c.is_control() { '?' } else { c })
+        .collect();
+    if s.chars().count() > 80 {
+        t.push('…');
+    }
+    t
+}
+
 /// Refuses a new profile whose name or mailbox is taken, naming the profile that has it.
 /// Call it before the sign-in too, so nobody signs in for nothing.
 pub fn check_new(profiles: &ProfileStore, name: &str, address: &str) -> Result<(), Diagnosis> {
@@ -89,21 +149,10 @@ pub fn connect(
         MailboxChoice::User => MailboxRef::User {
             address: identity.username.clone(),
         },
-        MailboxChoice::Shared { address } => {
-            let address = address.trim().to_owned();
-            if !address.contains('@') || address.contains(char::is_whitespace) {
-                return Err(Diagnosis::field(
-                    "Mailbox",
-                    "profile.address",
-                    format!("“{address}” is not a mailbox address."),
-                    "Type the shared mailbox's address, such as support@contoso.com.",
-                ));
-            }
-            MailboxRef::Shared {
-                address,
-                delegate: identity.clone(),
-            }
-        }
+        MailboxChoice::Shared { address } => MailboxRef::Shared {
+            address: shared_address(&address)?,
+            delegate: identity.clone(),
+        },
     };
     let name = new.name.unwrap_or_else(|| mailbox.address().to_owned());
     check_new(profiles, &name, mailbox.address())?;

@@ -32,6 +32,16 @@ pub fn cli(sim: &RunningSim, data: &Path) -> Command {
     c
 }
 
+/// `m365-onboard` without a simulator: profiles under `data`, secrets in memory, and no
+/// browser. Mailbox reads need an access token from the environment or a profile.
+pub fn offline(data: &Path) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_m365-onboard"));
+    c.env("XDG_DATA_HOME", data)
+        .env("M365_ONBOARD_SECRET_STORE", "memory")
+        .env("M365_ONBOARD_BROWSER", "false");
+    c
+}
+
 /// Runs `sign-in` (which must have `--flow device`), approving the code as `upn`; returns the
 /// exit code and the JSON.
 pub async fn device_sign_in(mut cmd: Command, sim: &RunningSim, upn: &str) -> (i32, Value) {

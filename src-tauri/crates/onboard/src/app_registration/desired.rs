@@ -8,6 +8,8 @@ use ts_rs::TS;
 pub const LOOPBACK_REDIRECT: &str = "http://localhost";
 /// Entra's portal offers client secrets of at most 24 months.
 pub const MAX_SECRET_MONTHS: u32 = 24;
+/// Entra refuses longer redirect URIs.
+const MAX_REDIRECT_URI: usize = 256;
 /// Entra's limit for an app's display name.
 const MAX_NAME_CHARS: usize = 120;
 
@@ -82,7 +84,7 @@ impl DesiredApp {
                     "The name has {} characters; Entra takes at most {MAX_NAME_CHARS}.",
                     name.chars().count()
                 ),
-                "Shorten the name.",
+                format!("Shorten the name to at most {MAX_NAME_CHARS} characters, such as “Helpdesk mail”."),
             ));
         }
         if !matches!(
@@ -105,7 +107,7 @@ impl DesiredApp {
             ));
         }
         for uri in &self.web_redirect_uris {
-            check_redirect(uri)?;
+            check_redirect("Callback URL", "register.callback", uri)?;
         }
         if !(1..=MAX_SECRET_MONTHS).contains(&self.secret_months) {
             return Err(Diagnosis::field(
@@ -139,15 +141,20 @@ impl DesiredApp {
     }
 }
 
-fn check_redirect(uri: &str) -> Result<(), Diagnosis> {
+/// A Web redirect URI as Entra accepts it: https (plain http for localhost only), no #fragment,
+/// at most 256 characters. The diagnosis names `field` and has the code `code`.
+pub(crate) fn check_redirect(field: &str, code: &str, uri: &str) -> Result<(), Diagnosis> {
     let bad = |detail: String| {
         Diagnosis::field(
-            "Callback URL",
-            "register.callback",
+            field,
+            code,
             detail,
             "Use the callback URL the server step shows: https://your-helpdesk/... (plain http only for localhost).",
         )
     };
+    if uri.trim().is_empty() {
+        return Err(bad("No redirect URI was given.".to_owned()));
+    }
     let url = url::Url::parse(uri).map_err(|e| bad(format!("“{uri}” is not a URL ({e}).")))?;
     let loopback = matches!(url.host_str(), Some("localhost" | "127.0.0.1" | "[::1]"));
     match url.scheme() {
@@ -157,6 +164,12 @@ fn check_redirect(uri: &str) -> Result<(), Diagnosis> {
     }
     if url.fragment().is_some() {
         return Err(bad(format!("“{uri}” must not contain a #fragment.")));
+    }
+    if uri.len() > MAX_REDIRECT_URI {
+        return Err(bad(format!(
+            "The URI is {} characters long; Entra accepts at most {MAX_REDIRECT_URI}.",
+            uri.len()
+        )));
     }
     Ok(())
 }

@@ -7,5 +7,6 @@ mod graph_client;
 mod plan;
 
 pub use apply::{apply, client_secret_key, Applied, AppliedOnce, NewSecret};
+pub(crate) use desired::check_redirect;
 pub use desired::{DesiredApp, LOOPBACK_REDIRECT, MAX_SECRET_MONTHS};
 pub use plan::{plan, Action, Change, ExistingApp, Plan};
