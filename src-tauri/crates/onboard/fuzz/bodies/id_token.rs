@@ -131,6 +131,11 @@ pub fn id_token(data: &[u8]) {
     );
     assert_eq!(claims["iss"].as_str(), Some(issuer.as_str()));
     assert_eq!(claims["nonce"].as_str(), Some(NONCE));
+    // `aud` is the client ID, alone or in a list.
+    assert!(claims["aud"]
+        .to_string()
+        .to_ascii_lowercase()
+        .contains(CLIENT_ID));
     let exp = claims["exp"].as_i64().expect("an accepted token has exp");
     assert!(NOW <= exp.saturating_add(onboard::id_token::CLOCK_SKEW_SECS));
 }

@@ -14,8 +14,11 @@ pub use id_token::id_token;
 pub use loopback_callback::loopback_callback;
 pub use message::{message, sanitize_html};
 
+/// A target's body: one input, a panic when a property breaks.
+pub type Body = fn(&[u8]);
+
 /// Every target, by the name of its seed directory (`seeds/<name>/`).
-pub const TARGETS: [(&str, fn(&[u8])); 5] = [
+pub const TARGETS: [(&str, Body); 5] = [
     ("message", message),
     ("sanitize_html", sanitize_html),
     ("channel_config", channel_config),
