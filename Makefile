@@ -1,7 +1,7 @@
 # The two commands: `make run` opens the wizard, `make test` runs every check CI runs.
 # Both install what is missing first (scripts/setup.sh) and are safe to repeat.
 SHELL := /bin/bash
-.PHONY: run test setup setup-test ui types deb bench
+.PHONY: run test setup setup-test setup-fuzz ui types deb bench fuzz
 
 run: setup ui
 	cargo run --bin m365-onboard-app
@@ -9,6 +9,7 @@ run: setup ui
 test: setup-test ui
 	cargo fmt --all --check
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo deny --offline --locked check licenses bans sources
 	npm --prefix ui run check
 	tests/with-session.sh cargo test --workspace --exclude onboard-e2e
 	npm --prefix ui test
@@ -21,6 +22,9 @@ setup:
 
 setup-test:
 	scripts/setup.sh test
+
+setup-fuzz:
+	scripts/setup.sh fuzz
 
 # The front end, built into ui/dist, which the app embeds at compile time.
 ui:
@@ -38,3 +42,15 @@ deb: setup ui
 # time added to both (needs root and Dovecot, which `setup` installs). Prints a markdown table.
 bench: setup
 	cargo bench -p onboard --bench preview
+
+# Each fuzz target of the core (src-tauri/crates/onboard/fuzz) for FUZZ_SECONDS, on nightly.
+# It starts from the committed seeds; what it finds new goes to fuzz/corpus/ and a crash to
+# fuzz/artifacts/ (both git-ignored). `make test` replays the seeds on stable.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := message sanitize_html channel_config loopback_callback id_token
+fuzz: setup-fuzz
+	cd src-tauri/crates/onboard && for t in $(FUZZ_TARGETS); do \
+	  mkdir -p fuzz/corpus/$$t && \
+	  cargo +nightly fuzz run $$t fuzz/corpus/$$t fuzz/seeds/$$t -- \
+	    -max_total_time=$(FUZZ_SECONDS) || exit 1; \
+	done

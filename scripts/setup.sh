@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what `make run` (setup.sh run) or `make test` (setup.sh test) needs on Debian 12.
+# Installs what `make run` (setup.sh run), `make test` (setup.sh test) or `make fuzz`
+# (setup.sh fuzz) needs on Debian 12.
 # Idempotent: each step is skipped when its result is already there. Needs root (or sudo) only
 # when Debian packages are missing.
 set -euo pipefail
@@ -31,6 +32,14 @@ if ! command -v cargo >/dev/null; then
   echo "setup: Rust is missing; install it with rustup (https://rustup.rs) and run again" >&2
   exit 1
 fi
+
+# A cargo subcommand (`cargo-fuzz`, `cargo-deny`) at exactly the version named, built from
+# crates.io with its own lock file unless that version is there already.
+cargo_tool() {
+  [ "$(cargo "${1#cargo-}" --version 2>/dev/null)" = "$1 $2" ] && return
+  echo "setup: installing $1 $2"
+  cargo install "$1" --version "$2" --locked
+}
 if [ "$mode" = test ]; then
   for c in rustfmt clippy; do
     rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
@@ -44,6 +53,18 @@ if [ "$mode" = test ]; then
     echo "setup: installing tauri-driver"
     cargo install tauri-driver --version '^2' --locked
   fi
+  # The dependency policy (deny.toml): licences, bans, sources.
+  cargo_tool cargo-deny 0.20.2
+fi
+if [ "$mode" = fuzz ]; then
+  # cargo fuzz builds with nightly-only compiler flags (sanitizer, coverage instrumentation).
+  if ! rustup run nightly rustc --version >/dev/null 2>&1; then
+    echo "setup: \`make fuzz\` needs a nightly toolchain, and there is none:" \
+      "install it with \`rustup toolchain install nightly\` and run again" >&2
+    exit 1
+  fi
+  cargo_tool cargo-fuzz 0.13.2
+  exit 0 # the fuzz targets need no npm packages
 fi
 
 # Front-end packages, exactly as locked; reinstalled only when the lock file changed.

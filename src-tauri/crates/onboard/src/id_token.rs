@@ -277,7 +277,8 @@ pub fn validate(
         .as_i64()
         .ok_or_else(|| malformed("The token has no “exp” claim."))?;
     let now = expected.now.timestamp();
-    if now > exp + CLOCK_SKEW_SECS {
+    // Saturating: the claims are any i64, and `exp` near i64::MAX must not overflow.
+    if now > exp.saturating_add(CLOCK_SKEW_SECS) {
         return Err(Diagnosis::new(
             "id_token.expired",
             "The ID token has expired",
@@ -292,7 +293,7 @@ pub fn validate(
         ));
     }
     if let Some(nbf) = claims["nbf"].as_i64() {
-        if now + CLOCK_SKEW_SECS < nbf {
+        if now.saturating_add(CLOCK_SKEW_SECS) < nbf {
             return Err(Diagnosis::new(
                 "id_token.not_yet_valid",
                 "The ID token is not valid yet",

@@ -72,6 +72,21 @@ impl Loopback {
     }
 }
 
+/// The query of a request's `GET {target} HTTP/1.1` line (`code`, `state`, `error`, …), from the
+/// raw bytes the browser sent; empty for anything else. Later values of a repeated name win.
+pub fn callback_query(head: &[u8]) -> HashMap<String, String> {
+    let text = String::from_utf8_lossy(head);
+    let target = text
+        .lines()
+        .next()
+        .and_then(|l| l.strip_prefix("GET "))
+        .and_then(|l| l.split(' ').next())
+        .unwrap_or_default();
+    url::Url::parse(&format!("http://localhost{target}"))
+        .map(|u| u.query_pairs().into_owned().collect())
+        .unwrap_or_default()
+}
+
 /// Reads one request; returns its query when it carries `state`, after answering the browser.
 async fn answer(mut stream: TcpStream, state: &str) -> Option<HashMap<String, String>> {
     let mut head = Vec::new();
@@ -83,16 +98,7 @@ async fn answer(mut stream: TcpStream, state: &str) -> Option<HashMap<String, St
             _ => break,
         }
     }
-    let text = String::from_utf8_lossy(&head);
-    let target = text
-        .lines()
-        .next()
-        .and_then(|l| l.strip_prefix("GET "))
-        .and_then(|l| l.split(' ').next())
-        .unwrap_or_default();
-    let params: HashMap<String, String> = url::Url::parse(&format!("http://localhost{target}"))
-        .map(|u| u.query_pairs().into_owned().collect())
-        .unwrap_or_default();
+    let params = callback_query(&head);
     let (status, title, body, result) = match params.get("state") {
         Some(s) if s == state => (
             "200 OK",

@@ -79,9 +79,20 @@ fn raw_text(raw: &[u8]) -> String {
     String::from_utf8_lossy(raw).into_owned()
 }
 
+/// `url` as a browser reads it (WHATWG URL parsing): leading and trailing controls and spaces
+/// dropped, tabs and newlines removed anywhere, so `\x01data:` and `ht&#9;tp:` are what they
+/// look like to the webview; lowercased to compare schemes.
+fn as_browser_reads(url: &str) -> String {
+    url.trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
 /// `http:`, `https:` or protocol-relative: fetching it would tell the sender the mail was read.
 fn is_remote(url: &str) -> bool {
-    let u = url.trim_start().to_ascii_lowercase();
+    let u = as_browser_reads(url);
     u.starts_with("http:")
         || u.starts_with("https:")
         || u.starts_with("//")
@@ -165,15 +176,23 @@ pub(crate) fn clean_html(
 }
 
 fn is_data(url: &str) -> bool {
-    url.trim_start().to_ascii_lowercase().starts_with("data:")
+    as_browser_reads(url).starts_with("data:")
 }
 
 /// A `data:` URL of a raster image (no SVG, which can carry script and links).
 pub(crate) fn is_inline_image(url: &str) -> bool {
-    let u = url.trim_start().to_ascii_lowercase();
+    let u = as_browser_reads(url);
     ["png", "jpeg", "gif", "webp", "bmp"]
         .iter()
         .any(|t| u.starts_with(&format!("data:image/{t};base64,")))
+}
+
+/// mail-parser's reading of `raw`, or `None`: it can panic on malformed MIME (a debug assertion
+/// in 0.11 fires on some broken multipart nesting), which here is a message it cannot parse.
+fn parse_mime(raw: &[u8]) -> Option<mail_parser::Message<'_>> {
+    std::panic::catch_unwind(|| MessageParser::default().parse(raw))
+        .ok()
+        .flatten()
 }
 
 /// Parses the message; never panics, and never returns an empty view for a non-empty input.
@@ -199,10 +218,7 @@ pub fn parse_message(raw: &[u8], allow_remote_images: bool) -> MessageView {
         view.text = Some(raw_text(raw));
         return view;
     }
-    let parsed = std::panic::catch_unwind(|| MessageParser::default().parse(raw))
-        .ok()
-        .flatten();
-    let Some(m) = parsed else {
+    let Some(m) = parse_mime(raw) else {
         view.notices
             .push("The message could not be parsed as MIME; it is shown as raw text.".into());
         view.text = Some(raw_text(raw));
@@ -319,7 +335,7 @@ pub fn attachment_bytes(raw: &[u8], index: u32) -> Option<(String, String, Vec<u
     if boundary_count(raw) > MAX_MIME_DEPTH {
         return None;
     }
-    let m = MessageParser::default().parse(raw)?;
+    let m = parse_mime(raw)?;
     let i = usize::try_from(index).ok()?;
     let a = m.attachments().nth(i)?;
     Some((
@@ -409,6 +425,11 @@ mod tests {
         assert!(is_remote(" HTTPS://x/y.png"));
         assert!(is_remote("//x/y.png"));
         assert!(!is_remote("cid:part1@x"));
+        // Found by the fuzzer: what the browser strips must not hide the scheme.
+        assert!(is_remote("\u{1}http://x/y.png"));
+        assert!(is_remote("ht\ttp://x/y.png"));
+        assert!(is_data("\u{2}data:image/svg+xml;base64,AA"));
+        assert!(!is_inline_image("\u{2}data:image/svg+xml;base64,AA"));
     }
 
     #[test]
