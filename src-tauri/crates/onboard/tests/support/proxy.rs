@@ -1,9 +1,10 @@
 //! A loopback TCP proxy in front of a server (Graph or IMAP, TLS passes through untouched):
 //! it can hold each chunk back for a while in each direction (network latency, the same for
-//! both protocols) and cut every open connection (a network failure mid-session).
+//! both protocols), count the round trips that pass it, and cut every open connection (a
+//! network failure mid-session).
 
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -14,6 +15,7 @@ use tokio::task::JoinHandle;
 pub struct Proxy {
     pub addr: SocketAddr,
     accepted: Arc<AtomicU64>,
+    round_trips: Arc<AtomicU64>,
     connections: Arc<Mutex<Vec<JoinHandle<()>>>>,
     listener: JoinHandle<()>,
 }
@@ -24,8 +26,9 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let accepted = Arc::new(AtomicU64::new(0));
+        let round_trips = Arc::new(AtomicU64::new(0));
         let connections: Arc<Mutex<Vec<JoinHandle<()>>>> = Arc::default();
-        let (count, conns) = (accepted.clone(), connections.clone());
+        let (count, trips, conns) = (accepted.clone(), round_trips.clone(), connections.clone());
         let listener = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
                 count.fetch_add(1, Ordering::Relaxed);
@@ -35,8 +38,21 @@ impl Proxy {
                 let _ = (client.set_nodelay(true), server.set_nodelay(true));
                 let (cr, cw) = client.into_split();
                 let (sr, sw) = server.into_split();
+                // A round trip: the server answers after the client spoke (TLS handshake
+                // flights, the greeting after it, each request or command and its reply).
+                let spoke = Arc::new(AtomicBool::new(false));
+                let (spoke2, trips) = (spoke.clone(), trips.clone());
+                let on_request = move || spoke.store(true, Ordering::Relaxed);
+                let on_reply = move || {
+                    if spoke2.swap(false, Ordering::Relaxed) {
+                        trips.fetch_add(1, Ordering::Relaxed);
+                    }
+                };
                 let task = tokio::spawn(async move {
-                    tokio::join!(pipe(cr, sw, one_way), pipe(sr, cw, one_way));
+                    tokio::join!(
+                        pipe(cr, sw, one_way, on_request),
+                        pipe(sr, cw, one_way, on_reply)
+                    );
                 });
                 conns.lock().unwrap().push(task);
             }
@@ -44,9 +60,15 @@ impl Proxy {
         Self {
             addr,
             accepted,
+            round_trips,
             connections,
             listener,
         }
+    }
+
+    /// Round trips on all connections so far: replies that began after the client had sent.
+    pub fn round_trips(&self) -> u64 {
+        self.round_trips.load(Ordering::Relaxed)
     }
 
     /// Connections accepted so far.
@@ -70,11 +92,13 @@ impl Drop for Proxy {
 }
 
 /// Copies `from` to `to`, each chunk delivered `delay` after it was read (chunks keep their
-/// order and are not held back by each other: a pipe, not a queue of round trips).
+/// order and are not held back by each other: a pipe, not a queue of round trips). `on_chunk`
+/// is called as each chunk is read.
 async fn pipe(
     mut from: tokio::net::tcp::OwnedReadHalf,
     mut to: tokio::net::tcp::OwnedWriteHalf,
     delay: Duration,
+    on_chunk: impl Fn(),
 ) {
     let (tx, mut rx) = mpsc::unbounded_channel::<(tokio::time::Instant, Vec<u8>)>();
     let writer = async move {
@@ -92,6 +116,7 @@ async fn pipe(
             match from.read(&mut buf).await {
                 Ok(0) | Err(_) => break,
                 Ok(n) => {
+                    on_chunk();
                     let due = tokio::time::Instant::now() + delay;
                     if tx.send((due, buf[..n].to_vec())).is_err() {
                         break;
