@@ -296,7 +296,10 @@ fn generate(
         let file = dir
             .join("cur")
             .join(format!("{}.G{n}.m365-sim:2,{flags}", received.timestamp()));
-        std::fs::write(&file, body).map_err(|e| format!("{}: {e}", file.display()))?;
+        let mut f = std::fs::File::create(&file).map_err(|e| format!("{}: {e}", file.display()))?;
+        std::io::Write::write_all(&mut f, body.as_bytes()).map_err(|e| e.to_string())?;
+        // As for seeded messages: Dovecot's received date is the mtime, Graph's the file name.
+        f.set_modified(received.into()).map_err(|e| e.to_string())?;
     }
     Ok(())
 }
