@@ -2,9 +2,9 @@
 //! and how many are newer (imported as new tickets). Counted by the server, never by listing:
 //! Graph `$count` with a `$filter` on `receivedDateTime`, IMAP `SEARCH BEFORE` after `EXAMINE`.
 
-use crate::folders::{gone, imap_gone, mailbox_base};
+use crate::folders::{gone, graph_get_kept, imap_gone, mailbox_base};
 use crate::mail_conn::{bounded, MailCheckOptions, MailLogin};
-use crate::{graph_get::graph_get, AccessToken, Cloud, Diagnosis, GraphAudience, OutlookAudience};
+use crate::{http, AccessToken, Cloud, Diagnosis, GraphAudience, OutlookAudience};
 use crate::{imap_check, imap_utf7};
 use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
@@ -40,12 +40,13 @@ pub async fn graph_archive_counts(
     let base = mailbox_base(mailbox);
     let at = cutoff.to_rfc3339_opts(SecondsFormat::Secs, true);
     let folder: String = url::form_urlencoded::byte_serialize(folder_id.as_bytes()).collect();
+    let client = http::client(cloud)?;
     let mut counts = [0u64; 2];
     for (slot, op) in counts.iter_mut().zip(["le", "gt"]) {
         let path = format!(
             "{base}/mailFolders/{folder}/messages?$count=true&$top=1&$select=id&$filter=receivedDateTime%20{op}%20{at}"
         );
-        let v = graph_get(cloud, token.secret(), &path)
+        let v = graph_get_kept(cloud, &client, token.secret(), &path)
             .await
             .map_err(|d| gone(d, folder_id))?;
         *slot = v["@odata.count"].as_u64().ok_or_else(|| {

@@ -7,8 +7,8 @@ use crate::imap_check::{self, ImapSession, Replies};
 use crate::imap_utf7;
 use crate::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::{
-    graph_get::graph_get, AccessToken, Cloud, Diagnosis, GraphAudience, MailEndpoint,
-    OutlookAudience,
+    graph_get::graph_get_on, http, AccessToken, Cloud, Diagnosis, GraphAudience, MailEndpoint,
+    OutlookAudience, Secret,
 };
 use futures_util::TryStreamExt;
 use serde::Serialize;
@@ -84,6 +84,18 @@ pub(crate) fn mailbox_base(mailbox: &str) -> String {
     }
 }
 
+/// A GET of `path` below `/v1.0` on `client`: the calls that make several requests keep one
+/// client, so that they share its connection (one TLS handshake, not one per request).
+pub(crate) async fn graph_get_kept(
+    cloud: &Cloud,
+    client: &reqwest::Client,
+    token: &Secret,
+    path: &str,
+) -> Result<Value, Diagnosis> {
+    let url = format!("{}/v1.0{path}", cloud.graph.trim_end_matches('/'));
+    graph_get_on(client, token, &url).await
+}
+
 /// The folder tree over Graph. `mailbox` is `"me"` or an address (a shared mailbox needs the
 /// `.Shared` scopes). Hidden folders only with `include_hidden`.
 pub async fn graph_folders(
@@ -93,10 +105,12 @@ pub async fn graph_folders(
     include_hidden: bool,
 ) -> Result<Vec<Folder>, Diagnosis> {
     let base = mailbox_base(mailbox);
+    let client = http::client(cloud)?;
     let mut well_known = Vec::new();
     for name in WELL_KNOWN {
-        match graph_get(
+        match graph_get_kept(
             cloud,
+            &client,
             token.secret(),
             &format!("{base}/mailFolders/{name}?$select=id"),
         )
@@ -113,6 +127,7 @@ pub async fn graph_folders(
     }
     let mut walk = GraphWalk {
         cloud,
+        client,
         token,
         hidden: if include_hidden {
             "&includeHiddenFolders=true"
@@ -131,6 +146,7 @@ pub async fn graph_folders(
 
 struct GraphWalk<'a> {
     cloud: &'a Cloud,
+    client: reqwest::Client,
     token: &'a AccessToken<GraphAudience>,
     hidden: &'static str,
     well_known: Vec<(String, String)>,
@@ -153,7 +169,7 @@ impl GraphWalk<'_> {
         let mut raw = Vec::new();
         let mut next = Some(first);
         while let Some(path) = next.take() {
-            let page = graph_get(self.cloud, self.token.secret(), &path)
+            let page = graph_get_kept(self.cloud, &self.client, self.token.secret(), &path)
                 .await
                 .map_err(|d| gone(d, parent_path))?;
             let items = page["value"].as_array().cloned().unwrap_or_default();
