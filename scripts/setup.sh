@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what `make run` (setup.sh run), `make test` (setup.sh test) or `make fuzz`
-# (setup.sh fuzz) needs on Debian 12.
+# Installs what `make run` (setup.sh run), `make test` (setup.sh test), `make fuzz`
+# (setup.sh fuzz) or `make bench` (setup.sh bench) needs on Debian 12.
 # Idempotent: each step is skipped when its result is already there. Needs root (or sudo) only
 # when Debian packages are missing.
 set -euo pipefail
@@ -12,8 +12,12 @@ mode=${1:-run}
 run_pkgs=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev libdbus-1-dev
   gnome-keyring dbus-daemon dovecot-imapd dovecot-submissiond openssl curl)
 test_pkgs=(xvfb webkit2gtk-driver at-spi2-core libsecret-tools python3-venv)
+# The bench's parse peers (ruby-mail: the parser Zammad uses; Python's email), and Xvfb and xwd
+# for the app's start.
+bench_pkgs=(ruby-mail python3 xvfb x11-apps)
 pkgs=("${run_pkgs[@]}")
 [ "$mode" = test ] && pkgs+=("${test_pkgs[@]}")
+[ "$mode" = bench ] && pkgs+=("${bench_pkgs[@]}")
 command -v node >/dev/null || pkgs+=(nodejs npm)
 
 missing=()
