@@ -38,10 +38,15 @@ types:
 deb: setup ui
 	npx --yes @tauri-apps/cli@2 build --bundles deb
 
-# The preview's latency over Graph and IMAP on a 100,000-message folder, with 40 ms of round-trip
-# time added to both (needs root and Dovecot, which `setup` installs). Prints a markdown table.
-bench: setup
-	cargo bench -p onboard --bench preview
+# Every benchmark (README.md, "Benchmarks"), each printing a markdown table: the preview, archive
+# counts and folder tree over Graph and IMAP with 40 ms of round-trip time added to both (needs
+# root and Dovecot), parse throughput beside Ruby's mail gem and Python's email, and the release
+# app's start under Xvfb.
+bench:
+	scripts/setup.sh bench
+	npm --prefix ui run build
+	cargo build --release --bin m365-onboard-app
+	tests/with-session.sh --display cargo bench -p onboard --bench '*'
 
 # Each fuzz target of the core (src-tauri/crates/onboard/fuzz) for FUZZ_SECONDS, on nightly.
 # It starts from the committed seeds; what it finds new goes to fuzz/corpus/ and a crash to

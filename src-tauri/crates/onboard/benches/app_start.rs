@@ -1,0 +1,228 @@
+//! The app's start: the release build (`make bench` builds it) on the X display of `DISPLAY`
+//! (Xvfb under `tests/with-session.sh --display`). Time to first paint is from launch until a
+//! screenshot of the root window shows the wizard drawn (more colours than a bare window has),
+//! polled with `xwd`. Memory is read one second later, from /proc, for the app's process and
+//! all its descendants (WebKit's web and network processes). Prints a markdown table.
+#![allow(clippy::unwrap_used, clippy::print_stdout)] // a benchmark's output is its table
+
+use std::collections::HashSet;
+use std::os::unix::process::CommandExt;
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Measured starts; one more start before them fills the caches (a returning user).
+const STARTS: usize = 5;
+/// A window with text and controls has far more distinct colours than this (anti-aliasing); a
+/// blank screen or a window's plain background has one or two.
+const DRAWN_COLOURS: usize = 64;
+const GIVE_UP: Duration = Duration::from_secs(30);
+/// From first paint to reading memory: the wizard shown and settled.
+const SETTLE: Duration = Duration::from_secs(1);
+
+/// The root window's pixels, without `xwd`'s header.
+fn screen() -> Vec<u8> {
+    let out = Command::new("xwd")
+        .args(["-root", "-silent"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "xwd failed: is DISPLAY set?");
+    let be = |at: usize| u32::from_be_bytes(out.stdout[at..at + 4].try_into().unwrap()) as usize;
+    // XWD: header_size at 0, ncolors at 76; 12 bytes per colour entry after the header.
+    let pixels = be(0) + be(76) * 12;
+    out.stdout[pixels..].to_vec()
+}
+
+fn colours(pixels: &[u8]) -> usize {
+    let mut seen = HashSet::new();
+    for p in pixels.chunks_exact(4) {
+        if seen.insert(p) && seen.len() > DRAWN_COLOURS {
+            break;
+        }
+    }
+    seen.len()
+}
+
+/// A field of a /proc file of `pid`, in KiB.
+fn kib(pid: u32, file: &str, name: &str) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/{file}"))
+        .unwrap_or_default()
+        .lines()
+        .find_map(|l| l.strip_prefix(name))
+        .and_then(|v| v.trim().trim_end_matches(" kB").parse().ok())
+        .unwrap_or(0)
+}
+
+/// `root` and every process below it.
+fn tree(root: u32) -> Vec<(u32, String)> {
+    let mut parent_of = Vec::new();
+    for e in std::fs::read_dir("/proc").unwrap().flatten() {
+        let Ok(pid) = e.file_name().to_string_lossy().parse::<u32>() else {
+            continue;
+        };
+        let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
+        // pid (comm) state ppid …; comm may hold spaces and parentheses.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else {
+            continue;
+        };
+        let ppid = stat[close + 1..].split_whitespace().nth(1);
+        if let Some(ppid) = ppid.and_then(|p| p.parse::<u32>().ok()) {
+            parent_of.push((pid, ppid, stat[open + 1..close].to_owned()));
+        }
+    }
+    let mut out = vec![(root, String::new())];
+    let mut i = 0;
+    while i < out.len() {
+        let parent = out[i].0;
+        out.extend(
+            parent_of
+                .iter()
+                .filter(|(_, pp, _)| *pp == parent)
+                .map(|(p, _, name)| (*p, name.clone())),
+        );
+        i += 1;
+    }
+    out
+}
+
+struct Start {
+    /// The window on screen, not yet drawn into.
+    mapped: Duration,
+    paint: Duration,
+    main_rss: u64,
+    /// The part of `main_rss` that is the process's own (heap, stacks), not mapped files.
+    main_anon: u64,
+    total_rss: u64,
+    total_pss: u64,
+    processes: Vec<String>,
+}
+
+fn start(app: &PathBuf, home: &std::path::Path, blank: &[u8]) -> Start {
+    let launched = Instant::now();
+    let mut child = Command::new(app)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("XDG_CACHE_HOME", home.join("cache"))
+        .env("NO_AT_BRIDGE", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .process_group(0)
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let mut mapped = None;
+    let paint = loop {
+        let s = screen();
+        if s != blank {
+            mapped.get_or_insert(launched.elapsed());
+            if colours(&s) > DRAWN_COLOURS {
+                break launched.elapsed();
+            }
+        }
+        assert!(launched.elapsed() < GIVE_UP, "the wizard was not drawn");
+        assert!(child.try_wait().unwrap().is_none(), "the app exited");
+    };
+    std::thread::sleep(SETTLE);
+    let procs = tree(pid);
+    let (main_rss, main_anon) = (kib(pid, "status", "VmRSS:"), kib(pid, "status", "RssAnon:"));
+    let sum = |file, name| procs.iter().map(|(p, _)| kib(*p, file, name)).sum();
+    let (total_rss, total_pss) = (sum("status", "VmRSS:"), sum("smaps_rollup", "Pss:"));
+    // The process group started here: the app and its helpers.
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{pid}")])
+        .status();
+    let _ = child.wait();
+    while screen() != blank {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    Start {
+        mapped: mapped.unwrap_or(paint),
+        paint,
+        main_rss,
+        main_anon,
+        total_rss,
+        total_pss,
+        processes: procs.into_iter().skip(1).map(|(_, n)| n).collect(),
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+fn main() {
+    // target/release/deps/app_start-… → target/release/m365-onboard-app
+    let exe = std::env::current_exe().unwrap();
+    let app = exe
+        .parent()
+        .unwrap()
+        .parent()
+        .unwrap()
+        .join("m365-onboard-app");
+    assert!(
+        app.exists(),
+        "{} is missing: `make bench` builds it",
+        app.display()
+    );
+    let home = tempfile::tempdir().unwrap();
+    let blank = screen();
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap();
+    start(&app, home.path(), &blank);
+    let runs: Vec<Start> = (0..STARTS)
+        .map(|_| start(&app, home.path(), &blank))
+        .collect();
+    let mb = |kib: u64| kib as f64 * 1024.0 / 1e6;
+    let med = |f: &dyn Fn(&Start) -> f64| median(runs.iter().map(f).collect());
+    let mut helpers = runs[0].processes.clone();
+    helpers.sort();
+    println!(
+        "App start: release build on Xvfb (1280×900), median of {STARTS} starts after one that fills the caches; memory {} s after first paint. Helper processes: {}. Load average before: {}.\n",
+        SETTLE.as_secs(),
+        helpers.join(", "),
+        load.split_whitespace().take(3).collect::<Vec<_>>().join(" ")
+    );
+    println!("| measure | median | slowest / largest | budget |");
+    println!("|---|---:|---:|---:|");
+    let rows: [(&str, &dyn Fn(&Start) -> f64, &str, &str); 6] = [
+        (
+            "window on screen (not yet drawn)",
+            &|s| s.mapped.as_secs_f64() * 1000.0,
+            "ms",
+            "",
+        ),
+        (
+            "time to first paint",
+            &|s| s.paint.as_secs_f64() * 1000.0,
+            "ms",
+            "≤ 1000 ms",
+        ),
+        ("RSS, main process", &|s| mb(s.main_rss), "MB", "≤ 150 MB"),
+        (
+            "of which its own (RssAnon: heap, stacks; the rest is mapped libraries)",
+            &|s| mb(s.main_anon),
+            "MB",
+            "",
+        ),
+        (
+            "RSS, in total with WebKit's processes",
+            &|s| mb(s.total_rss),
+            "MB",
+            "≤ 450 MB",
+        ),
+        (
+            "PSS, in total (shared pages counted once)",
+            &|s| mb(s.total_pss),
+            "MB",
+            "",
+        ),
+    ];
+    for (name, f, unit, budget) in rows {
+        let max = runs.iter().map(f).fold(0.0, f64::max);
+        println!(
+            "| {name} | {:.0} {unit} | {max:.0} {unit} | {budget} |",
+            med(f)
+        );
+    }
+}
