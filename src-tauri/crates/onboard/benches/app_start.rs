@@ -147,6 +147,18 @@ fn start(app: &PathBuf, home: &std::path::Path, blank: &[u8]) -> Start {
     }
 }
 
+/// A line of the table: what, how a start gives it, its unit and its budget.
+type Row = (&'static str, fn(&Start) -> f64, &'static str, &'static str);
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// KiB as MB (10^6 bytes), the budgets' unit.
+fn mb(kib: u64) -> f64 {
+    kib as f64 * 1024.0 / 1e6
+}
+
 fn median(mut v: Vec<f64>) -> f64 {
     v.sort_by(f64::total_cmp);
     v[v.len() / 2]
@@ -173,8 +185,7 @@ fn main() {
     let runs: Vec<Start> = (0..STARTS)
         .map(|_| start(&app, home.path(), &blank))
         .collect();
-    let mb = |kib: u64| kib as f64 * 1024.0 / 1e6;
-    let med = |f: &dyn Fn(&Start) -> f64| median(runs.iter().map(f).collect());
+    let med = |f: fn(&Start) -> f64| median(runs.iter().map(f).collect());
     let mut helpers = runs[0].processes.clone();
     helpers.sort();
     println!(
@@ -185,35 +196,30 @@ fn main() {
     );
     println!("| measure | median | slowest / largest | budget |");
     println!("|---|---:|---:|---:|");
-    let rows: [(&str, &dyn Fn(&Start) -> f64, &str, &str); 6] = [
+    let rows: [Row; 6] = [
         (
             "window on screen (not yet drawn)",
-            &|s| s.mapped.as_secs_f64() * 1000.0,
+            |s| ms(s.mapped),
             "ms",
             "",
         ),
+        ("time to first paint", |s| ms(s.paint), "ms", "≤ 1000 ms"),
+        ("RSS, main process", |s| mb(s.main_rss), "MB", "≤ 150 MB"),
         (
-            "time to first paint",
-            &|s| s.paint.as_secs_f64() * 1000.0,
-            "ms",
-            "≤ 1000 ms",
-        ),
-        ("RSS, main process", &|s| mb(s.main_rss), "MB", "≤ 150 MB"),
-        (
-            "of which its own (RssAnon: heap, stacks; the rest is mapped libraries)",
-            &|s| mb(s.main_anon),
+            "of which its own (RssAnon: heap, stacks; the rest is mapped files and shared memory)",
+            |s| mb(s.main_anon),
             "MB",
             "",
         ),
         (
             "RSS, in total with WebKit's processes",
-            &|s| mb(s.total_rss),
+            |s| mb(s.total_rss),
             "MB",
             "≤ 450 MB",
         ),
         (
             "PSS, in total (shared pages counted once)",
-            &|s| mb(s.total_pss),
+            |s| mb(s.total_pss),
             "MB",
             "",
         ),
@@ -225,4 +231,5 @@ fn main() {
             med(f)
         );
     }
+    println!();
 }

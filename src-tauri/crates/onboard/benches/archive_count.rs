@@ -45,5 +45,6 @@ async fn main() {
             c.after
         );
     }
+    println!();
     mb.stop().await;
 }

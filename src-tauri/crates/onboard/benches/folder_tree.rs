@@ -58,5 +58,6 @@ async fn main() {
             (slow.ms - fast.ms) / rtt
         );
     }
+    println!();
     mb.stop().await;
 }

@@ -99,4 +99,5 @@ fn main() {
         &["-c", "import platform; print(platform.python_version())"],
     );
     println!("| Python {py} `email` (policy.default) | headers, text and HTML decoded, attachments; no sanitizing | {python:.2} | {:.1} |", rust / python);
+    println!();
 }
