@@ -45,7 +45,8 @@ before: number,
  */
 after: number, 
 /**
- * Requests (Graph) or commands after sign-in (IMAP) the counts took.
+ * Round-trip times the counts took: Graph sends its two requests at once; IMAP's commands
+ * after sign-in go one after the other.
  */
 round_trips: number, 
 /**

@@ -19,7 +19,8 @@ pub struct ArchiveCounts {
     /// Received after it: imported as new tickets.
     #[ts(type = "number")]
     pub after: u64,
-    /// Requests (Graph) or commands after sign-in (IMAP) the counts took.
+    /// Round-trip times the counts took: Graph sends its two requests at once; IMAP's commands
+    /// after sign-in go one after the other.
     pub round_trips: u32,
     /// The cut-off the server counted with: as given over Graph; over IMAP, whose dates are
     /// whole days, the end of the cut-off's (UTC) day.
@@ -28,8 +29,8 @@ pub struct ArchiveCounts {
 }
 
 /// The counts over Graph: two `$count` requests (`le` and `gt` the cut-off), each returning at
-/// most one message id. Graph's `$batch` would make them one round trip; the simulator has no
-/// `$batch`, so this takes 2.
+/// most one message id, sent at once: one round-trip time. (Graph's `$batch` would make them one
+/// request; the simulator has no `$batch`.)
 pub async fn graph_archive_counts(
     cloud: &Cloud,
     token: &AccessToken<GraphAudience>,
@@ -41,27 +42,30 @@ pub async fn graph_archive_counts(
     let at = cutoff.to_rfc3339_opts(SecondsFormat::Secs, true);
     let folder: String = url::form_urlencoded::byte_serialize(folder_id.as_bytes()).collect();
     let client = http::client(cloud)?;
-    let mut counts = [0u64; 2];
-    for (slot, op) in counts.iter_mut().zip(["le", "gt"]) {
+    let count = |op: &'static str| {
         let path = format!(
             "{base}/mailFolders/{folder}/messages?$count=true&$top=1&$select=id&$filter=receivedDateTime%20{op}%20{at}"
         );
-        let v = graph_get_kept(cloud, &client, token.secret(), &path)
-            .await
-            .map_err(|d| gone(d, folder_id))?;
-        *slot = v["@odata.count"].as_u64().ok_or_else(|| {
-            Diagnosis::new(
-                "graph.malformed",
-                "Microsoft Graph gave no message count",
-                "The answer to a $count request had no @odata.count.",
-                "Check that the Graph URL points at Microsoft Graph, then try again.",
-            )
-        })?;
-    }
+        let client = &client;
+        async move {
+            let v = graph_get_kept(cloud, client, token.secret(), &path)
+                .await
+                .map_err(|d| gone(d, folder_id))?;
+            v["@odata.count"].as_u64().ok_or_else(|| {
+                Diagnosis::new(
+                    "graph.malformed",
+                    "Microsoft Graph gave no message count",
+                    "The answer to a $count request had no @odata.count.",
+                    "Check that the Graph URL points at Microsoft Graph, then try again.",
+                )
+            })
+        }
+    };
+    let (before, after) = futures_util::future::try_join(count("le"), count("gt")).await?;
     Ok(ArchiveCounts {
-        before: counts[0],
-        after: counts[1],
-        round_trips: 2,
+        before,
+        after,
+        round_trips: 1,
         cutoff_applied: cutoff,
     })
 }

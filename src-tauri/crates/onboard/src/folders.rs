@@ -10,9 +10,11 @@ use crate::{
     graph_get::graph_get_on, http, AccessToken, Cloud, Diagnosis, GraphAudience, MailEndpoint,
     OutlookAudience, Secret,
 };
+use futures_util::future::try_join_all;
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use serde_json::Value;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use ts_rs::TS;
 
 /// One folder of the tree.
@@ -106,26 +108,20 @@ pub async fn graph_folders(
 ) -> Result<Vec<Folder>, Diagnosis> {
     let base = mailbox_base(mailbox);
     let client = http::client(cloud)?;
-    let mut well_known = Vec::new();
-    for name in WELL_KNOWN {
-        match graph_get_kept(
-            cloud,
-            &client,
-            token.secret(),
-            &format!("{base}/mailFolders/{name}?$select=id"),
-        )
-        .await
-        {
-            Ok(v) => {
-                if let Some(id) = v["id"].as_str() {
-                    well_known.push((id.to_owned(), name.to_owned()));
-                }
+    // Requests that do not depend on each other go out together (the mailbox gate keeps at
+    // most 4 in flight): the well-known names here, each level's child folders below.
+    let lookups = WELL_KNOWN.map(|name| {
+        let (client, path) = (&client, format!("{base}/mailFolders/{name}?$select=id"));
+        async move {
+            match graph_get_kept(cloud, client, token.secret(), &path).await {
+                Ok(v) => Ok(v["id"].as_str().map(|id| (id.to_owned(), name.to_owned()))),
+                Err(d) if d.code == "graph.ErrorItemNotFound" => Ok(None),
+                Err(d) => Err(d),
             }
-            Err(d) if d.code == "graph.ErrorItemNotFound" => {}
-            Err(d) => return Err(d),
         }
-    }
-    let mut walk = GraphWalk {
+    });
+    let well_known = try_join_all(lookups).await?.into_iter().flatten().collect();
+    let walk = GraphWalk {
         cloud,
         client,
         token,
@@ -135,7 +131,7 @@ pub async fn graph_folders(
             ""
         },
         well_known,
-        count: 0,
+        count: AtomicUsize::new(0),
     };
     let first = format!(
         "{base}/mailFolders?$select={SELECT}&$top={GRAPH_PAGE}{}",
@@ -150,13 +146,14 @@ struct GraphWalk<'a> {
     token: &'a AccessToken<GraphAudience>,
     hidden: &'static str,
     well_known: Vec<(String, String)>,
-    count: usize,
+    /// Folders seen so far, by every branch of the walk.
+    count: AtomicUsize,
 }
 
 impl GraphWalk<'_> {
-    /// One level: every page of `first`, then each folder's children.
+    /// One level: every page of `first`, then the children of its folders, all at once.
     async fn level(
-        &mut self,
+        &self,
         base: &str,
         first: String,
         parent: Option<&str>,
@@ -173,8 +170,8 @@ impl GraphWalk<'_> {
                 .await
                 .map_err(|d| gone(d, parent_path))?;
             let items = page["value"].as_array().cloned().unwrap_or_default();
-            self.count += items.len();
-            if self.count > MAX_FOLDERS {
+            let seen = self.count.fetch_add(items.len(), Ordering::Relaxed) + items.len();
+            if seen > MAX_FOLDERS {
                 return Err(too_many());
             }
             raw.extend(items);
@@ -182,20 +179,24 @@ impl GraphWalk<'_> {
                 next = Some(self.below_v1(link)?);
             }
         }
+        let children = raw.iter().map(|v| async move {
+            let id = v["id"].as_str().unwrap_or_default();
+            let path = join(parent_path, v["displayName"].as_str().unwrap_or_default());
+            if v["childFolderCount"].as_u64().unwrap_or(0) == 0 {
+                return Ok(Vec::new());
+            }
+            let first = format!(
+                "{base}/mailFolders/{id}/childFolders?$select={SELECT}&$top={GRAPH_PAGE}{}",
+                self.hidden
+            );
+            Box::pin(self.level(base, first, Some(id), &path, depth + 1)).await
+        });
+        let children = try_join_all(children).await?;
         let mut out = Vec::with_capacity(raw.len());
-        for v in raw {
+        for (v, children) in raw.iter().zip(children) {
             let id = v["id"].as_str().unwrap_or_default().to_owned();
             let name = v["displayName"].as_str().unwrap_or_default().to_owned();
             let path = join(parent_path, &name);
-            let children = if v["childFolderCount"].as_u64().unwrap_or(0) > 0 {
-                let first = format!(
-                    "{base}/mailFolders/{id}/childFolders?$select={SELECT}&$top={GRAPH_PAGE}{}",
-                    self.hidden
-                );
-                Box::pin(self.level(base, first, Some(&id), &path, depth + 1)).await?
-            } else {
-                Vec::new()
-            };
             out.push(Folder {
                 well_known: self
                     .well_known
