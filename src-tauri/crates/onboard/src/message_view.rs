@@ -259,14 +259,15 @@ pub fn parse_message(raw: &[u8], allow_remote_images: bool) -> MessageView {
         .body_text(0)
         .map(Cow::into_owned)
         .filter(|t| !t.is_empty());
-    if let Some(html) = m.html_body.first().and_then(|&i| m.part(i)) {
+    let html = m.html_body.first().and_then(|&i| m.part(i));
+    if let Some(html) = html.filter(|h| h.is_text_html()) {
         let source = html.text_contents().unwrap_or_default();
-        if html.is_text_html() && html_depth::too_deep(source) {
+        if html_depth::too_deep(source) {
             view.notices.push(format!(
                 "The HTML nests elements more than {} deep (browsers stop there); it is not rendered.",
                 html_depth::MAX_HTML_DEPTH
             ));
-        } else if html.is_text_html() {
+        } else {
             let (clean, blocked) = sanitize_html(source, allow_remote_images);
             view.html_sanitized = Some(clean);
             view.remote_images = blocked;
