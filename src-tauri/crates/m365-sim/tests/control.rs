@@ -173,3 +173,20 @@ async fn the_clock_moves_expiry() {
     assert!(!active(&t).await, "expired an hour later");
     t.stop().await;
 }
+
+#[tokio::test]
+async fn every_issued_token_is_listed_for_leak_scans() {
+    let t = TestSim::start().await;
+    let tokens = |t: &TestSim| {
+        let res = t.http.get(t.url("/_sim/tokens")).send();
+        async move { res.await.unwrap().json::<Value>().await.unwrap() }
+    };
+    assert_eq!(tokens(&t).await, json!({ "access": [], "refresh": [] }));
+    let first = t.app_token().await;
+    let second = t.app_token().await;
+    let listed = tokens(&t).await;
+    let access = listed["access"].as_array().unwrap();
+    assert_eq!(access.len(), 2);
+    assert!(access.contains(&json!(first)) && access.contains(&json!(second)));
+    t.stop().await;
+}
