@@ -7,8 +7,8 @@ use crate::profile_mailbox::{graph_mailbox, imap_login};
 use crate::send_test::TestMail;
 use crate::{
     fetch_test, graph_fetch_test, graph_send_test, imap_fetch_test, send_test, smtp_send_test,
-    CheckStep, Diagnosis, GraphAudience, MailCheckOptions, MailboxRef, OutlookAudience, Resource,
-    Session, SignInFlow, TokenSource,
+    AccessToken, CheckStatus, CheckStep, Diagnosis, GraphAudience, MailCheckOptions, MailboxRef,
+    OutlookAudience, Resource, Session, SignInFlow, TokenSource,
 };
 use chrono::Utc;
 use std::time::Instant;
@@ -24,17 +24,34 @@ pub async fn profile_fetch_test<T: TokenSource>(session: &Session<T>, name: &str
 async fn fetch<T: TokenSource>(session: &Session<T>, name: &str) -> Result<CheckStep, Diagnosis> {
     let p = session.profiles().require(name)?;
     let cloud = session.cloud_of(&p)?;
-    Ok(match Resource::of_channel(p.channel) {
+    let cloud = &cloud;
+    match Resource::of_channel(p.channel) {
         Resource::Graph => {
-            let token = session.token::<GraphAudience>(name).await?;
-            graph_fetch_test(&cloud, &token, &graph_mailbox(&p)).await
+            let mailbox = &graph_mailbox(&p);
+            session
+                .with_token(name, |token: AccessToken<GraphAudience>| async move {
+                    failure_as_error(graph_fetch_test(cloud, &token, mailbox).await)
+                })
+                .await
         }
         Resource::Outlook => {
-            let token = session.token::<OutlookAudience>(name).await?;
-            let opts = MailCheckOptions::default();
-            imap_fetch_test(&cloud, &token, &imap_login(&p), &opts).await
+            let (login, opts) = (&imap_login(&p), &MailCheckOptions::default());
+            session
+                .with_token(name, |token: AccessToken<OutlookAudience>| async move {
+                    failure_as_error(imap_fetch_test(cloud, &token, login, opts).await)
+                })
+                .await
         }
-    })
+    }
+}
+
+/// A failed test as its diagnosis, so that [`Session::with_token`] sees a refused token (and
+/// the callers rebuild the same failed step from it).
+fn failure_as_error(step: CheckStep) -> Result<CheckStep, Diagnosis> {
+    match (&step.status, &step.diagnosis) {
+        (CheckStatus::Failed, Some(d)) => Err(d.clone()),
+        _ => Ok(step),
+    }
 }
 
 /// A test mail from the profile's mailbox to `to` (default: the mailbox itself). A `to` that is
@@ -58,8 +75,9 @@ async fn send<T: TokenSource>(
     let p = session.profiles().require(name)?;
     let from = p.mailbox.address();
     TestMail::new(from, to, Utc::now())?;
-    let cloud = session.cloud_of(&p)?;
-    Ok(match Resource::of_channel(p.channel) {
+    let cloud = &session.cloud_of(&p)?;
+    // A refused token stops a test before anything is sent, so it can run again.
+    match Resource::of_channel(p.channel) {
         Resource::Graph => {
             let delegate = match &p.mailbox {
                 MailboxRef::Shared { delegate, .. } if p.flow != SignInFlow::ClientCredentials => {
@@ -67,13 +85,21 @@ async fn send<T: TokenSource>(
                 }
                 _ => None,
             };
-            let token = session.token::<GraphAudience>(name).await?;
-            graph_send_test(&cloud, &token, &graph_mailbox(&p), from, delegate, to).await
+            let mailbox = &graph_mailbox(&p);
+            session
+                .with_token(name, |token: AccessToken<GraphAudience>| async move {
+                    let step = graph_send_test(cloud, &token, mailbox, from, delegate, to).await;
+                    failure_as_error(step)
+                })
+                .await
         }
         Resource::Outlook => {
-            let token = session.token::<OutlookAudience>(name).await?;
-            let opts = MailCheckOptions::default();
-            smtp_send_test(&cloud, &token, &imap_login(&p), to, &opts).await
+            let (login, opts) = (&imap_login(&p), &MailCheckOptions::default());
+            session
+                .with_token(name, |token: AccessToken<OutlookAudience>| async move {
+                    failure_as_error(smtp_send_test(cloud, &token, login, to, opts).await)
+                })
+                .await
         }
-    })
+    }
 }

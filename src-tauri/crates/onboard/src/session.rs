@@ -327,11 +327,11 @@ impl<T: TokenSource> Session<T> {
 }
 
 /// The server refused the access token itself (expired, or not yet valid by its clock), as
-/// Graph and Exchange's IMAP say it.
+/// Graph, Exchange's IMAP and its SMTP AUTH say it.
 fn refuses_token(d: &Diagnosis) -> bool {
     matches!(
         d.code.as_str(),
-        "graph.InvalidAuthenticationToken" | "imap.auth_failed"
+        "graph.InvalidAuthenticationToken" | "imap.auth_failed" | "smtp.535" | "smtp.535_5.7.3"
     )
 }
 

@@ -10,8 +10,8 @@ mod support;
 
 use onboard::profile::refresh_token_key;
 use onboard::{
-    profile_folders, profile_message_page, ChannelKind, MailboxChoice, MessagePage, Resource,
-    Secret, SecretStore,
+    profile_fetch_test, profile_folders, profile_message_page, profile_send_test, ChannelKind,
+    CheckStatus, MailboxChoice, MessagePage, Resource, Secret, SecretStore,
 };
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -181,6 +181,20 @@ async fn an_access_token_expiring_mid_preview_is_renewed_without_an_error() {
             old,
             "{name}: the rotated token is kept"
         );
+    }
+
+    // The verify step's tests renew the same way: an hour on, the send test (Graph's 401,
+    // Dovecot's 535 to SMTP AUTH), another hour on, the fetch test.
+    for (clock, send) in [(7300, true), (10900, false)] {
+        w.set_clock(clock).await;
+        for (p, name) in [(&p, &graph), (&q, &imap)] {
+            let step = if send {
+                profile_send_test(&p.session, name, None).await
+            } else {
+                profile_fetch_test(&p.session, name).await
+            };
+            assert_eq!(step.status, CheckStatus::Ok, "{name}: {step:?}");
+        }
     }
     w.stop().await;
 }
