@@ -1,8 +1,8 @@
 //! Faults against the simulator and Dovecot, through a session as the app uses it: Exchange's
 //! limit of 4 concurrent Graph requests per mailbox, a dropped connection and a malformed body,
-//! Dovecot dying mid-preview, an access token expiring mid-preview, a refresh token refused, and
-//! five minutes of clock skew either way. After each fault the profile and its refresh token are
-//! still there, and the next call works once the cause is gone.
+//! Dovecot dying mid-preview, an access token expiring mid-preview (and before a verify test), a
+//! refresh token refused, and five minutes of clock skew either way. After each fault the profile
+//! and its refresh token are still there, and the next call works once the cause is gone.
 //! Needs root and Dovecot.
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
