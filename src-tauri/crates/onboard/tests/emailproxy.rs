@@ -207,9 +207,9 @@ async fn through_the_proxy(
     let ca = dir.path().join("ca.pem");
     std::fs::write(&ca, &w.mail.ca_pem).unwrap();
     let log = dir.path().join("proxy.log");
-    let token_requests = |l: &[(String, String)]| {
+    let token_requests = |l: &[(String, String, u64)]| {
         l.iter()
-            .filter(|(m, p)| m == "POST" && p.ends_with("/oauth2/v2.0/token"))
+            .filter(|(m, p, _)| m == "POST" && p.ends_with("/oauth2/v2.0/token"))
             .count()
     };
     let before = token_requests(&w.mail.sim_log().await);

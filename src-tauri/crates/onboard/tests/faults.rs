@@ -39,22 +39,6 @@ fn refresh_token(p: &Profiles, name: &str) -> Secret {
     p.secrets.get(&refresh_token_key(name)).unwrap().unwrap()
 }
 
-/// What the simulator answered so far: (method, path, status).
-async fn log(w: &MailWorld) -> Vec<(String, String, u64)> {
-    let log = w.control(Method::GET, "/_sim/log", None).await;
-    log.as_array()
-        .unwrap()
-        .iter()
-        .map(|e| {
-            (
-                e["method"].as_str().unwrap().to_owned(),
-                e["path"].as_str().unwrap().to_owned(),
-                e["status"].as_u64().unwrap(),
-            )
-        })
-        .collect()
-}
-
 async fn fault(w: &MailWorld, rule: Value) {
     w.control(Method::POST, "/_sim/faults", Some(rule)).await;
 }
@@ -74,7 +58,8 @@ async fn graph_requests_to_one_mailbox_stay_within_four_at_a_time() {
     for page in pages {
         assert!(!page.unwrap().messages.is_empty());
     }
-    let mailbox: Vec<u64> = log(&w)
+    let mailbox: Vec<u64> = w
+        .sim_log()
         .await
         .into_iter()
         .filter(|(_, path, _)| path.starts_with("/graph/v1.0/me/"))
@@ -164,7 +149,8 @@ async fn an_access_token_expiring_mid_preview_is_renewed_without_an_error() {
     ];
     assert_eq!(again, first);
 
-    let statuses: Vec<_> = log(&w)
+    let statuses: Vec<_> = w
+        .sim_log()
         .await
         .into_iter()
         .filter(|(_, path, _)| path.starts_with("/graph/v1.0/me/") || path.ends_with("/token"))

@@ -126,10 +126,13 @@ async fn graph_pages_nests_and_shows_hidden_folders_only_on_request() {
     );
 
     let log = w.sim_log().await;
-    let graph: Vec<_> = log.iter().filter(|(_, p)| p.contains("/v1.0/")).collect();
+    let graph: Vec<_> = log
+        .iter()
+        .filter(|(_, p, _)| p.contains("/v1.0/"))
+        .collect();
     assert!(graph.len() > 3, "{log:?}");
     assert!(
-        graph.iter().all(|(m, _)| m == "GET"),
+        graph.iter().all(|(m, _, _)| m == "GET"),
         "only GETs on Graph: {graph:?}"
     );
     w.stop().await;
@@ -187,8 +190,11 @@ async fn graph_and_imap_agree_on_folders_and_counts_and_change_nothing() {
     assert_eq!((ic.before, ic.after), (0, 2));
 
     let log = w.sim_log().await;
-    let calls: Vec<_> = log.iter().filter(|(_, p)| p.contains("/v1.0/")).collect();
-    assert!(calls.iter().all(|(m, _)| m == "GET"), "{calls:?}");
+    let calls: Vec<_> = log
+        .iter()
+        .filter(|(_, p, _)| p.contains("/v1.0/"))
+        .collect();
+    assert!(calls.iter().all(|(m, _, _)| m == "GET"), "{calls:?}");
     assert_eq!(
         maildir_files(&w, SUPPORT),
         files_before,

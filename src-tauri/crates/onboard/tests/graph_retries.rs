@@ -4,13 +4,10 @@
 
 mod support;
 
-use onboard::audience::{AccessToken, GraphAudience};
 use onboard::graph_get::MAX_ATTEMPTS;
-use onboard::sign_in::AppOnlyTarget;
-use onboard::{graph_message_page, sign_in_app_only, Cloud, Secret};
+use onboard::{graph_message_page, Cloud};
 use serde_json::{json, Value};
-use support::profile::{APP, SECRET};
-use support::sim::sim_cloud;
+use support::sim::{app_graph_token, sim_cloud};
 
 const ALICE: &str = "alice@contoso.test";
 
@@ -21,20 +18,6 @@ fn inbox(cloud: &Cloud) -> String {
         "{}/v1.0/users/alice@contoso.test/mailFolders/inbox/messages",
         base.path().trim_end_matches('/')
     )
-}
-
-async fn graph_token(cloud: &Cloud) -> AccessToken<GraphAudience> {
-    sign_in_app_only(
-        cloud,
-        "contoso.test",
-        APP,
-        &Secret::new(SECRET),
-        AppOnlyTarget::Graph,
-    )
-    .await
-    .unwrap()
-    .access_token::<GraphAudience>()
-    .unwrap()
 }
 
 async fn control(cloud: &Cloud, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
@@ -62,7 +45,7 @@ async fn inbox_statuses(cloud: &Cloud) -> Vec<u64> {
 #[tokio::test]
 async fn throttling_is_waited_out_and_the_page_comes() {
     let (sim, cloud) = sim_cloud().await;
-    let token = graph_token(&cloud).await;
+    let token = app_graph_token(&cloud).await;
     let rule = json!({ "path_prefix": inbox(&cloud), "kind": "status", "status": 429, "retry_after": "1", "times": 2 });
     control(&cloud, reqwest::Method::POST, "/_sim/faults", Some(rule)).await;
 
@@ -77,7 +60,7 @@ async fn throttling_is_waited_out_and_the_page_comes() {
 #[tokio::test]
 async fn a_server_that_keeps_failing_is_given_up_on_with_a_diagnosis() {
     let (sim, cloud) = sim_cloud().await;
-    let token = graph_token(&cloud).await;
+    let token = app_graph_token(&cloud).await;
     let rule = json!({ "path_prefix": inbox(&cloud), "kind": "status", "status": 503, "retry_after": "0" });
     control(&cloud, reqwest::Method::POST, "/_sim/faults", Some(rule)).await;
 

@@ -469,10 +469,13 @@ async fn imap_and_graph_list_the_same_messages_and_graph_sends_only_gets() {
         }
     }
     let log = w.sim_log().await;
-    let graph_calls: Vec<_> = log.iter().filter(|(_, p)| p.contains("/v1.0/")).collect();
+    let graph_calls: Vec<_> = log
+        .iter()
+        .filter(|(_, p, _)| p.contains("/v1.0/"))
+        .collect();
     assert!(graph_calls.len() >= 4, "{log:?}");
     assert!(
-        graph_calls.iter().all(|(m, _)| m == "GET"),
+        graph_calls.iter().all(|(m, _, _)| m == "GET"),
         "only GETs: {log:?}"
     );
 

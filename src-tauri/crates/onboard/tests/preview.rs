@@ -4,34 +4,16 @@
 
 mod support;
 
-use onboard::audience::{AccessToken, GraphAudience};
 use onboard::message_view::MAX_MIME_DEPTH;
-use onboard::sign_in::AppOnlyTarget;
 use onboard::{
     attachment_bytes, graph_fetch_test, graph_message_page, graph_raw_message, parse_message,
-    sign_in_app_only, CheckStatus, Cloud, Secret,
+    CheckStatus,
 };
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
-use support::sim::sim_cloud;
+use support::sim::{app_graph_token, sim_cloud};
 
-const APP: &str = "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f";
-const SECRET: &str = "sandbox~secret-value-not-for-production-0001";
 const ALICE: &str = "alice@contoso.test";
-
-async fn graph_token(cloud: &Cloud) -> AccessToken<GraphAudience> {
-    sign_in_app_only(
-        cloud,
-        "contoso.test",
-        APP,
-        &Secret::new(SECRET),
-        AppOnlyTarget::Graph,
-    )
-    .await
-    .unwrap()
-    .access_token::<GraphAudience>()
-    .unwrap()
-}
 
 fn corpus() -> Vec<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../tests/corpus");
@@ -47,7 +29,7 @@ fn corpus() -> Vec<PathBuf> {
 #[tokio::test]
 async fn pages_come_newest_first_and_the_cursor_continues_them() {
     let (sim, cloud) = sim_cloud().await;
-    let token = graph_token(&cloud).await;
+    let token = app_graph_token(&cloud).await;
 
     let first = graph_message_page(&cloud, &token, ALICE, "inbox", 2, None)
         .await
@@ -100,7 +82,7 @@ async fn pages_come_newest_first_and_the_cursor_continues_them() {
 #[tokio::test]
 async fn a_cursor_that_points_elsewhere_is_refused_before_any_request() {
     let (sim, cloud) = sim_cloud().await;
-    let token = graph_token(&cloud).await;
+    let token = app_graph_token(&cloud).await;
     // A listener that would see the token if the cursor were followed.
     let trap = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     trap.set_nonblocking(true).unwrap();
@@ -129,7 +111,7 @@ async fn a_cursor_that_points_elsewhere_is_refused_before_any_request() {
 #[tokio::test]
 async fn a_preview_session_sends_only_gets() {
     let (sim, cloud) = sim_cloud().await;
-    let token = graph_token(&cloud).await;
+    let token = app_graph_token(&cloud).await;
     sim.sim.log.lock().unwrap().clear();
 
     let page = graph_message_page(&cloud, &token, ALICE, "inbox", 50, None)
@@ -168,7 +150,7 @@ async fn a_preview_session_sends_only_gets() {
 #[tokio::test]
 async fn the_fetch_test_reads_the_newest_inbox_header() {
     let (sim, cloud) = sim_cloud().await;
-    let token = graph_token(&cloud).await;
+    let token = app_graph_token(&cloud).await;
     let newest = graph_message_page(&cloud, &token, ALICE, "inbox", 1, None)
         .await
         .unwrap()

@@ -162,7 +162,7 @@ impl Mailbox {
 
     async fn graph_requests(&self) -> usize {
         let log = self.world.sim_log().await;
-        log.iter().filter(|(_, p)| p.contains("/v1.0/")).count()
+        log.iter().filter(|(_, p, _)| p.contains("/v1.0/")).count()
     }
 
     pub async fn stop(self) {

@@ -206,17 +206,9 @@ impl MailWorld {
         )
     }
 
-    /// The simulator's request log: (method, path) of every request so far.
-    pub async fn sim_log(&self) -> Vec<(String, String)> {
-        let log: Value = self
-            .http
-            .get(format!("{}/_sim/log", self.sim.endpoints.authority))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+    /// The simulator's request log: (method, path, status) of every request so far.
+    pub async fn sim_log(&self) -> Vec<(String, String, u64)> {
+        let log = self.control(reqwest::Method::GET, "/_sim/log", None).await;
         log.as_array()
             .unwrap()
             .iter()
@@ -224,6 +216,7 @@ impl MailWorld {
                 (
                     e["method"].as_str().unwrap().to_owned(),
                     e["path"].as_str().unwrap().to_owned(),
+                    e["status"].as_u64().unwrap(),
                 )
             })
             .collect()

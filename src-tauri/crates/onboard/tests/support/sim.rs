@@ -1,9 +1,12 @@
 //! The simulated tenant in-process, and a `Cloud` that points at it and trusts its CA.
 
+use super::profile::{APP, SECRET};
 use m365_sim::sandbox::demo_seed;
 use m365_sim::seed::Seed;
 use m365_sim::RunningSim;
-use onboard::{Cloud, CloudPreset};
+use onboard::audience::{AccessToken, GraphAudience};
+use onboard::sign_in::AppOnlyTarget;
+use onboard::{sign_in_app_only, Cloud, CloudPreset, Secret};
 
 pub async fn sim_cloud_with(seed: Seed) -> (RunningSim, Cloud) {
     let sim = RunningSim::start("127.0.0.1:0".parse().unwrap(), seed)
@@ -20,4 +23,19 @@ pub async fn sim_cloud_with(seed: Seed) -> (RunningSim, Cloud) {
 /// The sandbox's tenant (seeds/demo.json).
 pub async fn sim_cloud() -> (RunningSim, Cloud) {
     sim_cloud_with(demo_seed().unwrap()).await
+}
+
+/// An app-only Graph token of the sandbox's app (client credentials with its secret).
+pub async fn app_graph_token(cloud: &Cloud) -> AccessToken<GraphAudience> {
+    sign_in_app_only(
+        cloud,
+        "contoso.test",
+        APP,
+        &Secret::new(SECRET),
+        AppOnlyTarget::Graph,
+    )
+    .await
+    .unwrap()
+    .access_token::<GraphAudience>()
+    .unwrap()
 }
