@@ -45,8 +45,8 @@ before: number,
  */
 after: number, 
 /**
- * Round-trip times the counts took: Graph sends its two requests at once; IMAP's commands
- * after sign-in go one after the other.
+ * Round-trip times the counts took: Graph sends its two requests at once, and IMAP its two
+ * commands after sign-in.
  */
 round_trips: number, 
 /**

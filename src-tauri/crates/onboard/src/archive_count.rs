@@ -5,7 +5,8 @@
 use crate::folders::{gone, graph_get_kept, imap_gone, mailbox_base};
 use crate::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::{http, AccessToken, Cloud, Diagnosis, GraphAudience, OutlookAudience};
-use crate::{imap_check, imap_utf7};
+use crate::{imap_check, imap_pipeline, imap_utf7};
+use async_imap::imap_proto::{MailboxDatum, Response};
 use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
 use ts_rs::TS;
@@ -19,8 +20,8 @@ pub struct ArchiveCounts {
     /// Received after it: imported as new tickets.
     #[ts(type = "number")]
     pub after: u64,
-    /// Round-trip times the counts took: Graph sends its two requests at once; IMAP's commands
-    /// after sign-in go one after the other.
+    /// Round-trip times the counts took: Graph sends its two requests at once, and IMAP its two
+    /// commands after sign-in.
     pub round_trips: u32,
     /// The cut-off the server counted with: as given over Graph; over IMAP, whose dates are
     /// whole days, the end of the cut-off's (UTC) day.
@@ -77,9 +78,10 @@ pub fn imap_before_day(cutoff: DateTime<Utc>) -> NaiveDate {
     cutoff.date_naive() + Days::new(1)
 }
 
-/// The counts over IMAP: `EXAMINE` (read-only; its `EXISTS` is the total) and one
-/// `SEARCH BEFORE <cut-off day + 1>`; the newer ones are the rest, so before + after is the
-/// folder's total. 2 commands after sign-in. Day-granular: see [`imap_before_day`].
+/// The counts over IMAP: `EXAMINE` (read-only; its `EXISTS` is the total) and
+/// `SEARCH BEFORE <cut-off day + 1>`, sent together: one round trip after sign-in. The newer
+/// messages are the rest, so before + after is the folder's total. Day-granular: see
+/// [`imap_before_day`].
 pub async fn imap_archive_counts(
     cloud: &Cloud,
     token: &AccessToken<OutlookAudience>,
@@ -92,28 +94,43 @@ pub async fn imap_archive_counts(
         token: token.secret().clone(),
         ..login.clone()
     };
-    let (mut session, replies, endpoint) = imap_check::sign_in(cloud, &login, opts).await?;
-    let day = imap_before_day(cutoff);
     let segments = vec![folder_path.to_owned()];
+    // Modified UTF-7 leaves only printable ASCII, which a quoted string can always carry.
+    let folder = imap_pipeline::quoted(&imap_utf7::encode(folder_path)).ok_or_else(|| {
+        Diagnosis::field(
+            "Folder",
+            "imap.folder_name",
+            "An IMAP folder name cannot hold a line break.",
+            "Pick the folder from the list.",
+        )
+    })?;
+    let day = imap_before_day(cutoff);
+    let commands = [
+        format!("EXAMINE {folder}"),
+        format!("SEARCH BEFORE {}", day.format("%-d-%b-%Y")),
+    ];
+    let (mut session, replies, endpoint) = imap_check::sign_in(cloud, &login, opts).await?;
+    let (mut total, mut before) = (0, 0);
     let counted = bounded(opts, &endpoint, "counting", async {
-        let mailbox = session
-            .examine(imap_utf7::encode(folder_path))
-            .await
-            .map_err(|e| imap_gone(imap_check::failure(&endpoint, &replies, &e), &segments))?;
-        let before = session
-            .search(format!("BEFORE {}", day.format("%-d-%b-%Y")))
-            .await
-            .map_err(|e| imap_check::failure(&endpoint, &replies, &e))?
-            .len() as u64;
-        Ok((u64::from(mailbox.exists), before))
+        imap_pipeline::pipeline(&mut session, &replies, &commands, |r| match r {
+            // The last EXISTS counts: mail may arrive while the search runs.
+            Response::MailboxData(MailboxDatum::Exists(n)) => total = u64::from(*n),
+            Response::MailboxData(MailboxDatum::Search(found)) => before += found.len() as u64,
+            _ => {}
+        })
+        .await
+        .map_err(|f| match f.index() {
+            Some(0) => imap_gone(f.diagnosis(&endpoint, &replies), &segments),
+            _ => f.diagnosis(&endpoint, &replies),
+        })
     })
     .await;
     let _ = tokio::time::timeout(opts.timeout, session.logout()).await;
-    let (total, before) = counted?;
+    counted?;
     Ok(ArchiveCounts {
         before,
         after: total.saturating_sub(before),
-        round_trips: 2,
+        round_trips: 1,
         cutoff_applied: day
             .and_hms_opt(0, 0, 0)
             .map(|t| t.and_utc() - chrono::Duration::seconds(1))

@@ -4,16 +4,17 @@
 //! never selects a folder.
 
 use crate::imap_check::{self, ImapSession, Replies};
-use crate::imap_utf7;
 use crate::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::{
     graph_get::graph_get_on, http, AccessToken, Cloud, Diagnosis, GraphAudience, MailEndpoint,
     OutlookAudience, Secret,
 };
+use crate::{imap_pipeline, imap_utf7};
 use futures_util::future::try_join_all;
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use serde_json::Value;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use ts_rs::TS;
 
@@ -278,7 +279,7 @@ fn too_many() -> Diagnosis {
 }
 
 /// The folder tree over IMAP: `LIST "" "*"`, then `STATUS (MESSAGES UNSEEN)` for each folder
-/// that can be selected. Never selects a folder. `token` signs in for `login.mailbox` (as the
+/// that can be selected, all sent at once. Never selects a folder. `token` signs in for `login.mailbox` (as the
 /// delegate `login.delegate` for a shared mailbox); it replaces the token in `login`.
 /// `id` is the server's folder name decoded from modified UTF-7 (`INBOX/Büro`; the IMAP reads
 /// encode it again); `path` joins the names with '/' whatever the delimiter.
@@ -361,19 +362,62 @@ async fn list_with_status(
         });
     }
     drop(names);
-    let mut counts = Vec::with_capacity(listed.len());
-    for l in &listed {
-        if l.noselect {
-            counts.push((None, None));
-            continue;
-        }
-        let status = session
-            .status(&l.wire, "(MESSAGES UNSEEN)")
-            .await
-            .map_err(|e| imap_gone(imap_check::failure(endpoint, replies, &e), &l.segments))?;
-        counts.push((Some(status.exists), status.unseen));
-    }
+    let counts = statuses(session, replies, endpoint, &listed).await?;
     Ok(build_tree(&listed, &counts))
+}
+
+/// `STATUS (MESSAGES UNSEEN)` of each selectable folder, all in one round trip; the counts in
+/// `listed`'s order. The replies are matched by name (a server may answer them in any order);
+/// `INBOX` in any case is the inbox.
+async fn statuses(
+    session: &mut ImapSession,
+    replies: &Replies,
+    endpoint: &MailEndpoint,
+    listed: &[Listed],
+) -> Result<Vec<(Option<u32>, Option<u32>)>, Diagnosis> {
+    let key = |name: &str| {
+        if name.eq_ignore_ascii_case("INBOX") {
+            "INBOX".to_owned()
+        } else {
+            name.to_owned()
+        }
+    };
+    let asked: Vec<(usize, String)> = listed
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.noselect)
+        .filter_map(|(i, l)| Some((i, imap_pipeline::quoted(&l.wire)?)))
+        .collect();
+    let commands: Vec<String> = asked
+        .iter()
+        .map(|(_, name)| format!("STATUS {name} (MESSAGES UNSEEN)"))
+        .collect();
+    let mut got: HashMap<String, (Option<u32>, Option<u32>)> = HashMap::new();
+    imap_pipeline::pipeline(session, replies, &commands, |r| {
+        use async_imap::imap_proto::{MailboxDatum, Response, StatusAttribute as S};
+        if let Response::MailboxData(MailboxDatum::Status { mailbox, status }) = r {
+            let counts = got.entry(key(mailbox)).or_default();
+            for a in status {
+                match a {
+                    S::Messages(n) => counts.0 = Some(*n),
+                    S::Unseen(n) => counts.1 = Some(*n),
+                    _ => {}
+                }
+            }
+        }
+    })
+    .await
+    .map_err(|f| {
+        let d = f.diagnosis(endpoint, replies);
+        match f.index().and_then(|i| asked.get(i)) {
+            Some(&(i, _)) => imap_gone(d, &listed[i].segments),
+            None => d,
+        }
+    })?;
+    Ok(listed
+        .iter()
+        .map(|l| got.get(&key(&l.wire)).copied().unwrap_or_default())
+        .collect())
 }
 
 /// `\NoSelect`, or `\NonExistent` (RFC 5258), which implies it.

@@ -14,7 +14,7 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::task::{Context, Poll};
 use std::time::Instant;
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufWriter, ReadBuf};
 use ts_rs::TS;
 
 /// What an IMAP check found, step by step.
@@ -159,10 +159,14 @@ impl ImapCheck {
     }
 }
 
-type Client = async_imap::Client<Tap<Wire>>;
+/// async-imap writes a command in pieces (tag, text, CRLF) and then flushes: buffered, a command
+/// leaves in one TLS record instead of waiting for the server's ACK of its first piece (Nagle),
+/// and a pipeline of commands leaves in one write.
+type Buffered = Tap<BufWriter<Wire>>;
+type Client = async_imap::Client<Buffered>;
 
 /// A signed-in IMAP session, for the other IMAP reads (folders, counts).
-pub(crate) type ImapSession = async_imap::Session<Tap<Wire>>;
+pub(crate) type ImapSession = async_imap::Session<Buffered>;
 
 /// Connects and signs in as the check does, each step bounded by `opts`; returns the session,
 /// the log of the server's lines (for [`failure`]) and the endpoint.
@@ -230,7 +234,7 @@ async fn connect(
     expect_greeting(endpoint, &greeting)?;
     let replies = Replies::default();
     let client = async_imap::Client::new(Tap {
-        inner: wire,
+        inner: BufWriter::new(wire),
         replies: replies.clone(),
     });
     Ok((client, replies, format!("{endpoint}: {how}")))
@@ -386,6 +390,16 @@ impl Replies {
         if let Ok(mut log) = self.0.lock() {
             log.lines.clear();
         }
+    }
+
+    /// The reply tagged `tag`, if it is among the lines kept.
+    pub(crate) fn tagged(&self, tag: &str) -> Option<String> {
+        let log = self.0.lock().ok()?;
+        log.lines
+            .iter()
+            .rev()
+            .find(|l| l.split_whitespace().next() == Some(tag))
+            .cloned()
     }
 
     /// The last tagged `NO`/`BAD` or untagged `BYE`.

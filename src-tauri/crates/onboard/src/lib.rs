@@ -32,6 +32,7 @@ pub mod http;
 pub mod id_token;
 pub mod identity;
 pub mod imap_check;
+mod imap_pipeline;
 pub mod imap_preview;
 pub mod imap_utf7;
 pub mod import;
