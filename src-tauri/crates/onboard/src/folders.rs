@@ -366,22 +366,17 @@ async fn list_with_status(
     Ok(build_tree(&listed, &counts))
 }
 
+/// A folder's total and unread messages, if the server told them.
+type Counts = (Option<u32>, Option<u32>);
+
 /// `STATUS (MESSAGES UNSEEN)` of each selectable folder, all in one round trip; the counts in
-/// `listed`'s order. The replies are matched by name (a server may answer them in any order);
-/// `INBOX` in any case is the inbox.
+/// `listed`'s order.
 async fn statuses(
     session: &mut ImapSession,
     replies: &Replies,
     endpoint: &MailEndpoint,
     listed: &[Listed],
-) -> Result<Vec<(Option<u32>, Option<u32>)>, Diagnosis> {
-    let key = |name: &str| {
-        if name.eq_ignore_ascii_case("INBOX") {
-            "INBOX".to_owned()
-        } else {
-            name.to_owned()
-        }
-    };
+) -> Result<Vec<Counts>, Diagnosis> {
     let asked: Vec<(usize, String)> = listed
         .iter()
         .enumerate()
@@ -392,11 +387,11 @@ async fn statuses(
         .iter()
         .map(|(_, name)| format!("STATUS {name} (MESSAGES UNSEEN)"))
         .collect();
-    let mut got: HashMap<String, (Option<u32>, Option<u32>)> = HashMap::new();
+    let mut got = Vec::with_capacity(asked.len());
     imap_pipeline::pipeline(session, replies, &commands, |r| {
         use async_imap::imap_proto::{MailboxDatum, Response, StatusAttribute as S};
         if let Response::MailboxData(MailboxDatum::Status { mailbox, status }) = r {
-            let counts = got.entry(key(mailbox)).or_default();
+            let mut counts = Counts::default();
             for a in status {
                 match a {
                     S::Messages(n) => counts.0 = Some(*n),
@@ -404,6 +399,7 @@ async fn statuses(
                     _ => {}
                 }
             }
+            got.push((mailbox.to_string(), counts));
         }
     })
     .await
@@ -414,10 +410,41 @@ async fn statuses(
             None => d,
         }
     })?;
-    Ok(listed
+    let names: Vec<&str> = asked
         .iter()
-        .map(|l| got.get(&key(&l.wire)).copied().unwrap_or_default())
-        .collect())
+        .map(|&(i, _)| listed[i].wire.as_str())
+        .collect();
+    let mut counts = vec![Counts::default(); listed.len()];
+    for ((i, _), c) in asked.iter().zip(counts_for(&names, &got)) {
+        counts[*i] = c;
+    }
+    Ok(counts)
+}
+
+/// Each asked folder's counts among the `STATUS` replies, which are in the server's order: by
+/// name (`INBOX` in any case), or by position from a server that spells a name otherwise than
+/// its `LIST` did but answers every one in order, as servers do.
+fn counts_for(asked: &[&str], got: &[(String, Counts)]) -> Vec<Counts> {
+    let key = |name: &str| {
+        if name.eq_ignore_ascii_case("INBOX") {
+            "INBOX".to_owned()
+        } else {
+            name.to_owned()
+        }
+    };
+    let by_name: HashMap<String, Counts> = got.iter().map(|(n, c)| (key(n), *c)).collect();
+    let in_order = got.len() == asked.len();
+    asked
+        .iter()
+        .enumerate()
+        .map(|(p, name)| {
+            by_name
+                .get(&key(name))
+                .copied()
+                .or_else(|| in_order.then(|| got[p].1))
+                .unwrap_or_default()
+        })
+        .collect()
 }
 
 /// `\NoSelect`, or `\NonExistent` (RFC 5258), which implies it.
@@ -446,12 +473,8 @@ pub(crate) fn imap_gone(mut d: Diagnosis, segments: &[String]) -> Diagnosis {
 }
 
 /// The tree from the flat list: each folder under the longest listed prefix of its path.
-fn build_tree(listed: &[Listed], counts: &[(Option<u32>, Option<u32>)]) -> Vec<Folder> {
-    fn children_of(
-        listed: &[Listed],
-        counts: &[(Option<u32>, Option<u32>)],
-        parent: Option<usize>,
-    ) -> Vec<Folder> {
+fn build_tree(listed: &[Listed], counts: &[Counts]) -> Vec<Folder> {
+    fn children_of(listed: &[Listed], counts: &[Counts], parent: Option<usize>) -> Vec<Folder> {
         let mut out = Vec::new();
         for (i, l) in listed.iter().enumerate() {
             if parent_of(listed, i) != parent {
@@ -512,6 +535,32 @@ mod tests {
         assert_eq!(tech.id, "INBOX.Inquiries.Tech-Support");
         assert_eq!(tech.parent.as_deref(), Some("INBOX.Inquiries"));
         assert_eq!(tech.name, "Tech-Support");
+    }
+
+    #[test]
+    fn status_replies_are_matched_by_name_and_else_by_position() {
+        let got = |v: &[(&str, u32)]| -> Vec<(String, Counts)> {
+            v.iter()
+                .map(|(n, c)| (n.to_string(), (Some(*c), None)))
+                .collect()
+        };
+        let totals = |c: Vec<Counts>| c.into_iter().map(|c| c.0).collect::<Vec<_>>();
+        let asked = ["INBOX", "Sent", "A \"b\""];
+        // Dovecot may finish them out of order; `Inbox` is the inbox.
+        let reordered = got(&[("Sent", 2), ("A \"b\"", 3), ("Inbox", 1)]);
+        assert_eq!(
+            totals(counts_for(&asked, &reordered)),
+            [Some(1), Some(2), Some(3)]
+        );
+        // A name spelt otherwise, every reply there and in order: by position.
+        let respelt = got(&[("INBOX", 1), ("Sent", 2), ("A b", 3)]);
+        assert_eq!(
+            totals(counts_for(&asked, &respelt)),
+            [Some(1), Some(2), Some(3)]
+        );
+        // One reply missing: what cannot be matched by name has no count.
+        let short = got(&[("INBOX", 1), ("A b", 3)]);
+        assert_eq!(totals(counts_for(&asked, &short)), [Some(1), None, None]);
     }
 
     #[test]
