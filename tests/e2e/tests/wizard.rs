@@ -678,6 +678,36 @@ async fn preview_blocks_remote_content_and_saves_attachments(
     })
     .await?;
     h.screenshot("preview-raw").await?;
+
+    // A message's own images (multipart/related, `cid:`) show, inlined: Thunderbird's 16×16 PNG.
+    h.find("[data-subject^='30 plaintext']")
+        .await?
+        .click()
+        .await?;
+    let detail = h.find("[data-testid='message-detail']").await?;
+    h.eventually("the message with the embedded image", || async {
+        Ok(detail
+            .text()
+            .await?
+            .contains("embedded image")
+            .then_some(()))
+    })
+    .await?;
+    h.wait_for("[data-tab='html']").await?.click().await?;
+    h.wait_for("iframe[data-testid='message-html']").await?;
+    h.client.enter_frame(0).await?;
+    let img = h.find("img").await?;
+    let src = img.attr("src").await?.unwrap_or_default();
+    let drawn = h
+        .eventually("the embedded image drawn", || async {
+            let (_, _, width, height) = img.rectangle().await?;
+            Ok((width > 0.0).then_some((width, height)))
+        })
+        .await;
+    h.client.enter_parent_frame().await?;
+    assert!(src.starts_with("data:image/png;base64,"), "{src}");
+    assert_eq!(drawn?, (16.0, 16.0));
+    h.screenshot("preview-inline-image").await?;
     h.find("#close-preview").await?.click().await?;
     h.wait_for("#verify-heading").await?;
     Ok(())

@@ -36,6 +36,7 @@ mod imap_pipeline;
 pub mod imap_preview;
 pub mod imap_utf7;
 pub mod import;
+mod inline_images;
 pub mod jwt_claims;
 pub mod keyring_store;
 pub mod loopback;

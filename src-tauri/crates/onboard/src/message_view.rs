@@ -5,6 +5,7 @@
 
 use crate::audience::{AccessToken, GraphAudience};
 use crate::graph_get::graph_get_response;
+use crate::inline_images::InlineImages;
 use crate::preview::{mailbox_path, segment};
 use crate::{html_depth, http, Cloud, Diagnosis};
 use mail_parser::{Address, MessageParser, MimeHeaders};
@@ -117,14 +118,24 @@ fn style_is_safe(v: &str) -> bool {
 }
 
 /// The HTML with scripts, event handlers, `javascript:` URLs, forms, frames, meta refresh and
-/// loading styles removed; remote images removed and counted unless `allow_remote_images`.
+/// loading styles removed; remote images removed and counted unless `allow_remote_images`;
+/// `cid:` images removed (a message's own are inlined by [`parse_message`]).
 pub fn sanitize_html(html: &str, allow_remote_images: bool) -> (String, u32) {
+    sanitize_with(html, allow_remote_images, Arc::default())
+}
+
+/// [`sanitize_html`], with `cid:` images replaced from `inline`.
+fn sanitize_with(
+    html: &str,
+    allow_remote_images: bool,
+    inline: Arc<InlineImages>,
+) -> (String, u32) {
     let blocked = Arc::new(AtomicU32::new(0));
     let counter = Arc::clone(&blocked);
-    let out = clean_html(html, move |src| {
-        if allow_remote_images {
-            Some(src.to_owned())
-        } else {
+    let out = clean_html(html, move |src| match src {
+        ImgSrc::Cid(url) => inline.data_url(url),
+        ImgSrc::Remote(url) if allow_remote_images => Some(url.to_owned()),
+        ImgSrc::Remote(_) => {
             counter.fetch_add(1, Ordering::Relaxed);
             None
         }
@@ -132,11 +143,19 @@ pub fn sanitize_html(html: &str, allow_remote_images: bool) -> (String, u32) {
     (out, blocked.load(Ordering::Relaxed))
 }
 
-/// [`sanitize_html`]'s policy, with `remote_img` deciding what becomes of each remote
-/// `<img src>`: a replacement URL, or `None` to drop it.
+/// An `<img src>` that [`clean_html`]'s caller decides on.
+pub(crate) enum ImgSrc<'a> {
+    /// `http:`, `https:` or protocol-relative, as written.
+    Remote(&'a str),
+    /// A part of the message (RFC 2392), as the browser reads it (lowercased).
+    Cid(&'a str),
+}
+
+/// [`sanitize_html`]'s policy, with `img` deciding what becomes of each remote or `cid:` image:
+/// a replacement URL, or `None` to drop it.
 pub(crate) fn clean_html(
     html: &str,
-    remote_img: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    img: impl Fn(ImgSrc<'_>) -> Option<String> + Send + Sync + 'static,
 ) -> String {
     let mut b = ammonia::Builder::default();
     b.url_relative(ammonia::UrlRelative::Deny)
@@ -162,7 +181,11 @@ pub(crate) fn clean_html(
             }
             if element == "img" && attribute == "src" {
                 if is_remote(value) {
-                    return remote_img(value).map(Cow::Owned);
+                    return img(ImgSrc::Remote(value)).map(Cow::Owned);
+                }
+                let read = as_browser_reads(value);
+                if read.starts_with("cid:") {
+                    return img(ImgSrc::Cid(&read)).map(Cow::Owned);
                 }
                 // data: only as an image, and only the image types a browser cannot run.
                 return (!is_data(value) || is_inline_image(value)).then_some(Cow::Borrowed(value));
@@ -268,7 +291,8 @@ pub fn parse_message(raw: &[u8], allow_remote_images: bool) -> MessageView {
                 html_depth::MAX_HTML_DEPTH
             ));
         } else {
-            let (clean, blocked) = sanitize_html(source, allow_remote_images);
+            let inline = Arc::new(InlineImages::of(&m));
+            let (clean, blocked) = sanitize_with(source, allow_remote_images, inline);
             view.html_sanitized = Some(clean);
             view.remote_images = blocked;
         }

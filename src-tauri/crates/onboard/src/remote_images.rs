@@ -3,7 +3,7 @@
 //! remote origin) and only raster images reach it. Bounded: a hostile mail cannot make the app
 //! download without end.
 
-use crate::message_view::{clean_html, is_inline_image};
+use crate::message_view::{clean_html, is_inline_image, ImgSrc};
 use base64::Engine;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -14,7 +14,8 @@ pub const MAX_IMAGES: usize = 40;
 /// An image larger than this stays blocked.
 pub const MAX_IMAGE_BYTES: usize = 3 * 1024 * 1024;
 
-const IMAGE_TYPES: [&str; 5] = ["png", "jpeg", "gif", "webp", "bmp"];
+/// The raster types shown; SVG can carry script and links.
+pub(crate) const IMAGE_TYPES: [&str; 5] = ["png", "jpeg", "gif", "webp", "bmp"];
 
 /// The sanitized HTML with each remote image replaced by its content, and how many could not be
 /// loaded (unreachable, not a raster image, too large, or beyond [`MAX_IMAGES`]); those are removed.
@@ -45,6 +46,10 @@ pub async fn inline_remote_images(sanitized_html: &str) -> (String, u32) {
     let missing = Arc::new(Mutex::new(0u32));
     let (map, count) = (Arc::clone(&loaded), Arc::clone(&missing));
     let html = clean_html(sanitized_html, move |src| {
+        // A sanitized message's own images are inlined already.
+        let ImgSrc::Remote(src) = src else {
+            return None;
+        };
         let found = map.get(src).cloned();
         if found.is_none() {
             if let Ok(mut n) = count.lock() {
@@ -62,6 +67,9 @@ fn remote_image_urls(html: &str) -> Vec<String> {
     let found = Arc::new(Mutex::new(Vec::<String>::new()));
     let sink = Arc::clone(&found);
     clean_html(html, move |src| {
+        let ImgSrc::Remote(src) = src else {
+            return None;
+        };
         if let Ok(mut v) = sink.lock() {
             if !v.iter().any(|u| u == src) {
                 v.push(src.to_owned());

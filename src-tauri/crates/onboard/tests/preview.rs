@@ -239,6 +239,23 @@ fn every_corpus_message_parses_and_the_malformed_ones_say_so() {
         .attachments
         .iter()
         .any(|a| a.content_type.starts_with("image/")));
+    // thirdparty-019: Thunderbird's HTML shows its embedded PNG (multipart/related, cid:).
+    let related = parse_message(
+        &std::fs::read(
+            files
+                .iter()
+                .find(|f| f.ends_with("mailparser-thirdparty-019.eml"))
+                .unwrap(),
+        )
+        .unwrap(),
+        false,
+    );
+    let html = related.html_sanitized.unwrap();
+    assert!(
+        html.contains(r#"<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQ"#),
+        "{html}"
+    );
+    assert_eq!(related.remote_images, 0);
 }
 
 const HOSTILE: &str = "From: Mallory <mallory@evil.test>\r
