@@ -36,6 +36,8 @@ fn main() {
         "helpdesk_groups",
         "export_channel",
         "copy_cards",
+        "choose_import_file",
+        "import_profile",
     ];
     tauri_build::try_build(
         tauri_build::Attributes::new()

@@ -58,6 +58,8 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
             commands::channel::helpdesk_groups,
             commands::export::export_channel,
             commands::export::copy_cards,
+            commands::import::choose_import_file,
+            commands::import::import_profile,
         ])
 }
 

@@ -1,7 +1,7 @@
 //! The Export card: the channel options are kept in the profile, the config is rendered in the
 //! chosen format, and written where the user says; and the copy-cards for other helpdesks.
 
-use super::save_dialog::choose_save_path;
+use super::file_dialog::choose_save_path;
 use onboard::{
     CopyCard, Diagnosis, ExportFormat, ExportOptions, OptionsDraft, Secret, SecretHandling,
     ServerDraft, Session,

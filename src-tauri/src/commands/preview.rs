@@ -1,6 +1,6 @@
 //! The read-only preview: message pages, one message, its raw MIME, saving an attachment.
 
-use super::save_dialog::choose_save_path;
+use super::file_dialog::choose_save_path;
 use onboard::{Diagnosis, MessagePage, MessageView, Session};
 use tauri::{AppHandle, Runtime, State};
 

@@ -97,6 +97,11 @@ impl Harness {
                 .env("M365_SIM_PASSWORD", "sandbox-alice")
                 // Attachments are saved here instead of through the native save dialog.
                 .env("M365_ONBOARD_SAVE_DIR", home.path().join("saved"))
+                // And the file to import is picked here instead of through the open dialog.
+                .env(
+                    "M365_ONBOARD_OPEN_FILE",
+                    home.path().join("saved/channel.json"),
+                )
                 // The app's output is kept beside its data, so a leak scan reads it too.
                 .stdout(std::fs::File::create(home.path().join("app-stdout.log"))?)
                 .stderr(std::fs::File::create(home.path().join("app-stderr.log"))?)
@@ -313,6 +318,14 @@ impl Harness {
     }
 
     /// Scrolls the element into the middle of the window (before a screenshot of it).
+    /// Waits for the element, scrolls it to the middle of the window (where the sticky footer
+    /// cannot cover it and take the click) and clicks it.
+    pub async fn click(&self, css: &str) -> Result<(), Error> {
+        self.wait_for(css).await?;
+        self.scroll_to(css).await?;
+        Ok(self.find(css).await?.click().await?)
+    }
+
     pub async fn scroll_to(&self, css: &str) -> Result<(), Error> {
         let el = self.find(css).await?;
         let arg = serde_json::to_value(&el)?;

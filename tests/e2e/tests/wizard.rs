@@ -534,6 +534,7 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     let hits = canary()?;
     preview_blocks_remote_content_and_saves_attachments(&mut h, &hits).await?;
     hostile_mail_stays_inert(&mut h, &hits).await?;
+    export_delete_and_import_back(&mut h).await?;
 
     // After the whole run: no secret (the client secret, and every refresh and access token
     // the sandbox issued) in the app's data, config, logs (its stdout and stderr) or the export
@@ -560,6 +561,83 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
         );
     }
     h.finish().await
+}
+
+/// support@'s neutral JSON export with its secrets under a passphrase; the profile deleted; the
+/// file imported back in the Account step (the harness's stand-in for the open dialog picks
+/// `saved/channel.json`): the passphrase is asked for, a wrong one refused, the right one
+/// restores the profile and its sign-in, and its check passes.
+async fn export_delete_and_import_back(h: &mut Harness) -> Result<(), Error> {
+    const PASSPHRASE: &str = "correct horse battery staple";
+    h.click("[data-format='json']").await?;
+    h.click("input[name='secrets'][value='encrypt']").await?;
+    h.find("#export-passphrase")
+        .await?
+        .send_keys(PASSPHRASE)
+        .await?;
+    h.click("#export-save").await?;
+    h.wait_for("[data-testid='exported']").await?;
+    let export = std::fs::read_to_string(h.saved_dir().join("channel.json"))?;
+    assert!(
+        export.contains("-----BEGIN AGE ENCRYPTED FILE-----"),
+        "{export}"
+    );
+    let refresh = keyring("profile/support@contoso.test/refresh-token").unwrap_or_default();
+
+    h.click("nav button[data-step='account']").await?;
+    h.click("li[data-profile='support@contoso.test'] button:last-child")
+        .await?;
+    // "Delete the profile…?": WebKit's driver may have accepted the confirm itself already.
+    let _ = h.client.accept_alert().await;
+    h.eventually("the profile deleted", || async {
+        Ok(h.find("li[data-profile='support@contoso.test']")
+            .await
+            .is_err()
+            .then_some(()))
+    })
+    .await?;
+    assert_eq!(
+        keyring("profile/support@contoso.test/refresh-token"),
+        None,
+        "the sign-in went with the profile"
+    );
+
+    h.click("[data-testid='import'] summary").await?;
+    h.click("#import-choose").await?;
+    h.wait_for("[data-testid='import'] [data-code='import.passphrase_needed']")
+        .await?;
+    h.set_value("#import-passphrase", "wrong passphrase")
+        .await?;
+    h.click("#import-run").await?;
+    h.wait_for("[data-testid='import'] [data-code='import.wrong_passphrase']")
+        .await?;
+    assert!(h
+        .find("li[data-profile='support@contoso.test']")
+        .await
+        .is_err());
+    h.scroll_to("[data-testid='import']").await?;
+    h.screenshot("import-passphrase").await?;
+    h.set_value("#import-passphrase", PASSPHRASE).await?;
+    h.click("#import-run").await?;
+    h.wait_for("[data-testid='imported']").await?;
+    h.wait_for("li[data-profile='support@contoso.test'] input:checked")
+        .await?;
+    assert_eq!(
+        keyring("profile/support@contoso.test/refresh-token")
+            .unwrap_or_default()
+            .trim(),
+        refresh.trim(),
+        "the sign-in came back from the file"
+    );
+    h.screenshot("import").await?;
+    h.click("li[data-profile='support@contoso.test'] button")
+        .await?;
+    h.wait_for("[data-testid='profile-check'] li.step").await?;
+    let steps = h.find_all("[data-testid='profile-check'] li.step").await?;
+    for step in steps {
+        assert_eq!(step.attr("data-status").await?.as_deref(), Some("ok"));
+    }
+    Ok(())
 }
 
 /// Every access and refresh token the app's sandbox tenant issued: the app tells where its
@@ -636,7 +714,7 @@ async fn preview_blocks_remote_content_and_saves_attachments(
     h: &mut Harness,
     hits: &Hits,
 ) -> Result<(), Error> {
-    h.find("#open-preview").await?.click().await?;
+    h.click("#open-preview").await?;
     h.wait_for("#preview-heading").await?;
     h.wait_for("[data-subject^='November update']")
         .await?
@@ -718,7 +796,7 @@ async fn preview_blocks_remote_content_and_saves_attachments(
 /// frame or the app), nothing reaches the canary, and the app answers at once after each, the
 /// 6.8 MB message and the DOM bomb included.
 async fn hostile_mail_stays_inert(h: &mut Harness, hits: &Hits) -> Result<(), Error> {
-    h.find("#open-preview").await?.click().await?;
+    h.click("#open-preview").await?;
     h.wait_for("[data-preview-folder='Quarantine']")
         .await?
         .click()

@@ -16,6 +16,7 @@ import type {
   ExportFormat,
   OptionsDraft,
   HelpdeskGroup,
+  Imported,
   MessagePage,
   MessageView,
   CheckStep,
@@ -143,3 +144,6 @@ export const exportChannel = (args: {
   plain: boolean;
 }) => invoke<string[] | null>('export_channel', args);
 export const copyCards = (profile: string, server: ServerDraft) => invoke<CopyCard[]>('copy_cards', { profile, server });
+export const chooseImportFile = () => invoke<string | null>('choose_import_file');
+export const importProfile = (path: string, passphrase: string | null) =>
+  invoke<Imported>('import_profile', { path, passphrase });

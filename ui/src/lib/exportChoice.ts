@@ -9,7 +9,7 @@ export const FORMATS: readonly { id: ExportFormat; title: string; hint: string }
     hint: 'For email-oauth2-proxy, so a password-only helpdesk can use this mailbox.',
   },
   { id: 'env', title: 'Env file', hint: 'M365_* variables for a custom server, each explained.' },
-  { id: 'json', title: 'Neutral JSON', hint: 'Everything the wizard knows; the CLI imports it back.' },
+  { id: 'json', title: 'Neutral JSON', hint: 'Everything the wizard knows; the Account step (or the CLI) imports it back.' },
 ];
 
 /** The format that fits the helpdesk chosen in the Server step. */
