@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnosis, MessageSummary } from './bindings';
-import { appendPage, formatReceived, formatSize, nearEnd, needsSignIn, srcdocFor } from './preview';
+import { appendPage, formatHeaderDate, formatReceived, formatSize, nearEnd, needsSignIn, srcdocFor } from './preview';
 
 const msg = (id: string): MessageSummary => ({
   id,
@@ -23,6 +23,12 @@ describe('preview', () => {
   it('shows ISO dates as date and minute, other text unchanged', () => {
     expect(formatReceived('2026-11-21T09:30:00Z')).toBe('2026-11-21 09:30');
     expect(formatReceived('yesterday')).toBe('yesterday');
+  });
+
+  it("shows a Date header on the sender's clock, with its offset", () => {
+    expect(formatHeaderDate('2017-12-30T20:50:01+01:00')).toBe('2017-12-30 20:50 +01:00');
+    expect(formatHeaderDate('2026-11-21T09:30:00Z')).toBe('2026-11-21 09:30 UTC');
+    expect(formatHeaderDate('Sat, 30 Dec 2017')).toBe('Sat, 30 Dec 2017');
   });
 
   it('gives the HTML frame a CSP that loads nothing remote', () => {

@@ -24,6 +24,13 @@ export function srcdocFor(sanitizedHtml: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><base target="_blank"><style>body{font:14px/1.45 system-ui,sans-serif;margin:12px;word-wrap:break-word}img{max-width:100%;height:auto}</style></head><body>${sanitizedHtml}</body></html>`;
 }
 
+/** A Date header (RFC 3339 from the core) as "2017-12-30 20:50 +01:00": the sender's clock and
+ * offset, as written; anything else unchanged. */
+export function formatHeaderDate(iso: string): string {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(iso);
+  return m ? `${m[1]} ${m[2]} ${m[3] === 'Z' ? 'UTC' : m[3]}` : iso;
+}
+
 /** Whether the list is scrolled close enough to its end to load the next page. */
 export function nearEnd(scrollTop: number, scrollHeight: number, clientHeight: number, margin = 200): boolean {
   return scrollHeight - (scrollTop + clientHeight) <= margin;
