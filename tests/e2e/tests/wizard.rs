@@ -566,7 +566,8 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
 /// support@'s neutral JSON export with its secrets under a passphrase; the profile deleted; the
 /// file imported back in the Account step (the harness's stand-in for the open dialog picks
 /// `saved/channel.json`): the passphrase is asked for, a wrong one refused, the right one
-/// restores the profile and its sign-in, and its check passes.
+/// restores the profile and its sign-in, and its check passes; the channel options then follow
+/// the profile picked.
 async fn export_delete_and_import_back(h: &mut Harness) -> Result<(), Error> {
     const PASSPHRASE: &str = "correct horse battery staple";
     h.click("[data-format='json']").await?;
@@ -637,6 +638,24 @@ async fn export_delete_and_import_back(h: &mut Harness) -> Result<(), Error> {
     for step in steps {
         assert_eq!(step.attr("data-status").await?.as_deref(), Some("ok"));
     }
+
+    // The channel options follow the profile: alice's mailbox starts without a folder (support@'s
+    // is not hers), and support@'s kept options come back with it.
+    h.click("li[data-profile='alice@contoso.test'] input")
+        .await?;
+    h.click("nav button[data-step='channel-options']").await?;
+    h.wait_for("[data-folder]").await?;
+    h.eventually("no folder chosen for alice", || async {
+        Ok(h.find("#next").await?.attr("disabled").await?.map(|_| ()))
+    })
+    .await?;
+    assert!(h.find("#folder-path").await.is_err());
+    h.click("nav button[data-step='account']").await?;
+    h.click("li[data-profile='support@contoso.test'] input")
+        .await?;
+    h.click("nav button[data-step='channel-options']").await?;
+    let path = h.wait_for("#folder-path").await?.text().await?;
+    assert!(path.ends_with("Inquiries/Tech-Support"), "{path}");
     Ok(())
 }
 
