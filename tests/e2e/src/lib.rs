@@ -148,7 +148,7 @@ impl Harness {
     }
 
     /// Waits up to `WAIT` for an element to appear.
-    /// On a timeout the screen is saved as `<test>-timeout.png`, and the error names `css`.
+    /// On a timeout the screen is saved as `<test>-failed.png`, and the error names `css`.
     pub async fn wait_for(&self, css: &str) -> Result<Element, Error> {
         match self
             .client
@@ -158,15 +158,19 @@ impl Harness {
             .await
         {
             Ok(e) => Ok(e),
-            Err(e) => {
-                let dir = workspace_root().join("target/e2e-screenshots");
-                if let Ok(png) = self.client.screenshot().await {
-                    let _ = std::fs::create_dir_all(&dir);
-                    let _ = std::fs::write(dir.join(format!("{}-timeout.png", self.name)), png);
-                }
-                Err(format!("waiting for {css}: {e}").into())
-            }
+            Err(e) => Err(self.failed(&format!("waiting for {css}"), e.into()).await),
         }
+    }
+
+    /// The error of a step that gave up, naming `what`; the screen at that moment is saved as
+    /// `<test>-failed.png`.
+    async fn failed(&self, what: &str, e: Error) -> Error {
+        let dir = workspace_root().join("target/e2e-screenshots");
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::create_dir_all(&dir);
+            let _ = std::fs::write(dir.join(format!("{}-failed.png", self.name)), png);
+        }
+        format!("{what}: {e}").into()
     }
 
     /// Polls `probe` until it yields a value or `WAIT` passes.
@@ -318,12 +322,25 @@ impl Harness {
     }
 
     /// Scrolls the element into the middle of the window (before a screenshot of it).
-    /// Waits for the element, scrolls it to the middle of the window (where the sticky footer
-    /// cannot cover it and take the click) and clicks it.
+    /// Clicks the element once it is there and takes the click (a re-rendering page can refuse
+    /// one for a moment), scrolled to the middle of the window first, where the sticky footer
+    /// cannot cover it. Gives up after `WAIT`.
     pub async fn click(&self, css: &str) -> Result<(), Error> {
-        self.wait_for(css).await?;
-        self.scroll_to(css).await?;
-        Ok(self.find(css).await?.click().await?)
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let attempt = async {
+                self.scroll_to(css).await?;
+                Ok::<_, Error>(self.find(css).await?.click().await?)
+            }
+            .await;
+            match attempt {
+                Ok(()) => return Ok(()),
+                Err(e) if Instant::now() > deadline => {
+                    return Err(self.failed(&format!("clicking {css}"), e).await)
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            }
+        }
     }
 
     pub async fn scroll_to(&self, css: &str) -> Result<(), Error> {

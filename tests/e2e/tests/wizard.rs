@@ -50,10 +50,7 @@ async fn starts_with_the_stepper_and_a_working_keyring() -> Result<(), Error> {
 #[tokio::test]
 async fn a_valid_host_shows_the_callback_url_computed_in_rust() -> Result<(), Error> {
     let mut h = Harness::start("valid-host").await?;
-    h.find("input[data-kind='zammad-imap']")
-        .await?
-        .click()
-        .await?;
+    h.click("input[data-kind='zammad-imap']").await?;
     h.type_into("#fqdn", "https://Hilfe.Bücher.example/")
         .await?;
     let shown = h.wait_for("#callback-url").await?.text().await?;
@@ -99,7 +96,7 @@ async fn an_invalid_host_names_the_field_and_the_fix() -> Result<(), Error> {
 #[tokio::test]
 async fn the_draft_survives_closing_the_app() -> Result<(), Error> {
     let mut h = Harness::start("draft").await?;
-    h.find("input[data-kind='osticket']").await?.click().await?;
+    h.click("input[data-kind='osticket']").await?;
     h.type_into("#fqdn", "desk.example.com/support").await?;
     h.wait_for("#callback-url").await?;
     h.next().await?;
@@ -127,7 +124,7 @@ async fn the_draft_survives_closing_the_app() -> Result<(), Error> {
     let secret = h.find("#client-secret").await?.prop("value").await?;
     assert_eq!(secret.as_deref(), Some(""));
     assert!(h.find_all("[data-testid='secret-saved']").await?.is_empty());
-    h.find("#back").await?.click().await?;
+    h.click("#back").await?;
     let fqdn = h.wait_for("#fqdn").await?;
     assert_eq!(
         fqdn.prop("value").await?.as_deref(),
@@ -150,7 +147,7 @@ async fn the_draft_survives_closing_the_app() -> Result<(), Error> {
 #[tokio::test]
 async fn the_sandbox_tenant_starts_from_the_first_screen() -> Result<(), Error> {
     let mut h = Harness::start("sandbox").await?;
-    h.find("#sandbox-start").await?.click().await?;
+    h.click("#sandbox-start").await?;
     let banner = h
         .wait_for("[data-testid='sandbox-banner']")
         .await?
@@ -178,7 +175,7 @@ async fn the_sandbox_tenant_starts_from_the_first_screen() -> Result<(), Error> 
     tokio::time::sleep(std::time::Duration::from_millis(600)).await;
     h.restart().await?;
     h.wait_for("[data-testid='sandbox-banner']").await?;
-    h.find("#sandbox-leave").await?.click().await?;
+    h.click("#sandbox-leave").await?;
     h.wait_for("#sandbox-start").await?;
     assert!(h
         .find_all("[data-testid='sandbox-banner']")
@@ -200,7 +197,7 @@ async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
     // A secret's ID instead of its value is caught before anything is sent.
     h.type_into("#client-secret", "8e2b5f8a-1c9d-4e3f-a2b1-c0d9e8f7a6b5")
         .await?;
-    h.find("#check-app").await?.click().await?;
+    h.click("#check-app").await?;
     let card = h
         .wait_for(".diagnosis[data-code='client_secret.secret_id']")
         .await?;
@@ -209,7 +206,7 @@ async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
     // A wrong value goes to Microsoft (the simulator), and AADSTS7000215 comes back explained.
     h.type_into("#client-secret", "abc8Q~not-the-right-secret-value")
         .await?;
-    h.find("#check-app").await?.click().await?;
+    h.click("#check-app").await?;
     let failed = h
         .wait_for("[data-step='app'] .diagnosis[data-code='aadsts.7000215']")
         .await?
@@ -225,7 +222,7 @@ async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
         "sandbox~secret-value-not-for-production-0001",
     )
     .await?;
-    h.find("#check-app").await?.click().await?;
+    h.click("#check-app").await?;
     h.wait_for("[data-step='app'][data-status='ok']").await?;
     h.wait_for("[data-testid='secret-saved']").await?;
     let tenant_step = h.find("[data-step='tenant']").await?.text().await?;
@@ -246,7 +243,7 @@ async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
         link.contains("/v2.0/adminconsent?client_id=0d3c8e4f"),
         "{link}"
     );
-    h.find("#grant-consent").await?.click().await?;
+    h.click("#grant-consent").await?;
     let granted = h
         .wait_for("[data-testid='consent-granted']")
         .await?
@@ -265,10 +262,10 @@ async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
 async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Error> {
     let mut h = Harness::start("create-app").await?;
     to_the_app_step(&h).await?;
-    h.wait_for("[data-mode='create']").await?.click().await?;
+    h.click("[data-mode='create']").await?;
     // Prefilled with the sandbox app's ID (to repair it); empty means a new app by name.
     h.type_into("#repair-id", "").await?;
-    h.find("#admin-sign-in").await?.click().await?;
+    h.click("#admin-sign-in").await?;
 
     // The admin enters the code on the simulator's device login page; the test approves it
     // through the simulator's control endpoint instead.
@@ -304,7 +301,7 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
     h.find("[data-action='grant-delegated']").await?;
     h.scroll_to("#apply-plan").await?;
     h.screenshot("plan").await?;
-    h.find("#apply-plan").await?.click().await?;
+    h.click("#apply-plan").await?;
 
     let secret = h.wait_for("#new-secret").await?.text().await?;
     assert!(secret.len() >= 30, "{secret}");
@@ -312,7 +309,7 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
     h.screenshot("applied").await?;
 
     // The new app passes the live checks with the secret from the keyring.
-    h.find("#use-created").await?.click().await?;
+    h.click("#use-created").await?;
     h.wait_for("[data-step='app']").await?;
     h.scroll_to("[data-step='app']").await?;
     h.screenshot("created-app-checked").await?;
@@ -336,7 +333,7 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
 
 /// Enters the sandbox and goes on from the server step (its host comes prefilled).
 async fn to_the_app_step(h: &Harness) -> Result<(), Error> {
-    h.find("#sandbox-start").await?.click().await?;
+    h.click("#sandbox-start").await?;
     h.wait_for("#callback-url").await?;
     h.next().await
 }
@@ -353,10 +350,10 @@ async fn to_the_account_step(h: &mut Harness) -> Result<(), Error> {
         "sandbox~secret-value-not-for-production-0001",
     )
     .await?;
-    h.find("#check-app").await?.click().await?;
+    h.click("#check-app").await?;
     h.wait_for("[data-step='app'][data-status='ok']").await?;
     h.next().await?;
-    h.wait_for("#grant-consent").await?.click().await?;
+    h.click("#grant-consent").await?;
     h.wait_for("[data-testid='consent-granted']").await?;
     h.next().await?;
     h.wait_for("#account-heading").await?;
@@ -400,7 +397,7 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
 
     // alice's own mailbox: the browser (the simulator's player) signs her in; IMAP and SMTP
     // are checked on the sandbox's Dovecot.
-    h.find("#sign-in").await?.click().await?;
+    h.click("#sign-in").await?;
     let result = h
         .wait_for("[data-testid='account-result'] h3.ok")
         .await?
@@ -416,10 +413,10 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     h.screenshot("user-mailbox").await?;
 
     // support@ as alice's delegate.
-    h.find("[data-shared]").await?.click().await?;
+    h.click("[data-shared]").await?;
     h.type_into("#shared-address", "support@contoso.test")
         .await?;
-    h.find("#sign-in").await?.click().await?;
+    h.click("#sign-in").await?;
     h.wait_for("[data-profile='support@contoso.test']").await?;
     let result = h
         .wait_for("[data-testid='account-result'] h3.ok")
@@ -435,9 +432,7 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     h.screenshot("shared-mailbox").await?;
 
     // A kept mailbox is checked again with its stored sign-in.
-    h.find("[data-profile='alice@contoso.test'] button")
-        .await?
-        .click()
+    h.click("[data-profile='alice@contoso.test'] button")
         .await?;
     let check = h.wait_for("[data-testid='profile-check']").await?;
     h.wait_for("[data-testid='profile-check'] [data-step='imap-inbox'][data-status='ok']")
@@ -462,10 +457,7 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     // Channel options for support@: a nested folder, and archive mode's live counts.
     h.next().await?;
     h.wait_for("#options-heading").await?;
-    h.wait_for("[data-folder$='Tech-Support']")
-        .await?
-        .click()
-        .await?;
+    h.click("[data-folder$='Tech-Support']").await?;
     let path = h.wait_for("#folder-path").await?.text().await?;
     assert!(path.ends_with("Inquiries/Tech-Support"), "{path}");
     h.set_value("#archive-before", "2026-11-15").await?;
@@ -493,7 +485,7 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     h.wait_for("[data-step='fetch'][data-status='ok']").await?;
     let recipient = format!("e2e-{}@example.test", std::process::id());
     h.type_into("#test-recipient", &recipient).await?;
-    h.find("#send-test").await?.click().await?;
+    h.click("#send-test").await?;
     let sent = h
         .wait_for("[data-step='send'][data-status='ok']")
         .await?
@@ -509,8 +501,8 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     h.screenshot("verify").await?;
 
     // Export for Zammad: the file holds the channel and no secret.
-    h.find("[data-format='zammad']").await?.click().await?;
-    h.find("#export-save").await?.click().await?;
+    h.click("[data-format='zammad']").await?;
+    h.click("#export-save").await?;
     h.wait_for("[data-testid='exported']").await?;
     let zammad = std::fs::read_to_string(h.saved_dir().join("zammad-channel.json"))?;
     assert!(zammad.contains("Microsoft365::Account"), "{zammad}");
@@ -523,10 +515,7 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     assert!(refresh.trim().len() > 20 && !zammad.contains(refresh.trim()));
     h.scroll_to("[data-testid='export']").await?;
     h.screenshot("export").await?;
-    h.find("[data-testid='export'] summary")
-        .await?
-        .click()
-        .await?;
+    h.click("[data-testid='export'] summary").await?;
     h.wait_for("[data-testid='copy-cards']").await?;
     h.scroll_to("[data-testid='copy-cards']").await?;
     h.screenshot("copy-cards").await?;
@@ -735,10 +724,7 @@ async fn preview_blocks_remote_content_and_saves_attachments(
 ) -> Result<(), Error> {
     h.click("#open-preview").await?;
     h.wait_for("#preview-heading").await?;
-    h.wait_for("[data-subject^='November update']")
-        .await?
-        .click()
-        .await?;
+    h.click("[data-subject^='November update']").await?;
     h.wait_for("[data-testid='images-blocked']").await?;
     h.wait_for("iframe[data-testid='message-html']").await?;
     // Inside the sandboxed frame: the image is there without a source, and no script ran.
@@ -757,14 +743,11 @@ async fn preview_blocks_remote_content_and_saves_attachments(
     );
     h.screenshot("preview-html").await?;
 
-    h.find("[data-attachment='november-figures.csv']")
-        .await?
-        .click()
-        .await?;
+    h.click("[data-attachment='november-figures.csv']").await?;
     h.wait_for("[data-testid='saved']").await?;
     let saved = std::fs::read_to_string(h.saved_dir().join("november-figures.csv"))?;
     assert!(saved.contains("2026-11,377,360"), "{saved}");
-    h.find("[data-tab='raw']").await?.click().await?;
+    h.click("[data-tab='raw']").await?;
     let raw = h.wait_for("[data-testid='message-raw']").await?;
     h.eventually("the raw message", || async {
         Ok(raw
@@ -777,10 +760,7 @@ async fn preview_blocks_remote_content_and_saves_attachments(
     h.screenshot("preview-raw").await?;
 
     // A message's own images (multipart/related, `cid:`) show, inlined: Thunderbird's 16×16 PNG.
-    h.find("[data-subject^='30 plaintext']")
-        .await?
-        .click()
-        .await?;
+    h.click("[data-subject^='30 plaintext']").await?;
     let detail = h.find("[data-testid='message-detail']").await?;
     h.eventually("the message with the embedded image", || async {
         Ok(detail
@@ -790,7 +770,7 @@ async fn preview_blocks_remote_content_and_saves_attachments(
             .then_some(()))
     })
     .await?;
-    h.wait_for("[data-tab='html']").await?.click().await?;
+    h.click("[data-tab='html']").await?;
     h.wait_for("iframe[data-testid='message-html']").await?;
     h.client.enter_frame(0).await?;
     let img = h.find("img").await?;
@@ -805,7 +785,7 @@ async fn preview_blocks_remote_content_and_saves_attachments(
     assert!(src.starts_with("data:image/png;base64,"), "{src}");
     assert_eq!(drawn?, (16.0, 16.0));
     h.screenshot("preview-inline-image").await?;
-    h.find("#close-preview").await?.click().await?;
+    h.click("#close-preview").await?;
     h.wait_for("#verify-heading").await?;
     Ok(())
 }
@@ -816,10 +796,7 @@ async fn preview_blocks_remote_content_and_saves_attachments(
 /// 6.8 MB message and the DOM bomb included.
 async fn hostile_mail_stays_inert(h: &mut Harness, hits: &Hits) -> Result<(), Error> {
     h.click("#open-preview").await?;
-    h.wait_for("[data-preview-folder='Quarantine']")
-        .await?
-        .click()
-        .await?;
+    h.click("[data-preview-folder='Quarantine']").await?;
     for subject in [
         "Active content",
         "Nested MIME (60 levels)",
@@ -827,10 +804,7 @@ async fn hostile_mail_stays_inert(h: &mut Harness, hits: &Hits) -> Result<(), Er
         "Oversized",
         "DOM bomb",
     ] {
-        h.wait_for(&format!("[data-subject^='{subject}']"))
-            .await?
-            .click()
-            .await?;
+        h.click(&format!("[data-subject^='{subject}']")).await?;
         h.eventually(subject, || async {
             // In the headers, or in the raw text of a message too deep to parse.
             let shown = h
@@ -876,7 +850,7 @@ async fn hostile_mail_stays_inert(h: &mut Harness, hits: &Hits) -> Result<(), Er
         0,
         "the canary was reached"
     );
-    h.find("#close-preview").await?.click().await?;
+    h.click("#close-preview").await?;
     h.wait_for("#verify-heading").await?;
     Ok(())
 }
