@@ -597,7 +597,7 @@ from: string, subject: string,
  */
 received: string, 
 /**
- * In bytes: IMAP's `RFC822.SIZE`; `None` over Graph, whose standard properties carry none.
+ * In bytes: IMAP's `RFC822.SIZE`, or over Graph the message's `PR_MESSAGE_SIZE`.
  */
 size: number | null, has_attachments: boolean, is_read: boolean, };
 

@@ -233,6 +233,24 @@ async fn messages_page_filter_select_and_change_like_graph() {
     .await;
     assert_eq!(since["value"].as_array().unwrap().len(), 1);
 
+    // The size, as Graph gives it: MAPI's PR_MESSAGE_SIZE expanded as an extended property.
+    let (_, sized) = get(
+        &t,
+        &alice,
+        &format!("{base}?$filter=isRead%20eq%20false&$select=subject&$expand=singleValueExtendedProperties($filter=id%20eq%20'Integer%200x0E08')"),
+    )
+    .await;
+    let msg_41 = std::fs::metadata(corpus_dir().join("cpython-msg_41.eml")).unwrap();
+    assert_eq!(
+        sized["value"][0]["singleValueExtendedProperties"],
+        serde_json::json!([{ "id": "Integer 0xe08", "value": msg_41.len().to_string() }])
+    );
+    let (status, err) = get(&t, &alice, &format!("{base}?$expand=attachments")).await;
+    assert_eq!(
+        (status, err["error"]["code"].as_str()),
+        (400, Some("ExpandNotSupported"))
+    );
+
     let id = only["id"].as_str().unwrap();
     let (status, mime) = send(
         &t,

@@ -13,6 +13,9 @@ use ts_rs::TS;
 pub const MAX_PAGE: u32 = 50;
 
 const SELECT: &str = "id,from,subject,receivedDateTime,hasAttachments,isRead";
+/// A message's size is no standard property: it is MAPI's `PR_MESSAGE_SIZE` (tag 0x0E08),
+/// asked for as a single-value extended property.
+const EXPAND_SIZE: &str = "singleValueExtendedProperties($filter=id%20eq%20%27Integer%200x0E08%27)";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
 pub struct MessageSummary {
@@ -23,7 +26,7 @@ pub struct MessageSummary {
     pub subject: String,
     /// ISO 8601, UTC: Graph's `receivedDateTime`, or IMAP's `INTERNALDATE`.
     pub received: String,
-    /// In bytes: IMAP's `RFC822.SIZE`; `None` over Graph, whose standard properties carry none.
+    /// In bytes: IMAP's `RFC822.SIZE`, or over Graph the message's `PR_MESSAGE_SIZE`.
     #[ts(type = "number | null")]
     pub size: Option<u64>,
     pub has_attachments: bool,
@@ -118,10 +121,30 @@ fn summary(v: &Value) -> MessageSummary {
         from: person(&v["from"]),
         subject: text("subject"),
         received: text("receivedDateTime"),
-        size: None,
+        size: message_size(v),
         has_attachments: v["hasAttachments"].as_bool().unwrap_or(false),
         is_read: v["isRead"].as_bool().unwrap_or(false),
     }
+}
+
+/// The `PR_MESSAGE_SIZE` among the message's expanded properties. Graph writes the tag as it
+/// likes (`Integer 0xe08`), and the value as a string.
+fn message_size(v: &Value) -> Option<u64> {
+    v["singleValueExtendedProperties"]
+        .as_array()?
+        .iter()
+        .find(|p| {
+            let id = p["id"].as_str().unwrap_or_default().to_ascii_lowercase();
+            let mut words = id.split_whitespace();
+            words.next() == Some("integer")
+                && words
+                    .next()
+                    .and_then(|t| u32::from_str_radix(t.trim_start_matches("0x"), 16).ok())
+                    == Some(0x0E08)
+        })?["value"]
+        .as_str()?
+        .parse()
+        .ok()
 }
 
 /// One page of a folder's messages, newest first: exactly one GET. `top` is clamped to 1..=50;
@@ -151,7 +174,7 @@ pub(crate) async fn graph_message_page_on(
     let url = match cursor {
         Some(c) => check_cursor(cloud, c)?.to_string(),
         None => format!(
-            "{}/v1.0{}/mailFolders/{}/messages?$select={SELECT}&$orderby=receivedDateTime%20desc&$top={}",
+            "{}/v1.0{}/mailFolders/{}/messages?$select={SELECT}&$expand={EXPAND_SIZE}&$orderby=receivedDateTime%20desc&$top={}",
             cloud.graph.trim_end_matches('/'),
             mailbox_path(mailbox),
             segment(folder_id),
@@ -175,6 +198,33 @@ pub(crate) async fn graph_message_page_on(
 mod tests {
     use super::*;
     use crate::CloudPreset;
+    use serde_json::json;
+
+    #[test]
+    fn the_size_is_read_however_graph_spells_its_tag() {
+        let size = |props: Value| message_size(&json!({ "singleValueExtendedProperties": props }));
+        assert_eq!(
+            size(json!([{ "id": "Integer 0xe08", "value": "4711" }])),
+            Some(4711)
+        );
+        assert_eq!(
+            size(json!([{ "id": "Integer 0x0E08", "value": "12" }])),
+            Some(12)
+        );
+        assert_eq!(
+            size(json!([
+                { "id": "String 0x1000", "value": "body" },
+                { "id": "integer 0xE08", "value": "7" }
+            ])),
+            Some(7)
+        );
+        assert_eq!(size(json!([{ "id": "Integer 0xe07", "value": "1" }])), None);
+        assert_eq!(
+            size(json!([{ "id": "Integer 0xe08", "value": "many" }])),
+            None
+        );
+        assert_eq!(message_size(&json!({ "id": "x" })), None);
+    }
 
     fn cloud() -> Cloud {
         let mut c = Cloud::preset(CloudPreset::Global);

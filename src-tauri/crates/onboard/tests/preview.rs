@@ -59,6 +59,13 @@ async fn pages_come_newest_first_and_the_cursor_continues_them() {
     assert!(all.iter().all(|m| !m.id.is_empty() && !m.from.is_empty()));
     let ids: std::collections::HashSet<_> = all.iter().map(|m| &m.id).collect();
     assert_eq!(ids.len(), 3);
+    // The size, an extended property over Graph, on both pages (the cursor keeps the $expand).
+    for m in &all {
+        let raw = graph_raw_message(&cloud, &token, ALICE, &m.id)
+            .await
+            .unwrap();
+        assert_eq!(m.size, Some(raw.len() as u64), "{}", m.subject);
+    }
 
     // One GET per page, each with the selected fields and the order.
     let log = sim.sim.log.lock().unwrap().clone();
@@ -74,6 +81,12 @@ async fn pages_come_newest_first_and_the_cursor_continues_them() {
     );
     assert!(
         q.contains("$orderby=receivedDateTime%20desc") && q.contains("$top=2"),
+        "{q}"
+    );
+    assert!(
+        q.contains(
+            "$expand=singleValueExtendedProperties($filter=id%20eq%20%27Integer%200x0E08%27)"
+        ),
         "{q}"
     );
     sim.stop().await;

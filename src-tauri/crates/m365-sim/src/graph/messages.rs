@@ -1,5 +1,5 @@
-//! Messages of a mail folder: list with `$top` `$skip` `$select` `$filter` `$orderby` `$count`
-//! and `@odata.nextLink`, get, `$value` (the MIME), PATCH `isRead`, DELETE.
+//! Messages of a mail folder: list with `$top` `$skip` `$select` `$filter` `$orderby` `$count`,
+//! the size as an extended property (`$expand`) and `@odata.nextLink`, get, `$value` (the MIME), PATCH `isRead`, DELETE.
 //! Paging, counting and filtering use only file names; only the returned page is parsed.
 
 use super::caller::Caller;
@@ -141,6 +141,40 @@ fn representation(mailbox: &Mailbox, entry: &Entry, select: Option<&[String]>) -
     }
 }
 
+/// `PR_MESSAGE_SIZE` (0x0E08), as Graph names it in a message's extended properties.
+const MESSAGE_SIZE: &str = "Integer 0xe08";
+
+/// Whether `$expand` asks for the message size
+/// (`singleValueExtendedProperties($filter=id eq 'Integer 0x0E08')`, the one extended property
+/// the simulator has); any other expansion is refused.
+fn expands_size(q: &HashMap<String, String>) -> Result<bool, GraphError> {
+    let Some(expand) = q.get("$expand") else {
+        return Ok(false);
+    };
+    let spaced = expand.split_whitespace().collect::<Vec<_>>().join(" ");
+    let asked = spaced.to_ascii_lowercase().replace("0x0e08", "0xe08");
+    if asked == "singlevalueextendedproperties($filter=id eq 'integer 0xe08')" {
+        return Ok(true);
+    }
+    Err(GraphError::new(
+        StatusCode::BAD_REQUEST,
+        "ExpandNotSupported",
+        format!("Expand '{expand}' is not supported by the simulator."),
+    ))
+}
+
+/// The representation with the message's size as its one extended property.
+fn with_size(mut rep: Value, entry: &Entry) -> Value {
+    let size = std::fs::metadata(&entry.path).map_or(0, |m| m.len());
+    if let Some(o) = rep.as_object_mut() {
+        o.insert(
+            "singleValueExtendedProperties".into(),
+            json!([{ "id": MESSAGE_SIZE, "value": size.to_string() }]),
+        );
+    }
+    rep
+}
+
 type Clause = Box<dyn Fn(&Entry) -> bool>;
 
 /// `receivedDateTime ge 2026-01-01T00:00:00Z and isRead eq false`.
@@ -254,11 +288,19 @@ pub async fn list(
     let select: Option<Vec<String>> = q
         .get("$select")
         .map(|s| s.split(',').map(|f| f.trim().to_owned()).collect());
+    let size = expands_size(&q)?;
     let page: Vec<Value> = entries
         .iter()
         .skip(skip)
         .take(top)
-        .map(|e| representation(&mailbox, e, select.as_deref()))
+        .map(|e| {
+            let rep = representation(&mailbox, e, select.as_deref());
+            if size {
+                with_size(rep, e)
+            } else {
+                rep
+            }
+        })
         .collect();
 
     let mut body = Map::new();
