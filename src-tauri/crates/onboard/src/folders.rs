@@ -279,8 +279,9 @@ fn too_many() -> Diagnosis {
 }
 
 /// The folder tree over IMAP: `LIST "" "*"`, then `STATUS (MESSAGES UNSEEN)` for each folder
-/// that can be selected, all sent at once. Never selects a folder. `token` signs in for `login.mailbox` (as the
-/// delegate `login.delegate` for a shared mailbox); it replaces the token in `login`.
+/// that can be selected, all sent at once. Never selects a folder. `token` signs in for
+/// `login.mailbox` (as the delegate `login.delegate` for a shared mailbox); it replaces the
+/// token in `login`.
 /// `id` is the server's folder name decoded from modified UTF-7 (`INBOX/Büro`; the IMAP reads
 /// encode it again); `path` joins the names with '/' whatever the delimiter.
 pub async fn imap_folders(
