@@ -191,6 +191,19 @@ impl Harness {
         }
     }
 
+    /// Waits up to `WAIT` for the element's text to contain `needle` (the element may appear
+    /// meanwhile); its text.
+    pub async fn text_containing(&self, css: &str, needle: &str) -> Result<String, Error> {
+        self.eventually(&format!("“{needle}” in {css}"), || async {
+            let Ok(element) = self.find(css).await else {
+                return Ok(None);
+            };
+            let text = element.text().await?;
+            Ok(text.contains(needle).then_some(text))
+        })
+        .await
+    }
+
     /// Sets an input's value as its picker would (WebKit's date field takes keystrokes per
     /// segment in the locale's order, so typing an ISO date garbles it).
     pub async fn set_value(&self, css: &str, value: &str) -> Result<(), Error> {

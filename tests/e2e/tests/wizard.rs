@@ -462,14 +462,7 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     assert!(path.ends_with("Inquiries/Tech-Support"), "{path}");
     h.set_value("#archive-before", "2026-11-15").await?;
     let counts = h
-        .eventually("the archive counts", || async {
-            let text = h
-                .find("[data-testid='archive-counts']")
-                .await?
-                .text()
-                .await?;
-            Ok(text.contains("on or before 2026-11-15").then_some(text))
-        })
+        .text_containing("[data-testid='archive-counts']", "on or before 2026-11-15")
         .await?;
     assert!(counts.contains("will be archived"), "{counts}");
     assert!(
@@ -748,28 +741,14 @@ async fn preview_blocks_remote_content_and_saves_attachments(
     let saved = std::fs::read_to_string(h.saved_dir().join("november-figures.csv"))?;
     assert!(saved.contains("2026-11,377,360"), "{saved}");
     h.click("[data-tab='raw']").await?;
-    let raw = h.wait_for("[data-testid='message-raw']").await?;
-    h.eventually("the raw message", || async {
-        Ok(raw
-            .text()
-            .await?
-            .contains("boundary=\"outer-7f3a\"")
-            .then_some(()))
-    })
-    .await?;
+    h.text_containing("[data-testid='message-raw']", "boundary=\"outer-7f3a\"")
+        .await?;
     h.screenshot("preview-raw").await?;
 
     // A message's own images (multipart/related, `cid:`) show, inlined: Thunderbird's 16×16 PNG.
     h.click("[data-subject^='30 plaintext']").await?;
-    let detail = h.find("[data-testid='message-detail']").await?;
-    h.eventually("the message with the embedded image", || async {
-        Ok(detail
-            .text()
-            .await?
-            .contains("embedded image")
-            .then_some(()))
-    })
-    .await?;
+    h.text_containing("[data-testid='message-detail']", "embedded image")
+        .await?;
     h.click("[data-tab='html']").await?;
     h.wait_for("iframe[data-testid='message-html']").await?;
     h.client.enter_frame(0).await?;
@@ -805,16 +784,9 @@ async fn hostile_mail_stays_inert(h: &mut Harness, hits: &Hits) -> Result<(), Er
         "DOM bomb",
     ] {
         h.click(&format!("[data-subject^='{subject}']")).await?;
-        h.eventually(subject, || async {
-            // In the headers, or in the raw text of a message too deep to parse.
-            let shown = h
-                .find("[data-testid='message-detail']")
-                .await?
-                .text()
-                .await?;
-            Ok(shown.contains(subject).then_some(()))
-        })
-        .await?;
+        // In the headers, or in the raw text of a message too deep to parse.
+        h.text_containing("[data-testid='message-detail']", subject)
+            .await?;
         if let Ok(frame) = h.find("iframe[data-testid='message-html']").await {
             frame.enter_frame().await?;
             let mark = h.find("html").await?.attr("data-pwned").await?;

@@ -5,6 +5,7 @@
 use crate::remote_images::{IMAGE_TYPES, MAX_IMAGES, MAX_IMAGE_BYTES};
 use base64::Engine;
 use mail_parser::{Message, MimeHeaders};
+use percent_encoding::percent_decode_str;
 use std::collections::HashMap;
 
 /// At most this many bytes of a message's inline images are shown, all together.
@@ -50,7 +51,8 @@ impl InlineImages {
 
     /// The image a `cid:` URL (lowercased, as the browser reads it) names, if the message has it.
     pub(crate) fn data_url(&self, cid_url: &str) -> Option<String> {
-        let id = percent_decoded(cid_url.strip_prefix("cid:")?);
+        // A `cid:` URL is the Content-ID percent-encoded (RFC 2392).
+        let id = percent_decode_str(cid_url.strip_prefix("cid:")?).decode_utf8_lossy();
         self.0.get(&id.to_lowercase()).cloned()
     }
 }
@@ -59,31 +61,6 @@ fn content_id(header: &str) -> String {
     let id = header.trim();
     let id = id.strip_prefix('<').unwrap_or(id);
     id.strip_suffix('>').unwrap_or(id).to_lowercase()
-}
-
-/// `%XX` decoded (a `cid:` URL is the Content-ID percent-encoded, RFC 2392); other bytes as
-/// they are.
-fn percent_decoded(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = b
-            .get(i + 1..i + 3)
-            .and_then(|h| std::str::from_utf8(h).ok())
-            .and_then(|h| u8::from_str_radix(h, 16).ok());
-        match (b[i], hex) {
-            (b'%', Some(v)) => {
-                out.push(v);
-                i += 3;
-            }
-            (c, _) => {
-                out.push(c);
-                i += 1;
-            }
-        }
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 #[cfg(test)]
@@ -149,6 +126,13 @@ mod tests {
 
     #[test]
     fn a_cid_url_is_percent_decoded() {
-        assert_eq!(percent_decoded("a%40b%2Fc%zz%4"), "a@b/c%zz%4");
+        let images = InlineImages(HashMap::from([(
+            "a@b/c%zz%4".to_owned(),
+            "data:".to_owned(),
+        )]));
+        assert_eq!(
+            images.data_url("cid:a%40b%2fc%zz%4").as_deref(),
+            Some("data:")
+        );
     }
 }

@@ -213,56 +213,25 @@ fn every_corpus_message_parses_and_the_malformed_ones_say_so() {
             );
         }
     }
+    // One corpus message by file name, parsed as the preview does.
+    let corpus_view = |name: &str| {
+        let file = files.iter().find(|f| f.ends_with(name)).unwrap();
+        parse_message(&std::fs::read(file).unwrap(), false)
+    };
     // msg_15: multipart without a usable boundary.
-    let broken = parse_message(
-        &std::fs::read(
-            files
-                .iter()
-                .find(|f| f.ends_with("cpython-msg_15.eml"))
-                .unwrap(),
-        )
-        .unwrap(),
-        false,
-    );
+    let broken = corpus_view("cpython-msg_15.eml");
     assert!(!broken.notices.is_empty());
     assert!(broken.text.is_some());
     // msg_40 is HTML only; msg_07 carries images.
-    let html = parse_message(
-        &std::fs::read(
-            files
-                .iter()
-                .find(|f| f.ends_with("cpython-msg_40.eml"))
-                .unwrap(),
-        )
-        .unwrap(),
-        false,
-    );
+    let html = corpus_view("cpython-msg_40.eml");
     assert!(html.html_sanitized.is_some());
-    let images = parse_message(
-        &std::fs::read(
-            files
-                .iter()
-                .find(|f| f.ends_with("cpython-msg_07.eml"))
-                .unwrap(),
-        )
-        .unwrap(),
-        false,
-    );
+    let images = corpus_view("cpython-msg_07.eml");
     assert!(images
         .attachments
         .iter()
         .any(|a| a.content_type.starts_with("image/")));
     // thirdparty-019: Thunderbird's HTML shows its embedded PNG (multipart/related, cid:).
-    let related = parse_message(
-        &std::fs::read(
-            files
-                .iter()
-                .find(|f| f.ends_with("mailparser-thirdparty-019.eml"))
-                .unwrap(),
-        )
-        .unwrap(),
-        false,
-    );
+    let related = corpus_view("mailparser-thirdparty-019.eml");
     let html = related.html_sanitized.unwrap();
     assert!(
         html.contains(r#"<img src="data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAABAAAAAQ"#),
