@@ -2,8 +2,14 @@
 //! a data directory of its own, connects a WebDriver client, and saves a screenshot of every
 //! screen a test visits under `target/e2e-screenshots/`.
 //!
-//! Run through `make test` (or `tests/e2e/run.sh`), which provides Xvfb, a D-Bus session and an
-//! unlocked Secret Service.
+//! Every query waits: [`Harness::find`] and the readers built on it wait up to [`WAIT`] for the
+//! element (the UI renders asynchronously, and a busy machine renders late), and a step that
+//! gives up fails with the test's name, the step, the screen at that moment
+//! (`<test>-failed.png`) and the app's log (`<test>-app.log`). Only [`Harness::find_all`] reads
+//! the page as it is, for counting and for absence. There are no fixed sleeps: a test waits for
+//! the state it needs.
+//!
+//! Run through `make test`, which provides Xvfb, a D-Bus session and an unlocked Secret Service.
 
 use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 pub use fantoccini::key::Key;
@@ -17,6 +23,12 @@ use std::time::{Duration, Instant};
 pub use fantoccini::elements::Element;
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+/// How long a screen may take to show something: sign-ins and mail checks run against the
+/// sandbox's simulator and Dovecot on a shared 2-core machine.
+pub const WAIT: Duration = Duration::from_secs(30);
+/// How often a wait looks again.
+const POLL: Duration = Duration::from_millis(100);
 
 /// tauri-driver and what it starts (WebKitWebDriver, the app) in a process group of their own,
 /// killed together when this is dropped, whatever state the test is in.
@@ -36,16 +48,18 @@ pub struct Harness {
     port: u16,
     pub client: Client,
     shots: usize,
+    /// The last screenshot saved, named in a failure.
+    last_screen: Option<PathBuf>,
     /// XDG data and config homes for the app, removed when the harness is dropped.
     home: tempfile::TempDir,
 }
 
-/// How long a screen may take to show something: sign-ins and mail checks run against the
-/// sandbox's simulator and Dovecot on a shared 2-core machine.
-const WAIT: Duration = Duration::from_secs(30);
-
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn screenshots_dir() -> PathBuf {
+    workspace_root().join("target/e2e-screenshots")
 }
 
 fn free_port() -> Result<u16, Error> {
@@ -58,6 +72,14 @@ fn app_binary() -> PathBuf {
     std::env::var_os("E2E_APP")
         .map(PathBuf::from)
         .unwrap_or_else(|| workspace_root().join("target/debug/m365-onboard-app"))
+}
+
+/// Whether a WebDriver error means "not there (yet)", which a wait retries; any other error
+/// (the app gone, a script error) ends the wait at once.
+fn is_missing(e: &fantoccini::error::CmdError) -> bool {
+    use fantoccini::error::{CmdError, ErrorStatus};
+    matches!(e, CmdError::Standard(w) if matches!(w.error,
+        ErrorStatus::NoSuchElement | ErrorStatus::StaleElementReference))
 }
 
 impl Harness {
@@ -114,46 +136,43 @@ impl Harness {
         let deadline = Instant::now() + Duration::from_secs(20);
         while TcpStream::connect(SocketAddr::from((Ipv4Addr::LOCALHOST, port))).is_err() {
             if Instant::now() > deadline {
-                return Err("tauri-driver did not listen within 20 s".into());
+                return Err(format!("{name}: tauri-driver did not listen within 20 s").into());
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(POLL).await;
         }
-        let client = connect(port, &app).await?;
+        let client = connect(port, &app)
+            .await
+            .map_err(|e| format!("{name}: the app did not start under WebDriver: {e}"))?;
         let h = Harness {
             name: name.to_owned(),
             _driver: driver,
             port,
             client,
             shots: 0,
+            last_screen: None,
             home,
         };
-        h.wait_for("nav[aria-label='Wizard steps']").await?;
+        h.find("nav[aria-label='Wizard steps']").await?;
         Ok(h)
     }
 
     /// Closes the app and opens it again with the same data directories.
     pub async fn restart(&mut self) -> Result<(), Error> {
         self.client.clone().close().await?;
-        self.client = connect(self.port, &app_binary()).await?;
-        self.wait_for("nav[aria-label='Wizard steps']").await?;
+        self.client = connect(self.port, &app_binary())
+            .await
+            .map_err(|e| format!("{}: the app did not start again: {e}", self.name))?;
+        self.find("nav[aria-label='Wizard steps']").await?;
         Ok(())
     }
 
+    /// The element `css` once it is there, waiting up to [`WAIT`].
     pub async fn find(&self, css: &str) -> Result<Element, Error> {
-        Ok(self.client.find(Locator::Css(css)).await?)
-    }
-
-    pub async fn find_all(&self, css: &str) -> Result<Vec<Element>, Error> {
-        Ok(self.client.find_all(Locator::Css(css)).await?)
-    }
-
-    /// Waits up to `WAIT` for an element to appear.
-    /// On a timeout the screen is saved as `<test>-failed.png`, and the error names `css`.
-    pub async fn wait_for(&self, css: &str) -> Result<Element, Error> {
         match self
             .client
             .wait()
             .at_most(WAIT)
+            .every(POLL)
             .for_element(Locator::Css(css))
             .await
         {
@@ -162,18 +181,111 @@ impl Harness {
         }
     }
 
-    /// The error of a step that gave up, naming `what`; the screen at that moment is saved as
-    /// `<test>-failed.png`.
-    async fn failed(&self, what: &str, e: Error) -> Error {
-        let dir = workspace_root().join("target/e2e-screenshots");
-        if let Ok(png) = self.client.screenshot().await {
-            let _ = std::fs::create_dir_all(&dir);
-            let _ = std::fs::write(dir.join(format!("{}-failed.png", self.name)), png);
-        }
-        format!("{what}: {e}").into()
+    /// Every element matching `css` now, without waiting: for counting, or to see that
+    /// something is not there (after waiting for what shows the page is ready).
+    pub async fn find_all(&self, css: &str) -> Result<Vec<Element>, Error> {
+        Ok(self.client.find_all(Locator::Css(css)).await?)
     }
 
-    /// Polls `probe` until it yields a value or `WAIT` passes.
+    /// Waits up to [`WAIT`] until no element matches `css`.
+    pub async fn absent(&self, css: &str) -> Result<(), Error> {
+        self.eventually(&format!("{css} to go away"), || async {
+            Ok(self.find_all(css).await?.is_empty().then_some(()))
+        })
+        .await
+    }
+
+    /// The text of `css`, once it is there.
+    pub async fn text(&self, css: &str) -> Result<String, Error> {
+        self.read(
+            css,
+            "reading the text of",
+            |e| async move { e.text().await },
+        )
+        .await
+    }
+
+    /// An attribute of `css`, once it is there.
+    pub async fn attr(&self, css: &str, name: &str) -> Result<Option<String>, Error> {
+        self.read(css, &format!("reading {name} of"), |e| async move {
+            e.attr(name).await
+        })
+        .await
+    }
+
+    /// An input's current value (its `value` property), once it is there.
+    pub async fn value(&self, css: &str) -> Result<Option<String>, Error> {
+        self.read(css, "reading the value of", |e| async move {
+            e.prop("value").await
+        })
+        .await
+    }
+
+    /// Whether `css` (there by now) is enabled.
+    pub async fn is_enabled(&self, css: &str) -> Result<bool, Error> {
+        self.read(css, "reading whether it is enabled:", |e| async move {
+            e.is_enabled().await
+        })
+        .await
+    }
+
+    /// Whether the checkbox or radio `css` (there by now) is checked.
+    pub async fn is_checked(&self, css: &str) -> Result<bool, Error> {
+        self.read(css, "reading whether it is checked:", |e| async move {
+            e.is_selected().await
+        })
+        .await
+    }
+
+    /// Finds `css` and reads something of it; an element the page replaced meanwhile (Svelte
+    /// re-rendered it) is found again.
+    async fn read<T, F, Fut>(&self, css: &str, what: &str, read: F) -> Result<T, Error>
+    where
+        F: Fn(Element) -> Fut,
+        Fut: std::future::Future<Output = Result<T, fantoccini::error::CmdError>>,
+    {
+        let deadline = Instant::now() + WAIT;
+        loop {
+            match read(self.find(css).await?).await {
+                Ok(v) => return Ok(v),
+                Err(e) if is_missing(&e) && Instant::now() < deadline => {
+                    tokio::time::sleep(POLL).await
+                }
+                Err(e) => return Err(self.failed(&format!("{what} {css}"), e.into()).await),
+            }
+        }
+    }
+
+    /// The error of a step that gave up, naming the test and `step`; the screen at that moment
+    /// is saved as `<test>-failed.png` and the app's output as `<test>-app.log`.
+    async fn failed(&self, step: &str, e: Error) -> Error {
+        let dir = screenshots_dir();
+        let _ = std::fs::create_dir_all(&dir);
+        let shot = dir.join(format!("{}-failed.png", self.name));
+        let saved = match self.client.screenshot().await {
+            Ok(png) => std::fs::write(&shot, png).is_ok(),
+            Err(_) => false,
+        };
+        let log = dir.join(format!("{}-app.log", self.name));
+        let _ = std::fs::copy(self.home.path().join("app-stderr.log"), &log);
+        let screen = if saved {
+            format!("screen saved as {}", shot.display())
+        } else {
+            "no screen could be taken (the app is gone?)".to_owned()
+        };
+        let last = self
+            .last_screen
+            .as_ref()
+            .map_or("none yet".to_owned(), |p| p.display().to_string());
+        format!(
+            "{}: {step}: {e}\n  {screen}; last screenshot: {last}; app log: {}",
+            self.name,
+            log.display()
+        )
+        .into()
+    }
+
+    /// Polls `probe` until it yields a value; after [`WAIT`] fails naming `what`.
     pub async fn eventually<T, F, Fut>(&self, what: &str, mut probe: F) -> Result<T, Error>
     where
         F: FnMut() -> Fut,
@@ -185,21 +297,36 @@ impl Harness {
                 return Ok(v);
             }
             if Instant::now() > deadline {
-                return Err(format!("timed out waiting for {what}").into());
+                let e = format!("still not so after {} s", WAIT.as_secs()).into();
+                return Err(self.failed(&format!("waiting for {what}"), e).await);
             }
-            tokio::time::sleep(Duration::from_millis(100)).await;
+            tokio::time::sleep(POLL).await;
         }
     }
 
-    /// Waits up to `WAIT` for the element's text to contain `needle` (the element may appear
-    /// meanwhile); its text.
+    /// Waits for the element's text to contain `needle` (the element may appear meanwhile);
+    /// its text.
     pub async fn text_containing(&self, css: &str, needle: &str) -> Result<String, Error> {
         self.eventually(&format!("“{needle}” in {css}"), || async {
-            let Ok(element) = self.find(css).await else {
+            let Some(element) = self.find_all(css).await?.into_iter().next() else {
                 return Ok(None);
             };
-            let text = element.text().await?;
-            Ok(text.contains(needle).then_some(text))
+            match element.text().await {
+                Ok(text) => Ok(text.contains(needle).then_some(text)),
+                Err(e) if is_missing(&e) => Ok(None),
+                Err(e) => Err(e.into()),
+            }
+        })
+        .await
+    }
+
+    /// Waits until `css` is enabled (a step's checks finish asynchronously); the element.
+    pub async fn enabled(&self, css: &str) -> Result<Element, Error> {
+        self.eventually(&format!("{css} to be enabled"), || async {
+            let Some(element) = self.find_all(css).await?.into_iter().next() else {
+                return Ok(None);
+            };
+            Ok(element.is_enabled().await?.then_some(element))
         })
         .await
     }
@@ -262,7 +389,7 @@ impl Harness {
     /// Presses Tab until the focus is on `css` (waiting for it to exist first), as a keyboard
     /// user gets to a control; fails when 80 presses go round without reaching it.
     pub async fn tab_to(&self, css: &str) -> Result<(), Error> {
-        self.wait_for(css).await?;
+        self.find(css).await?;
         for _ in 0..80 {
             let focused = self
                 .client
@@ -276,7 +403,8 @@ impl Harness {
             }
             self.press(Key::Tab).await?;
         }
-        Err(format!("Tab never reached {css}").into())
+        let e = "80 presses of Tab went round without reaching it".into();
+        Err(self.failed(&format!("tabbing to {css}"), e).await)
     }
 
     /// Tabs to `css` and presses Enter on it.
@@ -287,19 +415,26 @@ impl Harness {
 
     /// Presses Next once the step's checks have made it valid (they finish asynchronously).
     pub async fn next(&self) -> Result<(), Error> {
-        let button = self
-            .eventually("Next to be enabled", || async {
-                let b = self.find("#next").await?;
-                Ok(b.is_enabled().await?.then_some(b))
-            })
-            .await?;
-        button.click().await?;
-        Ok(())
+        self.enabled("#next").await?;
+        self.click("#next").await
     }
 
     /// The app's data directories (XDG_DATA_HOME and XDG_CONFIG_HOME live below it).
     pub fn home(&self) -> &Path {
         self.home.path()
+    }
+
+    /// Waits until the app's draft file (saved shortly after each change) contains `needle`.
+    pub async fn draft_saved(&self, needle: &str) -> Result<(), Error> {
+        let file = self
+            .home
+            .path()
+            .join("data/net.m365onboard.wizard/draft.json");
+        self.eventually(&format!("the draft to hold “{needle}”"), || async {
+            let text = std::fs::read_to_string(&file).unwrap_or_default();
+            Ok(text.contains(needle).then_some(()))
+        })
+        .await
     }
 
     /// Runs axe-core (the front end's dev dependency) on the current screen and fails on any
@@ -325,37 +460,60 @@ impl Harness {
         if violations.is_empty() {
             Ok(())
         } else {
-            Err(format!("{screen}: {}", violations.join("; ")).into())
+            Err(format!("{}: {screen}: {}", self.name, violations.join("; ")).into())
         }
     }
 
-    /// Where the app saves attachments in tests.
+    /// Where the app saves attachments and exports in tests.
     pub fn saved_dir(&self) -> PathBuf {
         self.home.path().join("saved")
     }
 
-    /// Scrolls the element into the middle of the window (before a screenshot of it).
-    /// Clicks the element once it is there and takes the click (a re-rendering page can refuse
-    /// one for a moment), scrolled to the middle of the window first, where the sticky footer
-    /// cannot cover it. Gives up after `WAIT`.
+    /// The file `name` the app saved (an export, an attachment) once its content holds
+    /// `needle`: an older file of that name, or one still being written, is waited out.
+    pub async fn saved_file(&self, name: &str, needle: &str) -> Result<String, Error> {
+        let path = self.saved_dir().join(name);
+        self.eventually(
+            &format!("{} saved with “{needle}”", path.display()),
+            || async {
+                let text = std::fs::read_to_string(&path).unwrap_or_default();
+                Ok(text.contains(needle).then_some(text))
+            },
+        )
+        .await
+    }
+
+    /// Clicks the element as a person would: once it is there, scrolled to the middle of the
+    /// window (where the sticky footer cannot cover it), standing still (a step that re-renders
+    /// moves what is below it, and a click at the old place would land elsewhere) and not
+    /// covered by anything else. Gives up after [`WAIT`].
     pub async fn click(&self, css: &str) -> Result<(), Error> {
         let deadline = Instant::now() + WAIT;
         loop {
             let attempt = async {
-                self.scroll_to(css).await?;
-                Ok::<_, Error>(self.find(css).await?.click().await?)
+                let el = self.find(css).await?;
+                let arg = serde_json::to_value(&el)?;
+                let ready = self.client.execute_async(CLICKABLE, vec![arg]).await?;
+                if ready != serde_json::Value::Bool(true) {
+                    return Ok::<_, Error>(Some(format!("not clickable yet: {ready}")));
+                }
+                el.click().await?;
+                Ok(None)
             }
             .await;
-            match attempt {
-                Ok(()) => return Ok(()),
-                Err(e) if Instant::now() > deadline => {
-                    return Err(self.failed(&format!("clicking {css}"), e).await)
-                }
-                Err(_) => tokio::time::sleep(Duration::from_millis(100)).await,
+            let last = match attempt {
+                Ok(None) => return Ok(()),
+                Ok(Some(why)) => why,
+                Err(e) => e.to_string(),
+            };
+            if Instant::now() > deadline {
+                return Err(self.failed(&format!("clicking {css}"), last.into()).await);
             }
+            tokio::time::sleep(POLL).await;
         }
     }
 
+    /// Scrolls the element into the middle of the window (before a screenshot of it).
     pub async fn scroll_to(&self, css: &str) -> Result<(), Error> {
         let el = self.find(css).await?;
         let arg = serde_json::to_value(&el)?;
@@ -365,16 +523,49 @@ impl Harness {
         Ok(())
     }
 
+    /// Enters the first frame once it has loaded everything it will load (its document
+    /// complete), runs `inside`, and leaves it again.
+    pub async fn in_frame<T, F, Fut>(&self, css: &str, inside: F) -> Result<T, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
+        self.find(css).await?.enter_frame().await?;
+        let loaded = self
+            .eventually(&format!("the frame {css} to finish loading"), || async {
+                let state = self
+                    .client
+                    .execute("return document.readyState", vec![])
+                    .await?;
+                Ok((state == "complete").then_some(()))
+            })
+            .await;
+        let result = match loaded {
+            Ok(()) => inside().await,
+            Err(e) => Err(e),
+        };
+        self.client.enter_parent_frame().await?;
+        result
+    }
+
     /// Saves the screen as a PNG, after axe-core found no serious accessibility violation on it.
     pub async fn screenshot(&mut self, screen: &str) -> Result<PathBuf, Error> {
         self.axe(screen).await?;
         self.shots += 1;
-        let dir = workspace_root().join("target/e2e-screenshots");
+        let dir = screenshots_dir();
         std::fs::create_dir_all(&dir)?;
         let path = dir.join(format!("{}-{:02}-{screen}.png", self.name, self.shots));
-        // WebKit under Xvfb can hand out the previous frame right after a change.
-        tokio::time::sleep(Duration::from_millis(300)).await;
+        // WebKit under Xvfb can hand out the previous frame right after a change: wait for two
+        // animation frames, so that the change has been painted.
+        self.client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 requestAnimationFrame(() => requestAnimationFrame(() => done(true)));",
+                vec![],
+            )
+            .await?;
         std::fs::write(&path, self.client.screenshot().await?)?;
+        self.last_screen = Some(path.clone());
         Ok(path)
     }
 
@@ -383,6 +574,25 @@ impl Harness {
         Ok(self.client.clone().close().await?)
     }
 }
+
+/// Scrolls `arguments[0]` to the middle of the window and answers, two frames later, `true` when
+/// it stood still meanwhile and is what a click at its centre would hit; else what is in the
+/// way. A `<select>`'s option is hit through its list, which no point on the page shows.
+const CLICKABLE: &str = "
+    const [el, done] = [arguments[0], arguments[arguments.length - 1]];
+    if (el.tagName === 'OPTION') return done(true);
+    el.scrollIntoView({ block: 'center' });
+    const place = () => JSON.stringify(el.getBoundingClientRect());
+    const before = place();
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      const r = el.getBoundingClientRect();
+      if (place() !== before) return done('still moving');
+      if (r.width === 0 || r.height === 0) return done('not shown');
+      const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+      const label = hit && hit.closest('label');
+      if (hit && (hit === el || el.contains(hit) || (label && label.control === el))) return done(true);
+      done('covered by ' + (hit ? hit.outerHTML.slice(0, 80) : 'nothing'));
+    }));";
 
 async fn connect(port: u16, app: &Path) -> Result<Client, Error> {
     // Two rustls providers are linked into this binary; WebDriver's plain http needs neither,

@@ -24,21 +24,21 @@ async fn starts_with_the_stepper_and_a_working_keyring() -> Result<(), Error> {
             "Verify and export"
         ]
     );
-    let current = h.find("[aria-current='step']").await?;
-    assert_eq!(current.attr("data-step").await?.as_deref(), Some("server"));
+    assert_eq!(
+        h.attr("[aria-current='step']", "data-step")
+            .await?
+            .as_deref(),
+        Some("server")
+    );
     assert!(
-        !h.find("#next").await?.is_enabled().await?,
+        !h.is_enabled("#next").await?,
         "Next must wait for a valid server"
     );
 
     // The app's own round trip through the real Secret Service of this session.
     let status = h
         .eventually("the keyring status", || async {
-            let text = h
-                .find("[data-testid='keyring-status']")
-                .await?
-                .text()
-                .await?;
+            let text = h.text("[data-testid='keyring-status']").await?;
             Ok((!text.starts_with("Checking")).then_some(text))
         })
         .await?;
@@ -53,14 +53,14 @@ async fn a_valid_host_shows_the_callback_url_computed_in_rust() -> Result<(), Er
     h.click("input[data-kind='zammad-imap']").await?;
     h.type_into("#fqdn", "https://Hilfe.Bücher.example/")
         .await?;
-    let shown = h.wait_for("#callback-url").await?.text().await?;
+    let shown = h.text("#callback-url").await?;
     let expected = check_server(&ServerCheckInput {
         kind: ServerKind::ZammadImap,
         fqdn: "https://Hilfe.Bücher.example/".into(),
         callback_template: None,
     })?;
     assert_eq!(shown, expected.callback_url);
-    assert!(h.find("#next").await?.is_enabled().await?);
+    assert!(h.is_enabled("#next").await?);
     h.screenshot("server-valid").await?;
     h.finish().await
 }
@@ -69,26 +69,21 @@ async fn a_valid_host_shows_the_callback_url_computed_in_rust() -> Result<(), Er
 async fn an_invalid_host_names_the_field_and_the_fix() -> Result<(), Error> {
     let mut h = Harness::start("invalid-host").await?;
     h.type_into("#fqdn", "help_desk.example.com").await?;
-    let alert = h.wait_for("[role='alert']").await?;
-    let text = alert.text().await?;
+    let text = h.text("[role='alert']").await?;
     assert!(text.contains("Check the field “FQDN”"), "{text}");
     assert!(
         text.contains("Fix: Use a hyphen instead of the underscore"),
         "{text}"
     );
     assert_eq!(
-        alert.attr("data-code").await?.as_deref(),
+        h.attr("[role='alert']", "data-code").await?.as_deref(),
         Some("fqdn.underscore")
     );
     assert_eq!(
-        h.find("#fqdn")
-            .await?
-            .attr("aria-invalid")
-            .await?
-            .as_deref(),
+        h.attr("#fqdn", "aria-invalid").await?.as_deref(),
         Some("true")
     );
-    assert!(!h.find("#next").await?.is_enabled().await?);
+    assert!(!h.is_enabled("#next").await?);
     h.screenshot("server-invalid").await?;
     h.finish().await
 }
@@ -98,11 +93,11 @@ async fn the_draft_survives_closing_the_app() -> Result<(), Error> {
     let mut h = Harness::start("draft").await?;
     h.click("input[data-kind='osticket']").await?;
     h.type_into("#fqdn", "desk.example.com/support").await?;
-    h.wait_for("#callback-url").await?;
+    h.find("#callback-url").await?;
     h.next().await?;
-    h.wait_for("#app-heading").await?;
+    h.find("#app-heading").await?;
     // osTicket reads mail over IMAP.
-    let channel = h.find("#channel").await?.prop("value").await?;
+    let channel = h.value("#channel").await?;
     assert_eq!(channel.as_deref(), Some("imap-delegated"));
     h.type_into("#tenant", "contoso.onmicrosoft.com").await?;
     h.type_into("#client-id", "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f")
@@ -110,34 +105,29 @@ async fn the_draft_survives_closing_the_app() -> Result<(), Error> {
     h.type_into("#client-secret", "never-saved~because-never-checked")
         .await?;
     h.screenshot("app-registration-typed").await?;
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await; // the draft is saved 200 ms after a change
+    h.draft_saved("contoso.onmicrosoft.com").await?;
 
     h.restart().await?;
-    let current = h.find("[aria-current='step']").await?;
     assert_eq!(
-        current.attr("data-step").await?.as_deref(),
+        h.attr("[aria-current='step']", "data-step")
+            .await?
+            .as_deref(),
         Some("app-registration")
     );
-    let tenant = h.wait_for("#tenant").await?.prop("value").await?;
+    let tenant = h.value("#tenant").await?;
     assert_eq!(tenant.as_deref(), Some("contoso.onmicrosoft.com"));
     // The secret was never sent, so it is neither in the draft nor in the keyring.
-    let secret = h.find("#client-secret").await?.prop("value").await?;
+    let secret = h.value("#client-secret").await?;
     assert_eq!(secret.as_deref(), Some(""));
     assert!(h.find_all("[data-testid='secret-saved']").await?.is_empty());
     h.click("#back").await?;
-    let fqdn = h.wait_for("#fqdn").await?;
     assert_eq!(
-        fqdn.prop("value").await?.as_deref(),
+        h.value("#fqdn").await?.as_deref(),
         Some("desk.example.com/support")
     );
-    assert!(
-        h.find("input[data-kind='osticket']")
-            .await?
-            .is_selected()
-            .await?
-    );
+    assert!(h.is_checked("input[data-kind='osticket']").await?);
     assert_eq!(
-        h.wait_for("#callback-url").await?.text().await?,
+        h.text("#callback-url").await?,
         "https://desk.example.com/support/api/auth/oauth2"
     );
     h.screenshot("server-restored").await?;
@@ -148,39 +138,29 @@ async fn the_draft_survives_closing_the_app() -> Result<(), Error> {
 async fn the_sandbox_tenant_starts_from_the_first_screen() -> Result<(), Error> {
     let mut h = Harness::start("sandbox").await?;
     h.click("#sandbox-start").await?;
-    let banner = h
-        .wait_for("[data-testid='sandbox-banner']")
-        .await?
-        .text()
-        .await?;
+    let banner = h.text("[data-testid='sandbox-banner']").await?;
     // The tenant GUID comes from OpenID discovery against the in-process simulator over HTTPS.
     assert!(
         banner.contains("contoso.test") && banner.contains("6f1f4c2e-9a51-4f3e-8d8b-0c7e2a3b4d5e"),
         "{banner}"
     );
-    let fqdn = h.find("#fqdn").await?;
     assert_eq!(
-        fqdn.prop("value").await?.as_deref(),
+        h.value("#fqdn").await?.as_deref(),
         Some("helpdesk.contoso.test")
     );
     assert!(h
-        .wait_for("#callback-url")
-        .await?
-        .text()
+        .text("#callback-url")
         .await?
         .starts_with("https://helpdesk.contoso.test/"));
     h.screenshot("sandbox").await?;
 
     // The sandbox comes back with the app, and can be left.
-    tokio::time::sleep(std::time::Duration::from_millis(600)).await;
+    h.draft_saved("\"sandbox\": true").await?;
     h.restart().await?;
-    h.wait_for("[data-testid='sandbox-banner']").await?;
+    h.find("[data-testid='sandbox-banner']").await?;
     h.click("#sandbox-leave").await?;
-    h.wait_for("#sandbox-start").await?;
-    assert!(h
-        .find_all("[data-testid='sandbox-banner']")
-        .await?
-        .is_empty());
+    h.find("#sandbox-start").await?;
+    h.absent("[data-testid='sandbox-banner']").await?;
     h.finish().await
 }
 
@@ -190,8 +170,8 @@ async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
     to_the_app_step(&h).await?;
 
     // Step 2 comes prefilled with the sandbox tenant and app.
-    h.wait_for("#app-heading").await?;
-    let tenant = h.find("#tenant").await?.prop("value").await?;
+    h.find("#app-heading").await?;
+    let tenant = h.value("#tenant").await?;
     assert_eq!(tenant.as_deref(), Some("contoso.test"));
 
     // A secret's ID instead of its value is caught before anything is sent.
@@ -199,33 +179,27 @@ async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
         .await?;
     h.click("#check-app").await?;
     let card = h
-        .wait_for(".diagnosis[data-code='client_secret.secret_id']")
+        .text(".diagnosis[data-code='client_secret.secret_id']")
         .await?;
-    assert!(card.text().await?.contains("Certificates & secrets"));
+    assert!(card.contains("Certificates & secrets"), "{card}");
 
     // A wrong value goes to Microsoft (the simulator), and AADSTS7000215 comes back explained.
     h.type_into("#client-secret", "abc8Q~not-the-right-secret-value")
         .await?;
     h.click("#check-app").await?;
     let failed = h
-        .wait_for("[data-step='app'] .diagnosis[data-code='aadsts.7000215']")
-        .await?
-        .text()
+        .text("[data-step='app'] .diagnosis[data-code='aadsts.7000215']")
         .await?;
     assert!(failed.contains("Fix:"), "{failed}");
-    assert!(!h.find("#next").await?.is_enabled().await?);
+    assert!(!h.is_enabled("#next").await?);
     h.scroll_to("[data-step='app']").await?;
     h.screenshot("app-wrong-secret").await?;
 
-    h.type_into(
-        "#client-secret",
-        "sandbox~secret-value-not-for-production-0001",
-    )
-    .await?;
+    h.type_into("#client-secret", SANDBOX_SECRET).await?;
     h.click("#check-app").await?;
-    h.wait_for("[data-step='app'][data-status='ok']").await?;
-    h.wait_for("[data-testid='secret-saved']").await?;
-    let tenant_step = h.find("[data-step='tenant']").await?.text().await?;
+    h.find("[data-step='app'][data-status='ok']").await?;
+    h.find("[data-testid='secret-saved']").await?;
+    let tenant_step = h.text("[data-step='tenant']").await?;
     assert!(
         tenant_step.contains("6f1f4c2e-9a51-4f3e-8d8b-0c7e2a3b4d5e"),
         "{tenant_step}"
@@ -237,23 +211,19 @@ async fn the_first_three_steps_against_the_sandbox() -> Result<(), Error> {
     h.next().await?;
 
     // Step 3: the browser (the simulator's player) signs in as the admin and accepts.
-    h.wait_for("#consent-heading").await?;
-    let link = h.wait_for("#consent-link").await?.text().await?;
+    h.find("#consent-heading").await?;
+    let link = h.text("#consent-link").await?;
     assert!(
         link.contains("/v2.0/adminconsent?client_id=0d3c8e4f"),
         "{link}"
     );
     h.click("#grant-consent").await?;
-    let granted = h
-        .wait_for("[data-testid='consent-granted']")
-        .await?
-        .text()
-        .await?;
+    let granted = h.text("[data-testid='consent-granted']").await?;
     assert!(
         granted.contains("6f1f4c2e-9a51-4f3e-8d8b-0c7e2a3b4d5e"),
         "{granted}"
     );
-    assert!(h.find("#next").await?.is_enabled().await?);
+    assert!(h.is_enabled("#next").await?);
     h.screenshot("consent-granted").await?;
     h.finish().await
 }
@@ -269,11 +239,9 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
 
     // The admin enters the code on the simulator's device login page; the test approves it
     // through the simulator's control endpoint instead.
-    let code = h.wait_for("#user-code").await?.text().await?;
+    let code = h.text("#user-code").await?;
     let page = h
-        .find("[data-testid='device-code'] a")
-        .await?
-        .attr("href")
+        .attr("[data-testid='device-code'] a", "href")
         .await?
         .ok_or("no verification link")?;
     let base = page
@@ -292,7 +260,7 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
     assert!(approved.status().is_success(), "{approved:?}");
 
     // The plan is shown before anything changes.
-    let plan = h.wait_for("[data-testid='plan']").await?.text().await?;
+    let plan = h.text("[data-testid='plan']").await?;
     assert!(
         plan.contains("Helpdesk mail (helpdesk.contoso.test)"),
         "{plan}"
@@ -303,61 +271,102 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
     h.screenshot("plan").await?;
     h.click("#apply-plan").await?;
 
-    let secret = h.wait_for("#new-secret").await?.text().await?;
+    let secret = h.text("#new-secret").await?;
     assert!(secret.len() >= 30, "{secret}");
     h.scroll_to("#new-secret").await?;
     h.screenshot("applied").await?;
 
     // The new app passes the live checks with the secret from the keyring.
     h.click("#use-created").await?;
-    h.wait_for("[data-step='app']").await?;
+    h.find("[data-step='app']").await?;
     h.scroll_to("[data-step='app']").await?;
     h.screenshot("created-app-checked").await?;
-    h.wait_for("[data-step='app'][data-status='ok']").await?;
+    h.find("[data-step='app'][data-status='ok']").await?;
     // The administrator is still signed in, so the new secret's expiry can be read.
     let expiry = h
-        .find("[data-step='secret-expiry'][data-status='ok']")
-        .await?
-        .text()
+        .text("[data-step='secret-expiry'][data-status='ok']")
         .await?;
     assert!(expiry.contains("days"), "{expiry}");
-    let client_id = h.find("#client-id").await?.prop("value").await?;
+    let client_id = h.value("#client-id").await?;
     assert_ne!(
         client_id.as_deref(),
         Some("0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f")
     );
     h.next().await?;
-    h.wait_for("[data-testid='consent-granted']").await?;
+    h.find("[data-testid='consent-granted']").await?;
     h.finish().await
 }
 
 /// Enters the sandbox and goes on from the server step (its host comes prefilled).
 async fn to_the_app_step(h: &Harness) -> Result<(), Error> {
     h.click("#sandbox-start").await?;
-    h.wait_for("#callback-url").await?;
+    h.find("#callback-url").await?;
     h.next().await
 }
 
 /// Walks steps 1–3 against the sandbox with the IMAP channel, up to the account step.
 async fn to_the_account_step(h: &mut Harness) -> Result<(), Error> {
     to_the_app_step(h).await?;
-    h.wait_for("#channel option[value='imap-delegated']")
-        .await?
-        .click()
-        .await?;
-    h.type_into(
-        "#client-secret",
-        "sandbox~secret-value-not-for-production-0001",
-    )
-    .await?;
+    h.click("#channel option[value='imap-delegated']").await?;
+    h.type_into("#client-secret", SANDBOX_SECRET).await?;
     h.click("#check-app").await?;
-    h.wait_for("[data-step='app'][data-status='ok']").await?;
+    h.find("[data-step='app'][data-status='ok']").await?;
     h.next().await?;
     h.click("#grant-consent").await?;
-    h.wait_for("[data-testid='consent-granted']").await?;
+    h.find("[data-testid='consent-granted']").await?;
     h.next().await?;
-    h.wait_for("#account-heading").await?;
+    h.find("#account-heading").await?;
     Ok(())
+}
+
+/// The sandbox app's client secret (demo seed).
+const SANDBOX_SECRET: &str = "sandbox~secret-value-not-for-production-0001";
+
+/// The preview's sandboxed frame with a message's HTML.
+const MESSAGE_FRAME: &str = "iframe[data-testid='message-html']";
+
+/// The account step's checks of a mailbox over IMAP and SMTP, every one passed.
+const MAIL_CHECKS_PASSED: [&str; 5] = [
+    "imap-connect:ok",
+    "imap-auth:ok",
+    "imap-inbox:ok",
+    "smtp-connect:ok",
+    "smtp-auth:ok",
+];
+
+/// The checks listed under `css`, each as `id:status`, read in one go.
+async fn step_statuses(h: &Harness, css: &str) -> Result<Vec<String>, Error> {
+    let seen = h
+        .client
+        .execute(
+            "return [...document.querySelectorAll(arguments[0] + ' li.step')]
+               .map((s) => `${s.dataset.step}:${s.dataset.status}`);",
+            vec![serde_json::json!(css)],
+        )
+        .await?;
+    Ok(serde_json::from_value(seen)?)
+}
+
+/// The account step's result once its heading shows, with its checks as they were at that very
+/// moment (one script reads both): a heading that says "Connected" must come with every check
+/// it summarises finished.
+async fn account_result(h: &Harness) -> Result<(String, Vec<String>), Error> {
+    h.eventually("the account result", || async {
+        let seen = h
+            .client
+            .execute(
+                "const card = document.querySelector(\"[data-testid='account-result']\");
+                 const heading = card && card.querySelector('h3');
+                 return heading && [heading.textContent.trim(),
+                   ...[...card.querySelectorAll('li.step')]
+                     .map((s) => `${s.dataset.step}:${s.dataset.status}`)];",
+                vec![],
+            )
+            .await?;
+        let seen: Option<Vec<String>> = serde_json::from_value(seen)?;
+        Ok(seen.map(|mut v| (v.remove(0), v)))
+    })
+    .await
 }
 
 /// The keyring's value for `key`, read with `secret-tool` as another program would.
@@ -398,17 +407,9 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     // alice's own mailbox: the browser (the simulator's player) signs her in; IMAP and SMTP
     // are checked on the sandbox's Dovecot.
     h.click("#sign-in").await?;
-    let result = h
-        .wait_for("[data-testid='account-result'] h3.ok")
-        .await?
-        .text()
-        .await?;
-    assert!(
-        result.contains("alice@contoso.test — user mailbox"),
-        "{result}"
-    );
-    h.find("[data-step='imap-inbox'][data-status='ok']").await?;
-    h.find("[data-step='smtp-auth'][data-status='ok']").await?;
+    let (heading, steps) = account_result(&h).await?;
+    assert_eq!(heading, "✓ Connected alice@contoso.test — user mailbox");
+    assert_eq!(steps, MAIL_CHECKS_PASSED);
     h.scroll_to("[data-testid='account-result']").await?;
     h.screenshot("user-mailbox").await?;
 
@@ -417,27 +418,24 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     h.type_into("#shared-address", "support@contoso.test")
         .await?;
     h.click("#sign-in").await?;
-    h.wait_for("[data-profile='support@contoso.test']").await?;
-    let result = h
-        .wait_for("[data-testid='account-result'] h3.ok")
-        .await?
-        .text()
-        .await?;
-    assert!(
-        result.contains("support@contoso.test — shared, via alice@contoso.test"),
-        "{result}"
+    let (heading, steps) = account_result(&h).await?;
+    assert_eq!(
+        heading,
+        "✓ Connected support@contoso.test — shared, via alice@contoso.test"
     );
-    assert!(h.find("#next").await?.is_enabled().await?);
+    assert_eq!(steps, MAIL_CHECKS_PASSED);
+    h.find("[data-profile='support@contoso.test']").await?;
+    h.enabled("#next").await?;
     h.scroll_to("[data-testid='profiles']").await?;
     h.screenshot("shared-mailbox").await?;
 
     // A kept mailbox is checked again with its stored sign-in.
     h.click("[data-profile='alice@contoso.test'] button")
         .await?;
-    let check = h.wait_for("[data-testid='profile-check']").await?;
-    h.wait_for("[data-testid='profile-check'] [data-step='imap-inbox'][data-status='ok']")
+    h.find("[data-testid='profile-check'] [data-step='imap-inbox'][data-status='ok']")
         .await?;
-    assert!(check.text().await?.contains("alice@contoso.test"));
+    h.text_containing("[data-testid='profile-check'] h4", "alice@contoso.test")
+        .await?;
 
     // The refresh tokens are in the real Secret Service, and in no file of the app's.
     for profile in ["alice@contoso.test", "support@contoso.test"] {
@@ -456,34 +454,27 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
 
     // Channel options for support@: a nested folder, and archive mode's live counts.
     h.next().await?;
-    h.wait_for("#options-heading").await?;
+    h.find("#options-heading").await?;
     h.click("[data-folder$='Tech-Support']").await?;
-    let path = h.wait_for("#folder-path").await?.text().await?;
+    let path = h.text("#folder-path").await?;
     assert!(path.ends_with("Inquiries/Tech-Support"), "{path}");
     h.set_value("#archive-before", "2026-11-15").await?;
     let counts = h
         .text_containing("[data-testid='archive-counts']", "on or before 2026-11-15")
         .await?;
     assert!(counts.contains("will be archived"), "{counts}");
-    assert!(
-        !h.find("#next").await?.is_enabled().await?,
-        "a group is still missing"
-    );
+    assert!(!h.is_enabled("#next").await?, "a group is still missing");
     h.type_into("#group", "Support").await?;
     h.scroll_to("[data-testid='archive']").await?;
     h.screenshot("channel-options").await?;
 
     // Verify: the newest message is read at once; the test mail goes out on request.
     h.next().await?;
-    h.wait_for("[data-step='fetch'][data-status='ok']").await?;
+    h.find("[data-step='fetch'][data-status='ok']").await?;
     let recipient = format!("e2e-{}@example.test", std::process::id());
     h.type_into("#test-recipient", &recipient).await?;
     h.click("#send-test").await?;
-    let sent = h
-        .wait_for("[data-step='send'][data-status='ok']")
-        .await?
-        .text()
-        .await?;
+    let sent = h.text("[data-step='send'][data-status='ok']").await?;
     assert!(sent.contains(&recipient), "{sent}");
     let arrived = h
         .eventually("the test mail in the sandbox's sink", || async {
@@ -496,9 +487,11 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     // Export for Zammad: the file holds the channel and no secret.
     h.click("[data-format='zammad']").await?;
     h.click("#export-save").await?;
-    h.wait_for("[data-testid='exported']").await?;
-    let zammad = std::fs::read_to_string(h.saved_dir().join("zammad-channel.json"))?;
-    assert!(zammad.contains("Microsoft365::Account"), "{zammad}");
+    h.text_containing("[data-testid='exported']", "zammad-channel.json")
+        .await?;
+    let zammad = h
+        .saved_file("zammad-channel.json", "Microsoft365::Account")
+        .await?;
     assert!(zammad.contains("support@contoso.test"), "{zammad}");
     assert!(
         !zammad.contains("sandbox~secret-value"),
@@ -509,7 +502,7 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     h.scroll_to("[data-testid='export']").await?;
     h.screenshot("export").await?;
     h.click("[data-testid='export'] summary").await?;
-    h.wait_for("[data-testid='copy-cards']").await?;
+    h.find("[data-testid='copy-cards']").await?;
     h.scroll_to("[data-testid='copy-cards']").await?;
     h.screenshot("copy-cards").await?;
 
@@ -521,7 +514,7 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     // After the whole run: no secret (the client secret, and every refresh and access token
     // the sandbox issued) in the app's data, config, logs (its stdout and stderr) or the export
     // made without secrets.
-    let mut secrets = vec!["sandbox~secret-value-not-for-production-0001".to_owned()];
+    let mut secrets = vec![SANDBOX_SECRET.to_owned()];
     for profile in ["alice@contoso.test", "support@contoso.test"] {
         secrets.extend(
             keyring(&format!("profile/{profile}/refresh-token")).map(|t| t.trim().to_owned()),
@@ -559,12 +552,10 @@ async fn export_delete_and_import_back(h: &mut Harness) -> Result<(), Error> {
         .send_keys(PASSPHRASE)
         .await?;
     h.click("#export-save").await?;
-    h.wait_for("[data-testid='exported']").await?;
-    let export = std::fs::read_to_string(h.saved_dir().join("channel.json"))?;
-    assert!(
-        export.contains("-----BEGIN AGE ENCRYPTED FILE-----"),
-        "{export}"
-    );
+    h.text_containing("[data-testid='exported']", "channel.json")
+        .await?;
+    h.saved_file("channel.json", "-----BEGIN AGE ENCRYPTED FILE-----")
+        .await?;
     let refresh = keyring("profile/support@contoso.test/refresh-token").unwrap_or_default();
 
     h.click("nav button[data-step='account']").await?;
@@ -572,13 +563,7 @@ async fn export_delete_and_import_back(h: &mut Harness) -> Result<(), Error> {
         .await?;
     // "Delete the profile…?": WebKit's driver may have accepted the confirm itself already.
     let _ = h.client.accept_alert().await;
-    h.eventually("the profile deleted", || async {
-        Ok(h.find("li[data-profile='support@contoso.test']")
-            .await
-            .is_err()
-            .then_some(()))
-    })
-    .await?;
+    h.absent("li[data-profile='support@contoso.test']").await?;
     assert_eq!(
         keyring("profile/support@contoso.test/refresh-token"),
         None,
@@ -587,23 +572,23 @@ async fn export_delete_and_import_back(h: &mut Harness) -> Result<(), Error> {
 
     h.click("[data-testid='import'] summary").await?;
     h.click("#import-choose").await?;
-    h.wait_for("[data-testid='import'] [data-code='import.passphrase_needed']")
+    h.find("[data-testid='import'] [data-code='import.passphrase_needed']")
         .await?;
     h.set_value("#import-passphrase", "wrong passphrase")
         .await?;
     h.click("#import-run").await?;
-    h.wait_for("[data-testid='import'] [data-code='import.wrong_passphrase']")
+    h.find("[data-testid='import'] [data-code='import.wrong_passphrase']")
         .await?;
     assert!(h
-        .find("li[data-profile='support@contoso.test']")
-        .await
-        .is_err());
+        .find_all("li[data-profile='support@contoso.test']")
+        .await?
+        .is_empty());
     h.scroll_to("[data-testid='import']").await?;
     h.screenshot("import-passphrase").await?;
     h.set_value("#import-passphrase", PASSPHRASE).await?;
     h.click("#import-run").await?;
-    h.wait_for("[data-testid='imported']").await?;
-    h.wait_for("li[data-profile='support@contoso.test'] input:checked")
+    h.find("[data-testid='imported']").await?;
+    h.find("li[data-profile='support@contoso.test'] input:checked")
         .await?;
     assert_eq!(
         keyring("profile/support@contoso.test/refresh-token")
@@ -615,29 +600,30 @@ async fn export_delete_and_import_back(h: &mut Harness) -> Result<(), Error> {
     h.screenshot("import").await?;
     h.click("li[data-profile='support@contoso.test'] button")
         .await?;
-    h.wait_for("[data-testid='profile-check'] li.step").await?;
-    let steps = h.find_all("[data-testid='profile-check'] li.step").await?;
-    for step in steps {
-        assert_eq!(step.attr("data-status").await?.as_deref(), Some("ok"));
-    }
+    h.text_containing("[data-testid='profile-check'] h4", "support@contoso.test")
+        .await?;
+    assert_eq!(
+        step_statuses(h, "[data-testid='profile-check']").await?,
+        MAIL_CHECKS_PASSED
+    );
 
     // The channel options follow the profile: alice's mailbox starts without a folder (support@'s
     // is not hers), and support@'s kept options come back with it.
     h.click("li[data-profile='alice@contoso.test'] input")
         .await?;
     h.click("nav button[data-step='channel-options']").await?;
-    h.wait_for("[data-folder]").await?;
+    h.find("[data-folder]").await?;
     h.eventually("no folder chosen for alice", || async {
-        Ok(h.find("#next").await?.attr("disabled").await?.map(|_| ()))
+        Ok(h.attr("#next", "disabled").await?.map(|_| ()))
     })
     .await?;
-    assert!(h.find("#folder-path").await.is_err());
+    assert!(h.find_all("#folder-path").await?.is_empty());
     h.click("nav button[data-step='account']").await?;
     h.click("li[data-profile='support@contoso.test'] input")
         .await?;
     h.click("nav button[data-step='channel-options']").await?;
-    let path = h.wait_for("#folder-path").await?.text().await?;
-    assert!(path.ends_with("Inquiries/Tech-Support"), "{path}");
+    h.text_containing("#folder-path", "Inquiries/Tech-Support")
+        .await?;
     Ok(())
 }
 
@@ -716,19 +702,18 @@ async fn preview_blocks_remote_content_and_saves_attachments(
     hits: &Hits,
 ) -> Result<(), Error> {
     h.click("#open-preview").await?;
-    h.wait_for("#preview-heading").await?;
+    h.find("#preview-heading").await?;
     h.click("[data-subject^='November update']").await?;
-    h.wait_for("[data-testid='images-blocked']").await?;
-    h.wait_for("iframe[data-testid='message-html']").await?;
-    // Inside the sandboxed frame: the image is there without a source, and no script ran.
-    h.client.enter_frame(0).await?;
-    let img = h.find("img").await?;
-    let src = img.attr("src").await?;
-    let body = h.find("body").await?.text().await?;
-    h.client.enter_parent_frame().await?;
+    h.find("[data-testid='images-blocked']").await?;
+    // Inside the sandboxed frame, loaded: the image is there without a source, and no script
+    // ran; nothing the frame could have loaded reached the canary.
+    let (src, body) = h
+        .in_frame(MESSAGE_FRAME, || async {
+            Ok((h.attr("img", "src").await?, h.text("body").await?))
+        })
+        .await?;
     assert_eq!(src, None, "the remote image must have no source");
     assert!(body.contains("attached as a CSV"), "{body}");
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
     assert_eq!(
         hits.load(std::sync::atomic::Ordering::SeqCst),
         0,
@@ -737,9 +722,10 @@ async fn preview_blocks_remote_content_and_saves_attachments(
     h.screenshot("preview-html").await?;
 
     h.click("[data-attachment='november-figures.csv']").await?;
-    h.wait_for("[data-testid='saved']").await?;
-    let saved = std::fs::read_to_string(h.saved_dir().join("november-figures.csv"))?;
-    assert!(saved.contains("2026-11,377,360"), "{saved}");
+    h.text_containing("[data-testid='saved']", "november-figures.csv")
+        .await?;
+    h.saved_file("november-figures.csv", "2026-11,377,360")
+        .await?;
     h.click("[data-tab='raw']").await?;
     h.text_containing("[data-testid='message-raw']", "boundary=\"outer-7f3a\"")
         .await?;
@@ -750,22 +736,24 @@ async fn preview_blocks_remote_content_and_saves_attachments(
     h.text_containing("[data-testid='message-detail']", "embedded image")
         .await?;
     h.click("[data-tab='html']").await?;
-    h.wait_for("iframe[data-testid='message-html']").await?;
-    h.client.enter_frame(0).await?;
-    let img = h.find("img").await?;
-    let src = img.attr("src").await?.unwrap_or_default();
-    let drawn = h
-        .eventually("the embedded image drawn", || async {
-            let (_, _, width, height) = img.rectangle().await?;
-            Ok((width > 0.0).then_some((width, height)))
+    let (src, drawn) = h
+        .in_frame(MESSAGE_FRAME, || async {
+            let src = h.attr("img", "src").await?.unwrap_or_default();
+            let img = h.find("img").await?;
+            let drawn = h
+                .eventually("the embedded image drawn", || async {
+                    let (_, _, width, height) = img.rectangle().await?;
+                    Ok((width > 0.0).then_some((width, height)))
+                })
+                .await?;
+            Ok((src, drawn))
         })
-        .await;
-    h.client.enter_parent_frame().await?;
+        .await?;
     assert!(src.starts_with("data:image/png;base64,"), "{src}");
-    assert_eq!(drawn?, (16.0, 16.0));
+    assert_eq!(drawn, (16.0, 16.0));
     h.screenshot("preview-inline-image").await?;
     h.click("#close-preview").await?;
-    h.wait_for("#verify-heading").await?;
+    h.find("#verify-heading").await?;
     Ok(())
 }
 
@@ -787,14 +775,15 @@ async fn hostile_mail_stays_inert(h: &mut Harness, hits: &Hits) -> Result<(), Er
         // In the headers, or in the raw text of a message too deep to parse.
         h.text_containing("[data-testid='message-detail']", subject)
             .await?;
-        if let Ok(frame) = h.find("iframe[data-testid='message-html']").await {
-            frame.enter_frame().await?;
-            let mark = h.find("html").await?.attr("data-pwned").await?;
-            let scripts = h
-                .find_all("script, iframe, form, object, embed")
-                .await?
-                .len();
-            h.client.enter_parent_frame().await?;
+        // The detail is shown: it has an HTML frame now, or none (a message shown as text).
+        if !h.find_all(MESSAGE_FRAME).await?.is_empty() {
+            let (mark, scripts) = h
+                .in_frame(MESSAGE_FRAME, || async {
+                    let mark = h.attr("html", "data-pwned").await?;
+                    let active = h.find_all("script, iframe, form, object, embed").await?;
+                    Ok((mark, active.len()))
+                })
+                .await?;
             assert_eq!(mark, None, "{subject}: a script ran in the frame");
             assert_eq!(scripts, 0, "{subject}: active elements reached the frame");
         }
@@ -815,15 +804,14 @@ async fn hostile_mail_stays_inert(h: &mut Harness, hits: &Hits) -> Result<(), Er
         if subject == "Active content" {
             h.screenshot("preview-hostile").await?;
         }
+        assert_eq!(
+            hits.load(std::sync::atomic::Ordering::SeqCst),
+            0,
+            "{subject}: the canary was reached"
+        );
     }
-    tokio::time::sleep(std::time::Duration::from_millis(1500)).await;
-    assert_eq!(
-        hits.load(std::sync::atomic::Ordering::SeqCst),
-        0,
-        "the canary was reached"
-    );
     h.click("#close-preview").await?;
-    h.wait_for("#verify-heading").await?;
+    h.find("#verify-heading").await?;
     Ok(())
 }
 
@@ -833,41 +821,46 @@ async fn hostile_mail_stays_inert(h: &mut Harness, hits: &Hits) -> Result<(), Er
 async fn the_sandbox_wizard_is_completed_with_the_keyboard_only() -> Result<(), Error> {
     let mut h = Harness::start("keyboard").await?;
     h.activate("#sandbox-start").await?;
-    h.wait_for("#callback-url").await?;
+    h.find("#callback-url").await?;
     h.activate("#next").await?;
 
     // App registration: the sandbox's app, with the secret typed in.
     h.tab_to("#client-secret").await?;
-    h.type_keys("sandbox~secret-value-not-for-production-0001")
-        .await?;
+    h.type_keys(SANDBOX_SECRET).await?;
     h.activate("#check-app").await?;
-    h.wait_for("[data-step='app'][data-status='ok']").await?;
+    h.find("[data-step='app'][data-status='ok']").await?;
     h.activate("#next").await?;
 
     // Admin consent, then alice's own mailbox.
     h.activate("#grant-consent").await?;
-    h.wait_for("[data-testid='consent-granted']").await?;
+    h.find("[data-testid='consent-granted']").await?;
     h.activate("#next").await?;
     h.activate("#sign-in").await?;
-    h.wait_for("[data-testid='account-result'] h3.ok").await?;
+    let (heading, steps) = account_result(&h).await?;
+    assert_eq!(heading, "✓ Connected alice@contoso.test — user mailbox");
+    assert_eq!(
+        steps,
+        ["graph-mailbox:ok"],
+        "the Graph channel is checked over Graph"
+    );
     h.activate("#next").await?;
 
     // Channel options: the first folder, by Space; a group typed in.
     h.tab_to("input[name='folder']").await?;
     h.press(Key::Space).await?;
-    h.wait_for("#folder-path").await?;
+    h.find("#folder-path").await?;
     h.tab_to("#group").await?;
     h.type_keys("Users").await?;
     h.activate("#next").await?;
 
     // Verify and export.
-    h.wait_for("[data-step='fetch'][data-status='ok']").await?;
+    h.find("[data-step='fetch'][data-status='ok']").await?;
     h.activate("#send-test").await?;
-    h.wait_for("[data-step='send'][data-status='ok']").await?;
+    h.find("[data-step='send'][data-status='ok']").await?;
     // A radio group takes one Tab stop, at its checked radio; arrows move the choice.
     h.tab_to("input[name='format']:checked").await?;
     h.eventually("the neutral JSON format chosen by arrow keys", || async {
-        if h.find("[data-format='json']:checked").await.is_ok() {
+        if !h.find_all("[data-format='json']:checked").await?.is_empty() {
             return Ok(Some(()));
         }
         h.press(Key::Down).await?;
@@ -875,19 +868,17 @@ async fn the_sandbox_wizard_is_completed_with_the_keyboard_only() -> Result<(), 
     })
     .await?;
     h.activate("#export-save").await?;
-    h.wait_for("[data-testid='exported']").await?;
-    assert!(
-        h.saved_dir().read_dir()?.next().is_some(),
-        "the export was saved"
-    );
+    h.text_containing("[data-testid='exported']", "channel.json")
+        .await?;
+    h.saved_file("channel.json", "\"format\"").await?;
 
     // The preview: a message opened from the list.
     h.activate("#open-preview").await?;
-    h.wait_for("#preview-heading").await?;
+    h.find("#preview-heading").await?;
     h.activate("[data-testid='message-list'] button").await?;
-    h.wait_for("[data-testid='message-detail'] dl").await?;
+    h.find("[data-testid='message-detail'] dl").await?;
     h.screenshot("keyboard-preview").await?;
     h.activate("#close-preview").await?;
-    h.wait_for("#verify-heading").await?;
+    h.find("#verify-heading").await?;
     h.finish().await
 }
