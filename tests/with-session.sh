@@ -7,7 +7,9 @@ set -euo pipefail
 
 if [ "${1:-}" = --display ]; then
   shift
-  exec xvfb-run -a -s "-screen 0 1280x900x24" "$0" "$@"
+  # -noreset: an X server whose last client leaves resets, and a client that connects meanwhile
+  # (the next app, WebKit's web process, xwd) is refused. Apps come and go here all the time.
+  exec xvfb-run -a -s "-screen 0 1280x900x24 -noreset" "$0" "$@"
 fi
 
 if [ -z "${ONBOARD_IN_SESSION:-}" ]; then

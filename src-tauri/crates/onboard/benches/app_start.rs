@@ -3,6 +3,8 @@
 //! screenshot of the root window shows the wizard drawn (more colours than a bare window has),
 //! polled with `xwd`. Memory is read one second later, from /proc, for the app's process and
 //! all its descendants (WebKit's web and network processes). Prints a markdown table.
+//! The display must not reset between starts (`tests/with-session.sh` gives Xvfb `-noreset`):
+//! a server whose last client leaves resets, and an `xwd` that connects meanwhile is refused.
 #![allow(clippy::unwrap_used, clippy::print_stdout)] // a benchmark's output is its table
 
 use std::collections::HashSet;
@@ -20,13 +22,25 @@ const GIVE_UP: Duration = Duration::from_secs(30);
 /// From first paint to reading memory: the wizard shown and settled.
 const SETTLE: Duration = Duration::from_secs(1);
 
-/// The root window's pixels, without `xwd`'s header.
+/// How often the screen is read while waiting for the first paint: often enough to time it to
+/// a frame, rarely enough not to load the X server that is drawing it.
+const POLL: Duration = Duration::from_millis(10);
+
+/// The root window's pixels, without `xwd`'s header. A capture that fails says why: xwd's own
+/// words, its exit status and the display it was given.
 fn screen() -> Vec<u8> {
-    let out = Command::new("xwd")
-        .args(["-root", "-silent"])
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "xwd failed: is DISPLAY set?");
+    let out = match Command::new("xwd").args(["-root", "-silent"]).output() {
+        Ok(out) => out,
+        Err(e) => panic!("xwd could not run ({e}): `scripts/setup.sh bench` installs x11-apps"),
+    };
+    let display = std::env::var("DISPLAY").unwrap_or_else(|_| "(DISPLAY is not set)".into());
+    assert!(
+        out.status.success() && out.stdout.len() > 100,
+        "xwd failed on display {display} ({}, {} bytes): {}",
+        out.status,
+        out.stdout.len(),
+        String::from_utf8_lossy(&out.stderr).trim()
+    );
     let be = |at: usize| u32::from_be_bytes(out.stdout[at..at + 4].try_into().unwrap()) as usize;
     // XWD: header_size at 0, ncolors at 76; 12 bytes per colour entry after the header.
     let pixels = be(0) + be(76) * 12;
@@ -122,6 +136,7 @@ fn start(app: &PathBuf, home: &std::path::Path, blank: &[u8]) -> Start {
         }
         assert!(launched.elapsed() < GIVE_UP, "the wizard was not drawn");
         assert!(child.try_wait().unwrap().is_none(), "the app exited");
+        std::thread::sleep(POLL);
     };
     std::thread::sleep(SETTLE);
     let procs = tree(pid);
@@ -134,7 +149,7 @@ fn start(app: &PathBuf, home: &std::path::Path, blank: &[u8]) -> Start {
         .status();
     let _ = child.wait();
     while screen() != blank {
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(POLL);
     }
     Start {
         mapped: mapped.unwrap_or(paint),
