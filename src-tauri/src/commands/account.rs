@@ -6,10 +6,10 @@ use super::cloud;
 use super::sandbox::SandboxState;
 use crate::Secrets;
 use onboard::{
-    begin_embedded_sign_in, browser, client_secret_key, connect_mailbox, finish_embedded_sign_in,
-    sign_in_app_only, sign_in_with_browser, sign_in_with_device_code, AppConnection, AppInput,
-    CancelToken, ChannelKind, CheckStep, CloudPreset, Connected, Credentials, Deleted, Diagnosis,
-    MailboxChoice, ProfileCloud, ProfileList, Session, SignInFlow,
+    begin_embedded_sign_in, client_secret_key, connect_mailbox, finish_embedded_sign_in,
+    identity::browser, sign_in_app_only, sign_in_with_browser, sign_in_with_device_code,
+    AppConnection, AppInput, CancelToken, ChannelKind, CheckStep, CloudPreset, Connected,
+    Credentials, Deleted, Diagnosis, MailboxChoice, ProfileCloud, ProfileList, Session, SignInFlow,
 };
 use serde::Deserialize;
 use std::time::Duration;
@@ -96,7 +96,7 @@ pub async fn sign_in_mailbox<R: Runtime>(
         client_secret: None,
     }
     .parse()?;
-    onboard::reauth::check_sign_in(
+    onboard::profile::reauth::check_sign_in(
         session.profiles(),
         &request.mailbox,
         request.login_hint.as_deref(),
@@ -187,7 +187,7 @@ async fn embedded<R: Runtime>(
         .title("Sign in to Microsoft 365")
         .inner_size(520.0, 680.0)
         .on_navigation(move |to| {
-            let hit = onboard::sign_in::is_redirect_to(to.as_str(), &redirect);
+            let hit = onboard::identity::sign_in::is_redirect_to(to.as_str(), &redirect);
             if hit {
                 let _ = tx.send(to.to_string());
             }

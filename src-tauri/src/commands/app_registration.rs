@@ -67,7 +67,7 @@ pub async fn client_secret_saved(
     client_id: String,
     secrets: State<'_, Secrets>,
 ) -> Result<bool, Diagnosis> {
-    let id = onboard::app_input::guid(&client_id).unwrap_or(client_id);
+    let id = onboard::app_registration::input::guid(&client_id).unwrap_or(client_id);
     Ok(secrets.get(&client_secret_key(&id))?.is_some())
 }
 

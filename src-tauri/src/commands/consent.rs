@@ -3,7 +3,9 @@
 use super::cancel_slot::CancelSlot;
 use super::cloud;
 use super::sandbox::SandboxState;
-use onboard::{browser, capture_admin_consent, AppInput, CloudPreset, ConsentGranted, Diagnosis};
+use onboard::{
+    capture_admin_consent, identity::browser, AppInput, CloudPreset, ConsentGranted, Diagnosis,
+};
 use std::time::Duration;
 use tauri::State;
 

@@ -7,9 +7,9 @@ use crate::output;
 use crate::register_app::{store, Channel};
 use crate::Kind;
 use clap::{Args, ValueEnum};
-use onboard::reauth::check_sign_in;
+use onboard::profile::reauth::check_sign_in;
 use onboard::{
-    browser, client_secret_key, connect_mailbox, default_profiles_dir, sign_in_app_only,
+    client_secret_key, connect_mailbox, default_profiles_dir, identity::browser, sign_in_app_only,
     sign_in_with_browser, sign_in_with_device_code, AppConnection, AppInput, ChannelKind,
     Connected, Credentials, Diagnosis, MailboxChoice, ProfileCloud, ProfileList, ProfileStore,
     Session, SignInFlow,

@@ -316,7 +316,7 @@ mod consent {
 /// sign-in, against the profiles kept so far (here one, imported from the fixture).
 mod account {
     use super::*;
-    use onboard::reauth::check_sign_in;
+    use onboard::profile::reauth::check_sign_in;
     use onboard::{import_file, MailboxChoice, MemoryStore, ProfileStore};
     use std::path::Path;
 

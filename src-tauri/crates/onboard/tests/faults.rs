@@ -8,7 +8,7 @@
 
 mod support;
 
-use onboard::profile::refresh_token_key;
+use onboard::profile::record::refresh_token_key;
 use onboard::{
     profile_fetch_test, profile_folders, profile_message_page, profile_send_test, ChannelKind,
     CheckStatus, MailboxChoice, MessagePage, Resource, Secret, SecretStore,

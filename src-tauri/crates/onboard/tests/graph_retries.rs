@@ -4,7 +4,7 @@
 
 mod support;
 
-use onboard::graph_get::MAX_ATTEMPTS;
+use onboard::cloud::graph_get::MAX_ATTEMPTS;
 use onboard::{graph_message_page, Cloud};
 use serde_json::{json, Value};
 use support::sim::{app_graph_token, sim_cloud};
@@ -21,7 +21,7 @@ fn inbox(cloud: &Cloud) -> String {
 }
 
 async fn control(cloud: &Cloud, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-    let client = onboard::http::client(cloud).unwrap();
+    let client = onboard::platform::http::client(cloud).unwrap();
     let mut req = client.request(method, format!("{}{path}", cloud.authority));
     if let Some(b) = body {
         req = req.json(&b);

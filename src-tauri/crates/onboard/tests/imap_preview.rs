@@ -83,7 +83,7 @@ async fn snapshot(
     imap: &mut async_imap::Session<TcpStream>,
     folder: &str,
 ) -> (String, Vec<String>) {
-    let wire = onboard::imap_utf7::encode(folder);
+    let wire = onboard::mailbox::imap::utf7::encode(folder);
     let status = imap
         .status(&wire, "(MESSAGES RECENT UNSEEN UIDNEXT UIDVALIDITY)")
         .await

@@ -4,7 +4,7 @@
 
 mod support;
 
-use onboard::message_view::MAX_MIME_DEPTH;
+use onboard::message::view::MAX_MIME_DEPTH;
 use onboard::{
     attachment_bytes, graph_fetch_test, graph_message_page, graph_raw_message, parse_message,
     CheckStatus,

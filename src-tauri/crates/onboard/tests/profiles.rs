@@ -9,7 +9,7 @@ use m365_sim::control::{Fault, FaultRule};
 use m365_sim::sandbox::demo_seed;
 use m365_sim::seed::Seed;
 use m365_sim::RunningSim;
-use onboard::graph_get::graph_get;
+use onboard::cloud::graph_get::graph_get;
 use onboard::{
     client_secret_key, refresh_token_key, request_token, ChannelKind, Cloud, Diagnosis, Identity,
     MailboxChoice, NewProfile, ProfileCloud, ProfileStore, Resource, Secret, SecretStore, Session,

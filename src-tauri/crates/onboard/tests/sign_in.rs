@@ -7,7 +7,7 @@ mod support;
 use m365_sim::player::{play, Person};
 use m365_sim::sandbox::demo_seed;
 use m365_sim::seed::{Seed, TenantSeed, UserSeed};
-use onboard::graph_get::graph_get;
+use onboard::cloud::graph_get::graph_get;
 use onboard::{
     begin_embedded_sign_in, client_secret_key, find_service_principal, finish_embedded_sign_in,
     refresh_token_key, sign_in_app_only, sign_in_with_browser, sign_in_with_device_code,
@@ -575,7 +575,8 @@ async fn a_tampered_authorize_request_is_caught_at_redemption() {
 
     // Another PKCE challenge (a code obtained by someone else): the verifier does not match.
     let pending = begin_embedded_sign_in(req, CALLBACK).unwrap();
-    let challenge = onboard::pkce::s256_challenge("attackers-verifier-attackers-verifier-0123");
+    let challenge =
+        onboard::identity::pkce::s256_challenge("attackers-verifier-attackers-verifier-0123");
     let tampered = with_param(pending.authorize_url(), "code_challenge", &challenge);
     let navigation = navigate_to_callback(&cloud, &tampered).await;
     let d = finish_embedded_sign_in(pending, &navigation)

@@ -10,7 +10,7 @@ use base64::Engine;
 use chrono::{Duration as Span, Utc};
 use m365_sim::keys::Keys;
 use m365_sim::player::{play, Person};
-use onboard::loopback::Loopback;
+use onboard::identity::loopback::Loopback;
 use onboard::{
     check_account, sign_in_with_browser, validate_id_token, ChannelKind, Diagnosis, Expected,
     Secret, SignInRequest, SigningKeys, PERSONAL_ACCOUNT_TENANT,

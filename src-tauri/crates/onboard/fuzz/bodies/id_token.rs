@@ -5,8 +5,8 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};
-use onboard::id_token::{validate, Expected, SigningKeys};
-use onboard::jwt_claims::{granted, unverified_claims};
+use onboard::identity::id_token::{validate, Expected, SigningKeys};
+use onboard::identity::jwt_claims::{granted, unverified_claims};
 use onboard::Secret;
 use rsa::pkcs1v15::SigningKey;
 use rsa::pkcs8::DecodePrivateKey;
@@ -137,5 +137,5 @@ pub fn id_token(data: &[u8]) {
         .to_ascii_lowercase()
         .contains(CLIENT_ID));
     let exp = claims["exp"].as_i64().expect("an accepted token has exp");
-    assert!(NOW <= exp.saturating_add(onboard::id_token::CLOCK_SKEW_SECS));
+    assert!(NOW <= exp.saturating_add(onboard::identity::id_token::CLOCK_SKEW_SECS));
 }

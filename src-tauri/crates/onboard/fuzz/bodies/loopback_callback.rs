@@ -1,8 +1,8 @@
 //! The loopback listener's reading of the browser's request (`callback_query`) and what the
 //! admin consent step makes of the query (`consent_outcome`).
 
-use onboard::admin_consent::consent_outcome;
-use onboard::loopback::callback_query;
+use onboard::app_registration::admin_consent::consent_outcome;
+use onboard::identity::loopback::callback_query;
 use url::form_urlencoded;
 
 /// The bytes a browser (or anything else on this machine) sent to the loopback port.

@@ -7,7 +7,7 @@ use super::plan::{
     assigned_roles, configured_graph_access, find_grant, find_service_principal,
     graph_service_principal, kind_str, str_of, Action, Plan,
 };
-use crate::permissions::GRAPH_APP_ID;
+use crate::identity::permissions::GRAPH_APP_ID;
 use crate::{Cloud, Diagnosis, Permission, Secret, SecretStore};
 use serde::Serialize;
 use serde_json::{json, Value};

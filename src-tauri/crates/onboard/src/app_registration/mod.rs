@@ -1,10 +1,19 @@
-//! "Create it for me": the wizard creates or repairs the Entra app registration through Graph
-//! with an admin's token. `plan` reads the tenant and lists the changes; `apply` makes them.
+//! The App registration and Admin consent steps: the fields checked offline, the live checks
+//! (the tenant, the app and its secret, the secret's expiry, the permissions granted), the admin
+//! consent URL and its answer, and "create it for me", which creates or repairs the registration
+//! through Graph with an admin's token: `plan` reads the tenant and lists the changes; `apply`
+//! makes them.
+//!
+//! Uses catalog/, platform/, server/, cloud/ and identity/.
 
+pub mod admin_consent;
 mod apply;
+pub mod check;
 mod desired;
 mod graph_client;
+pub mod input;
 mod plan;
+pub mod secret_expiry;
 
 pub use apply::{apply, client_secret_key, Applied, AppliedOnce, NewSecret};
 pub(crate) use desired::check_redirect;

@@ -3,7 +3,7 @@
 
 use super::desired::DesiredApp;
 use super::graph_client::{odata_string, Graph};
-use crate::permissions::GRAPH_APP_ID;
+use crate::identity::permissions::GRAPH_APP_ID;
 use crate::{Cloud, Diagnosis, Permission, PermissionType, Secret};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;

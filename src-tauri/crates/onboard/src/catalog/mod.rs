@@ -2,10 +2,15 @@
 //! platform's and Graph's error bodies, Exchange's IMAP and SMTP replies, network and TLS
 //! failures — mapped to one [`Diagnosis`](crate::Diagnosis) with the exact fix. Callers hand
 //! over what the server said; the catalog decides what it means, so the GUI, the CLI and
-//! `diagnose` explain the same failure in the same words.
+//! `diagnose` explain the same failure in the same words. Also the check step, the timed ✓/✗
+//! row every live check reports as.
+//!
+//! Uses nothing else of the core; every folder reports through it.
 
 mod aadsts;
+pub mod check_step;
 mod diagnose;
+pub mod diagnosis;
 mod graph;
 mod mail_reply;
 mod network;

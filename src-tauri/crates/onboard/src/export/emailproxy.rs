@@ -14,7 +14,7 @@
 //! secret as `client_secret_encrypted`.
 
 use super::omitted;
-use crate::sign_in::{app_only_scope, AppOnlyTarget};
+use crate::identity::sign_in::{app_only_scope, AppOnlyTarget};
 use crate::{
     ChannelConfig, ChannelKind, Diagnosis, ExportOptions, ExportSecrets, MailProtocol, MailboxRef,
     Secret, SecretHandling, SignInFlow, TlsMode,
@@ -283,7 +283,7 @@ fn one_line(secret: &Secret) -> Result<&str, Diagnosis> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channel_config::tests::config;
+    use crate::export::channel_config::tests::config;
     use crate::export::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
 
     /// configparser's view: section name → (key, value) pairs, comments dropped.

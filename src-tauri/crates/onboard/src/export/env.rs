@@ -4,7 +4,7 @@
 //! quoted.
 
 use super::{omitted, seal_whole};
-use crate::sign_in::{app_only_scope, AppOnlyTarget};
+use crate::identity::sign_in::{app_only_scope, AppOnlyTarget};
 use crate::{
     ChannelConfig, Diagnosis, ExportSecrets, MailProtocol, MailboxRef, ProfileCloud,
     SecretHandling, SignInFlow,
@@ -232,7 +232,7 @@ fn quote(name: &str, v: &str) -> Result<String, Diagnosis> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channel_config::tests::config;
+    use crate::export::channel_config::tests::config;
     use crate::export::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
 
     /// `NAME=value` lines as sh would read them (only the quoting `quote` writes).

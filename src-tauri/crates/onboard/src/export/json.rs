@@ -37,7 +37,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Diagnosis> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channel_config::tests::config;
+    use crate::export::channel_config::tests::config;
     use crate::export::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
     use crate::Secret;
 

@@ -1,15 +1,23 @@
 //! The channel config in the formats servers read: neutral JSON (importable again), Zammad's
 //! channel record, email-oauth2-proxy's `emailproxy.config`, and an env file for custom servers.
 //! Rendering is a pure function of the config and the secrets handed in ([`export`]); writing is
-//! separate ([`write_export`]): atomically, mode 0600.
+//! separate ([`write_export`]): atomically, mode 0600. Also the channel config itself, the
+//! secrets an export may carry (sealed), copy-cards, and the import of a neutral JSON export.
+//!
+//! Uses catalog/, platform/, server/, cloud/, identity/, app_registration/ and profile/.
 
+pub mod channel_config;
+pub mod copy_cards;
 mod emailproxy;
 mod env;
+pub mod import;
 mod json;
+pub mod profile_export;
+pub mod secrets;
 mod zammad;
 
-use crate::export_secrets::SecretValues;
-use crate::profile_store::write_atomically;
+use crate::export::secrets::SecretValues;
+use crate::profile::store::write_atomically;
 use crate::{ChannelConfig, ChannelKind, Diagnosis, ExportSecrets, Resource, SecretHandling};
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
@@ -194,7 +202,7 @@ fn omitted(what: &str, r: &crate::SecretRef) -> String {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::channel_config::tests::config;
+    use crate::export::channel_config::tests::config;
     use crate::Secret;
 
     pub(crate) const CLIENT_SECRET: &str = "Xy8Q~client-secret-value-0123456789abcdef";

@@ -214,7 +214,7 @@ fn scope(config: &ChannelConfig) -> String {
 /// from, and where it is.
 fn secrets_needed(
     config: &ChannelConfig,
-    values: &crate::export_secrets::SecretValues,
+    values: &crate::export::secrets::SecretValues,
 ) -> Vec<Value> {
     let mut out = Vec::new();
     let mut add = |fields: &[&str], env: &str, r: &crate::SecretRef| {
@@ -322,7 +322,7 @@ System > Base settings must have that FQDN and https.
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::channel_config::tests::config;
+    use crate::export::channel_config::tests::config;
     use crate::export::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
     use crate::{Identity, SignInFlow};
 

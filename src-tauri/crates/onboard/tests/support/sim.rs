@@ -4,8 +4,8 @@ use super::profile::{APP, SECRET};
 use m365_sim::sandbox::demo_seed;
 use m365_sim::seed::Seed;
 use m365_sim::RunningSim;
-use onboard::audience::{AccessToken, GraphAudience};
-use onboard::sign_in::AppOnlyTarget;
+use onboard::identity::audience::{AccessToken, GraphAudience};
+use onboard::identity::sign_in::AppOnlyTarget;
 use onboard::{sign_in_app_only, Cloud, CloudPreset, Secret};
 
 pub async fn sim_cloud_with(seed: Seed) -> (RunningSim, Cloud) {

@@ -1,0 +1,103 @@
+//! The identity platform's v2.0 token endpoint: one POST of a form, one answer. Every flow
+//! (client credentials, device code, authorization code, refresh) goes through `request_token`,
+//! so every failure reaches the user through the same AADSTS diagnosis.
+
+use crate::{catalog, platform::http, Cloud, Diagnosis, Secret};
+use serde::Deserialize;
+
+/// A successful answer. Tokens are `Secret`s: they cannot be printed or serialized by accident.
+#[derive(Debug, Clone)]
+pub struct TokenResponse {
+    pub access_token: Secret,
+    pub refresh_token: Option<Secret>,
+    pub id_token: Option<Secret>,
+    /// Seconds from now.
+    pub expires_in: u64,
+    /// The scopes granted, space-separated (the endpoint names them in full: `https://graph.microsoft.com/Mail.Send`).
+    pub scope: String,
+}
+
+#[derive(Deserialize)]
+struct Wire {
+    access_token: String,
+    refresh_token: Option<String>,
+    id_token: Option<String>,
+    #[serde(default)]
+    expires_in: u64,
+    #[serde(default)]
+    scope: String,
+}
+
+/// A refusal from the token endpoint: the OAuth `error` (`authorization_pending`,
+/// `invalid_grant`, ...) for flows that must act on it, and the body for the diagnosis.
+#[derive(Debug, Clone)]
+pub struct TokenRefusal {
+    pub status: u16,
+    /// The OAuth 2.0 `error` value; empty when the body has none.
+    pub error: String,
+    body: String,
+}
+
+impl TokenRefusal {
+    /// The AADSTS diagnosis of this refusal (the body itself never reaches the user).
+    pub fn diagnosis(&self) -> Diagnosis {
+        catalog::token_error(self.status, &self.body)
+    }
+}
+
+/// POSTs `form` to `{authority}/{tenant}/oauth2/v2.0/token`. A refusal becomes the diagnosis of
+/// its AADSTS code; the raw body never reaches the user (it can echo parameters back).
+pub async fn request_token(
+    cloud: &Cloud,
+    tenant: &str,
+    form: &[(&str, &str)],
+) -> Result<TokenResponse, Diagnosis> {
+    request_token_or_refusal(cloud, tenant, form)
+        .await?
+        .map_err(|r| r.diagnosis())
+}
+
+/// As [`request_token`], but a refusal comes back as such, for flows that keep going on some
+/// (the device code flow polls on `authorization_pending`). Transport failures are diagnoses.
+pub async fn request_token_or_refusal(
+    cloud: &Cloud,
+    tenant: &str,
+    form: &[(&str, &str)],
+) -> Result<Result<TokenResponse, TokenRefusal>, Diagnosis> {
+    cloud.validate()?;
+    let url = cloud.authority_url(tenant, "oauth2/v2.0/token");
+    let res = http::client(cloud)?
+        .post(&url)
+        .form(form)
+        .send()
+        .await
+        .map_err(|e| http::transport_error(&url, &e))?;
+    let status = res.status();
+    let body = res
+        .text()
+        .await
+        .map_err(|e| http::transport_error(&url, &e))?;
+    if !status.is_success() {
+        let v: serde_json::Value = serde_json::from_str(&body).unwrap_or_default();
+        return Ok(Err(TokenRefusal {
+            status: status.as_u16(),
+            error: v["error"].as_str().unwrap_or_default().to_owned(),
+            body,
+        }));
+    }
+    let wire: Wire = serde_json::from_str(&body).map_err(|e| {
+        Diagnosis::new(
+            "token.malformed",
+            "The token endpoint gave an answer the wizard cannot read",
+            format!("{url} answered HTTP {status} with a body that is not a token response ({e})."),
+            "Check that the authority URL points at the Microsoft identity platform (or a proxy that passes it through unchanged), then try again.",
+        )
+    })?;
+    Ok(Ok(TokenResponse {
+        access_token: Secret::new(wire.access_token),
+        refresh_token: wire.refresh_token.map(Secret::new),
+        id_token: wire.id_token.map(Secret::new),
+        expires_in: wire.expires_in,
+        scope: wire.scope,
+    }))
+}

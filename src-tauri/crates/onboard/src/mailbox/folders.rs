@@ -1,0 +1,574 @@
+//! The live folder tree of a mailbox, for the folder picker and the preview: over Graph (paged
+//! mail folders, child folders, hidden ones on request, with total and unread counts) or over IMAP
+//! (`LIST` with the server's delimiter and `STATUS` counts). Both only read: Graph gets GETs, IMAP
+//! never selects a folder.
+
+use crate::mailbox::imap::check::{self as imap_check, ImapSession, Replies};
+use crate::mailbox::mail_conn::{bounded, MailCheckOptions, MailLogin};
+use crate::{
+    cloud::graph_get::graph_get_on, platform::http, AccessToken, Cloud, Diagnosis, GraphAudience,
+    MailEndpoint, OutlookAudience, Secret,
+};
+use crate::{mailbox::imap::pipeline as imap_pipeline, mailbox::imap::utf7 as imap_utf7};
+use futures_util::future::try_join_all;
+use futures_util::TryStreamExt;
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use ts_rs::TS;
+
+/// One folder of the tree.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct Folder {
+    /// What the target server stores: the Graph folder id, or for IMAP the folder's name as the
+    /// server spells it (with the server's delimiter).
+    pub id: String,
+    /// The name as the mailbox shows it (localized well-known names as they are).
+    pub name: String,
+    /// The display path, names joined by '/': `Inbox/Inquiries/Tech-Support`.
+    pub path: String,
+    /// The parent's `id`; `None` at the top level.
+    pub parent: Option<String>,
+    pub total: Option<u32>,
+    pub unread: Option<u32>,
+    /// `inbox`, `archive`, `sentitems`, `drafts`, `deleteditems`, `junkemail` when known.
+    pub well_known: Option<String>,
+    pub hidden: bool,
+    pub children: Vec<Folder>,
+}
+
+impl Folder {
+    /// This folder and all below it, depth first.
+    pub fn flatten(&self) -> Vec<&Folder> {
+        let mut out = vec![self];
+        for c in &self.children {
+            out.extend(c.flatten());
+        }
+        out
+    }
+
+    /// The folder with this display path, anywhere in `tree`.
+    pub fn find<'a>(tree: &'a [Folder], path: &str) -> Option<&'a Folder> {
+        tree.iter()
+            .flat_map(Folder::flatten)
+            .find(|f| f.path == path)
+    }
+}
+
+/// Deeper trees are refused rather than walked (Exchange itself stops at 300; a picker does not
+/// need more than this).
+pub const MAX_DEPTH: usize = 10;
+/// More folders than this are refused rather than listed.
+pub const MAX_FOLDERS: usize = 5000;
+/// Folders asked for per Graph page.
+const GRAPH_PAGE: usize = 100;
+const SELECT: &str =
+    "id,displayName,parentFolderId,childFolderCount,totalItemCount,unreadItemCount,isHidden";
+/// The well-known names asked for by name (Graph v1.0 has no `wellKnownName` property).
+const WELL_KNOWN: [&str; 6] = [
+    "inbox",
+    "archive",
+    "sentitems",
+    "drafts",
+    "deleteditems",
+    "junkemail",
+];
+
+/// `/me` or `/users/{address}`.
+pub(crate) fn mailbox_base(mailbox: &str) -> String {
+    if mailbox.eq_ignore_ascii_case("me") {
+        "/me".to_owned()
+    } else {
+        format!(
+            "/users/{}",
+            url::form_urlencoded::byte_serialize(mailbox.as_bytes()).collect::<String>()
+        )
+    }
+}
+
+/// A GET of `path` below `/v1.0` on `client`: the calls that make several requests keep one
+/// client, so that they share its connection (one TLS handshake, not one per request).
+pub(crate) async fn graph_get_kept(
+    cloud: &Cloud,
+    client: &reqwest::Client,
+    token: &Secret,
+    path: &str,
+) -> Result<Value, Diagnosis> {
+    let url = format!("{}/v1.0{path}", cloud.graph.trim_end_matches('/'));
+    graph_get_on(client, token, &url).await
+}
+
+/// The folder tree over Graph. `mailbox` is `"me"` or an address (a shared mailbox needs the
+/// `.Shared` scopes). Hidden folders only with `include_hidden`.
+pub async fn graph_folders(
+    cloud: &Cloud,
+    token: &AccessToken<GraphAudience>,
+    mailbox: &str,
+    include_hidden: bool,
+) -> Result<Vec<Folder>, Diagnosis> {
+    let base = mailbox_base(mailbox);
+    let client = http::client(cloud)?;
+    // Requests that do not depend on each other go out together (the mailbox gate keeps at
+    // most 4 in flight): the well-known names here, each level's child folders below.
+    let lookups = WELL_KNOWN.map(|name| {
+        let (client, path) = (&client, format!("{base}/mailFolders/{name}?$select=id"));
+        async move {
+            match graph_get_kept(cloud, client, token.secret(), &path).await {
+                Ok(v) => Ok(v["id"].as_str().map(|id| (id.to_owned(), name.to_owned()))),
+                Err(d) if d.code == "graph.ErrorItemNotFound" => Ok(None),
+                Err(d) => Err(d),
+            }
+        }
+    });
+    let well_known = try_join_all(lookups).await?.into_iter().flatten().collect();
+    let walk = GraphWalk {
+        cloud,
+        client,
+        token,
+        hidden: if include_hidden {
+            "&includeHiddenFolders=true"
+        } else {
+            ""
+        },
+        well_known,
+        count: AtomicUsize::new(0),
+    };
+    let first = format!(
+        "{base}/mailFolders?$select={SELECT}&$top={GRAPH_PAGE}{}",
+        walk.hidden
+    );
+    walk.level(&base, first, None, "", 0).await
+}
+
+struct GraphWalk<'a> {
+    cloud: &'a Cloud,
+    client: reqwest::Client,
+    token: &'a AccessToken<GraphAudience>,
+    hidden: &'static str,
+    well_known: Vec<(String, String)>,
+    /// Folders seen so far, by every branch of the walk.
+    count: AtomicUsize,
+}
+
+impl GraphWalk<'_> {
+    /// One level: every page of `first`, then the children of its folders, all at once.
+    async fn level(
+        &self,
+        base: &str,
+        first: String,
+        parent: Option<&str>,
+        parent_path: &str,
+        depth: usize,
+    ) -> Result<Vec<Folder>, Diagnosis> {
+        if depth >= MAX_DEPTH {
+            return Err(too_deep(parent_path));
+        }
+        let mut raw = Vec::new();
+        let mut next = Some(first);
+        while let Some(path) = next.take() {
+            let page = graph_get_kept(self.cloud, &self.client, self.token.secret(), &path)
+                .await
+                .map_err(|d| gone(d, parent_path))?;
+            let items = page["value"].as_array().cloned().unwrap_or_default();
+            let seen = self.count.fetch_add(items.len(), Ordering::Relaxed) + items.len();
+            if seen > MAX_FOLDERS {
+                return Err(too_many());
+            }
+            raw.extend(items);
+            if let Some(link) = page["@odata.nextLink"].as_str() {
+                next = Some(self.below_v1(link)?);
+            }
+        }
+        let children = raw.iter().map(|v| async move {
+            let id = v["id"].as_str().unwrap_or_default();
+            let path = join(parent_path, v["displayName"].as_str().unwrap_or_default());
+            if v["childFolderCount"].as_u64().unwrap_or(0) == 0 {
+                return Ok(Vec::new());
+            }
+            let first = format!(
+                "{base}/mailFolders/{id}/childFolders?$select={SELECT}&$top={GRAPH_PAGE}{}",
+                self.hidden
+            );
+            Box::pin(self.level(base, first, Some(id), &path, depth + 1)).await
+        });
+        let children = try_join_all(children).await?;
+        let mut out = Vec::with_capacity(raw.len());
+        for (v, children) in raw.iter().zip(children) {
+            let id = v["id"].as_str().unwrap_or_default().to_owned();
+            let name = v["displayName"].as_str().unwrap_or_default().to_owned();
+            let path = join(parent_path, &name);
+            out.push(Folder {
+                well_known: self
+                    .well_known
+                    .iter()
+                    .find(|(w, _)| *w == id)
+                    .map(|(_, n)| n.clone()),
+                parent: parent.map(str::to_owned),
+                total: count(&v["totalItemCount"]),
+                unread: count(&v["unreadItemCount"]),
+                hidden: v["isHidden"].as_bool().unwrap_or(false),
+                id,
+                name,
+                path,
+                children,
+            });
+        }
+        Ok(out)
+    }
+
+    /// A next link, as a path below `/v1.0` of this cloud's Graph; a link elsewhere is refused
+    /// (the token goes to this Graph only).
+    fn below_v1(&self, link: &str) -> Result<String, Diagnosis> {
+        let prefix = format!("{}/v1.0", self.cloud.graph.trim_end_matches('/'));
+        link.strip_prefix(&prefix)
+            .map(str::to_owned)
+            .ok_or_else(|| {
+                Diagnosis::new(
+                    "graph.malformed",
+                    "Microsoft Graph gave a next-page link the wizard will not follow",
+                    format!("The next page was announced at {link}, which is not below {prefix}."),
+                    "Check that the Graph URL points at Microsoft Graph, then try again.",
+                )
+            })
+    }
+}
+
+fn count(v: &Value) -> Option<u32> {
+    v.as_u64().and_then(|n| u32::try_from(n).ok())
+}
+
+fn join(parent: &str, name: &str) -> String {
+    if parent.is_empty() {
+        name.to_owned()
+    } else {
+        format!("{parent}/{name}")
+    }
+}
+
+/// A folder that went away while it was read: the catalog's diagnosis, naming the folder.
+pub(crate) fn gone(mut d: Diagnosis, path: &str) -> Diagnosis {
+    if d.code == "graph.ErrorItemNotFound" && !path.is_empty() {
+        d.title = format!("The folder “{path}” is gone");
+        d.detail = format!(
+            "The folder “{path}” was moved or deleted while it was read. {}",
+            d.detail
+        );
+    }
+    d
+}
+
+fn too_deep(path: &str) -> Diagnosis {
+    Diagnosis::new(
+        "folders.too_deep",
+        "The folder tree is too deep to show",
+        format!(
+            "Folders nest more than {MAX_DEPTH} levels below “{path}”; the wizard stops there."
+        ),
+        "Pick a folder nearer the top, or move the deeply nested folders up in Outlook.",
+    )
+}
+
+fn too_many() -> Diagnosis {
+    Diagnosis::new(
+        "folders.too_many",
+        "The mailbox has too many folders to show",
+        format!("The mailbox has more than {MAX_FOLDERS} folders; the wizard stops listing there."),
+        "Type the folder's path instead of picking it, or tidy the mailbox's folders in Outlook.",
+    )
+}
+
+/// The folder tree over IMAP: `LIST "" "*"`, then `STATUS (MESSAGES UNSEEN)` for each folder
+/// that can be selected, all sent at once. Never selects a folder. `token` signs in for
+/// `login.mailbox` (as the delegate `login.delegate` for a shared mailbox); it replaces the
+/// token in `login`.
+/// `id` is the server's folder name decoded from modified UTF-7 (`INBOX/Büro`; the IMAP reads
+/// encode it again); `path` joins the names with '/' whatever the delimiter.
+pub async fn imap_folders(
+    cloud: &Cloud,
+    token: &AccessToken<OutlookAudience>,
+    login: &MailLogin,
+    opts: &MailCheckOptions,
+) -> Result<Vec<Folder>, Diagnosis> {
+    let login = MailLogin {
+        token: token.secret().clone(),
+        ..login.clone()
+    };
+    let (mut session, replies, endpoint) = imap_check::sign_in(cloud, &login, opts).await?;
+    let read = bounded(opts, &endpoint, "listing folders", async {
+        list_with_status(&mut session, &replies, &endpoint).await
+    })
+    .await;
+    let _ = tokio::time::timeout(opts.timeout, session.logout()).await;
+    read
+}
+
+/// One listed IMAP folder, before the tree is built.
+struct Listed {
+    /// As the server spells it (modified UTF-7).
+    wire: String,
+    /// Decoded: what is shown and kept as the folder's id.
+    name: String,
+    segments: Vec<String>,
+    noselect: bool,
+    well_known: Option<String>,
+}
+
+async fn list_with_status(
+    session: &mut ImapSession,
+    replies: &Replies,
+    endpoint: &MailEndpoint,
+) -> Result<Vec<Folder>, Diagnosis> {
+    let names: Vec<_> = session
+        .list(Some(""), Some("*"))
+        .await
+        .map_err(|e| imap_check::failure(endpoint, replies, &e))?
+        .try_collect()
+        .await
+        .map_err(|e| imap_check::failure(endpoint, replies, &e))?;
+    if names.len() > MAX_FOLDERS {
+        return Err(too_many());
+    }
+    let mut listed = Vec::with_capacity(names.len());
+    for n in &names {
+        use async_imap::types::NameAttribute as A;
+        let wire = n.name().to_owned();
+        let name = imap_utf7::display(&wire);
+        let segments: Vec<String> = match n.delimiter() {
+            Some(d) if !d.is_empty() => name.split(d).map(str::to_owned).collect(),
+            _ => vec![name.clone()],
+        };
+        if segments.len() > MAX_DEPTH {
+            return Err(too_deep(&segments[..MAX_DEPTH].join("/")));
+        }
+        let attrs = n.attributes();
+        let well_known = if name.eq_ignore_ascii_case("INBOX") {
+            Some("inbox")
+        } else {
+            attrs.iter().find_map(|a| match a {
+                A::Archive => Some("archive"),
+                A::Sent => Some("sentitems"),
+                A::Drafts => Some("drafts"),
+                A::Trash => Some("deleteditems"),
+                A::Junk => Some("junkemail"),
+                _ => None,
+            })
+        };
+        listed.push(Listed {
+            noselect: attrs.iter().any(is_nonexistent),
+            wire,
+            name,
+            segments,
+            well_known: well_known.map(str::to_owned),
+        });
+    }
+    drop(names);
+    let counts = statuses(session, replies, endpoint, &listed).await?;
+    Ok(build_tree(&listed, &counts))
+}
+
+/// A folder's total and unread messages, if the server told them.
+type Counts = (Option<u32>, Option<u32>);
+
+/// `STATUS (MESSAGES UNSEEN)` of each selectable folder, all in one round trip; the counts in
+/// `listed`'s order.
+async fn statuses(
+    session: &mut ImapSession,
+    replies: &Replies,
+    endpoint: &MailEndpoint,
+    listed: &[Listed],
+) -> Result<Vec<Counts>, Diagnosis> {
+    let asked: Vec<(usize, String)> = listed
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.noselect)
+        .filter_map(|(i, l)| Some((i, imap_pipeline::quoted(&l.wire)?)))
+        .collect();
+    let commands: Vec<String> = asked
+        .iter()
+        .map(|(_, name)| format!("STATUS {name} (MESSAGES UNSEEN)"))
+        .collect();
+    let mut got = Vec::with_capacity(asked.len());
+    imap_pipeline::pipeline(session, replies, &commands, |r| {
+        use async_imap::imap_proto::{MailboxDatum, Response, StatusAttribute as S};
+        if let Response::MailboxData(MailboxDatum::Status { mailbox, status }) = r {
+            let mut counts = Counts::default();
+            for a in status {
+                match a {
+                    S::Messages(n) => counts.0 = Some(*n),
+                    S::Unseen(n) => counts.1 = Some(*n),
+                    _ => {}
+                }
+            }
+            got.push((mailbox.to_string(), counts));
+        }
+    })
+    .await
+    .map_err(|f| {
+        let d = f.diagnosis(endpoint, replies);
+        match f.index().and_then(|i| asked.get(i)) {
+            Some(&(i, _)) => imap_gone(d, &listed[i].segments),
+            None => d,
+        }
+    })?;
+    let names: Vec<&str> = asked
+        .iter()
+        .map(|&(i, _)| listed[i].wire.as_str())
+        .collect();
+    let mut counts = vec![Counts::default(); listed.len()];
+    for ((i, _), c) in asked.iter().zip(counts_for(&names, &got)) {
+        counts[*i] = c;
+    }
+    Ok(counts)
+}
+
+/// Each asked folder's counts among the `STATUS` replies, which are in the server's order: by
+/// name (`INBOX` in any case), or by position from a server that spells a name otherwise than
+/// its `LIST` did but answers every one in order, as servers do.
+fn counts_for(asked: &[&str], got: &[(String, Counts)]) -> Vec<Counts> {
+    let key = |name: &str| {
+        if name.eq_ignore_ascii_case("INBOX") {
+            "INBOX".to_owned()
+        } else {
+            name.to_owned()
+        }
+    };
+    let by_name: HashMap<String, Counts> = got.iter().map(|(n, c)| (key(n), *c)).collect();
+    let in_order = got.len() == asked.len();
+    asked
+        .iter()
+        .enumerate()
+        .map(|(p, name)| {
+            by_name
+                .get(&key(name))
+                .copied()
+                .or_else(|| in_order.then(|| got[p].1))
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+/// `\NoSelect`, or `\NonExistent` (RFC 5258), which implies it.
+fn is_nonexistent(a: &async_imap::types::NameAttribute<'_>) -> bool {
+    use async_imap::types::NameAttribute as A;
+    match a {
+        A::NoSelect => true,
+        A::Extension(e) => e.eq_ignore_ascii_case("\\NonExistent"),
+        _ => false,
+    }
+}
+
+/// A `NO` to `STATUS`: the folder went away between `LIST` and `STATUS`.
+pub(crate) fn imap_gone(mut d: Diagnosis, segments: &[String]) -> Diagnosis {
+    if d.code.starts_with("imap.") && d.code != "imap.bye" {
+        let path = segments.join("/");
+        d.code = "imap.folder_gone".to_owned();
+        d.title = format!("The folder “{path}” is gone");
+        d.detail = format!(
+            "The server refused to read the folder “{path}”: it was probably renamed or deleted meanwhile. {}",
+            d.detail
+        );
+        d.fix = "Reload the folder list and pick the folder again.".to_owned();
+    }
+    d
+}
+
+/// The tree from the flat list: each folder under the longest listed prefix of its path.
+fn build_tree(listed: &[Listed], counts: &[Counts]) -> Vec<Folder> {
+    fn children_of(listed: &[Listed], counts: &[Counts], parent: Option<usize>) -> Vec<Folder> {
+        let mut out = Vec::new();
+        for (i, l) in listed.iter().enumerate() {
+            if parent_of(listed, i) != parent {
+                continue;
+            }
+            out.push(Folder {
+                id: l.name.clone(),
+                name: l.segments.last().cloned().unwrap_or_default(),
+                path: l.segments.join("/"),
+                parent: parent.map(|p| listed[p].name.clone()),
+                total: counts[i].0,
+                unread: counts[i].1,
+                well_known: l.well_known.clone(),
+                hidden: false,
+                children: children_of(listed, counts, Some(i)),
+            });
+        }
+        out
+    }
+    fn parent_of(listed: &[Listed], i: usize) -> Option<usize> {
+        let segs = &listed[i].segments;
+        (1..segs.len()).rev().find_map(|n| {
+            listed
+                .iter()
+                .position(|l| l.segments.len() == n && l.segments[..] == segs[..n])
+        })
+    }
+    children_of(listed, counts, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{catalog, MailProtocol};
+
+    fn listed(name: &str) -> Listed {
+        Listed {
+            wire: name.to_owned(),
+            name: name.to_owned(),
+            segments: name.split('.').map(str::to_owned).collect(),
+            noselect: false,
+            well_known: None,
+        }
+    }
+
+    #[test]
+    fn the_tree_nests_by_the_servers_delimiter() {
+        let l = vec![
+            listed("INBOX"),
+            listed("INBOX.Inquiries.Tech-Support"),
+            listed("INBOX.Inquiries"),
+            listed("Archive"),
+        ];
+        let counts = vec![(Some(7), Some(2)); 4];
+        let tree = build_tree(&l, &counts);
+        assert_eq!(tree.len(), 2);
+        let tech = Folder::find(&tree, "INBOX/Inquiries/Tech-Support").unwrap();
+        assert_eq!(tech.id, "INBOX.Inquiries.Tech-Support");
+        assert_eq!(tech.parent.as_deref(), Some("INBOX.Inquiries"));
+        assert_eq!(tech.name, "Tech-Support");
+    }
+
+    #[test]
+    fn status_replies_are_matched_by_name_and_else_by_position() {
+        let got = |v: &[(&str, u32)]| -> Vec<(String, Counts)> {
+            v.iter()
+                .map(|(n, c)| (n.to_string(), (Some(*c), None)))
+                .collect()
+        };
+        let totals = |c: Vec<Counts>| c.into_iter().map(|c| c.0).collect::<Vec<_>>();
+        let asked = ["INBOX", "Sent", "A \"b\""];
+        // Dovecot may finish them out of order; `Inbox` is the inbox.
+        let reordered = got(&[("Sent", 2), ("A \"b\"", 3), ("Inbox", 1)]);
+        assert_eq!(
+            totals(counts_for(&asked, &reordered)),
+            [Some(1), Some(2), Some(3)]
+        );
+        // A name spelt otherwise, every reply there and in order: by position.
+        let respelt = got(&[("INBOX", 1), ("Sent", 2), ("A b", 3)]);
+        assert_eq!(
+            totals(counts_for(&asked, &respelt)),
+            [Some(1), Some(2), Some(3)]
+        );
+        // One reply missing: what cannot be matched by name has no count.
+        let short = got(&[("INBOX", 1), ("A b", 3)]);
+        assert_eq!(totals(counts_for(&asked, &short)), [Some(1), None, None]);
+    }
+
+    #[test]
+    fn a_refused_status_names_the_folder() {
+        let d = catalog::mail_reply(MailProtocol::Imap, "a3 NO Mailbox doesn't exist: Gone");
+        let d = imap_gone(d, &["INBOX".into(), "Gone".into()]);
+        assert_eq!(d.code, "imap.folder_gone");
+        assert!(d.title.contains("INBOX/Gone"), "{}", d.title);
+    }
+}

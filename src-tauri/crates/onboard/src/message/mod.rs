@@ -1,0 +1,12 @@
+//! One message as the preview shows it, from its raw MIME: parsed, its HTML sanitised (its depth
+//! estimated first, since deep nesting makes the parser slow), its own images inlined, remote
+//! ones fetched only when allowed, its attachments saved. It is handed bytes and knows nothing of
+//! mailboxes.
+//!
+//! Uses catalog/ and platform/.
+
+pub mod attachment_file;
+pub mod html_depth;
+pub(crate) mod inline_images;
+pub mod remote_images;
+pub mod view;

@@ -1,0 +1,504 @@
+//! One message as the preview shows it: headers, plain text, HTML sanitized in Rust (no scripts,
+//! no forms or frames, remote images blocked unless allowed), the attachments' names, types and
+//! sizes. Parsed by `mail-parser`; a message it cannot make sense of still shows what could be
+//! read plus a notice, never a blank screen or a panic.
+
+use crate::cloud::graph_get::graph_get_response;
+use crate::identity::audience::{AccessToken, GraphAudience};
+use crate::mailbox::graph::preview::{mailbox_path, segment};
+use crate::message::inline_images::InlineImages;
+use crate::{message::html_depth, platform::http, Cloud, Diagnosis};
+use mail_parser::{Address, MessageParser, MimeHeaders};
+use serde::Serialize;
+use std::borrow::Cow;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Arc;
+use ts_rs::TS;
+
+/// The largest message the preview downloads.
+pub const MAX_RAW_BYTES: usize = 50 * 1024 * 1024;
+
+/// MIME nesting deeper than this is not parsed (mail-parser keeps a stack per level); the raw
+/// text is shown with a notice instead.
+pub const MAX_MIME_DEPTH: usize = 64;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct AttachmentInfo {
+    /// Pass to `attachment_bytes` to save it.
+    pub index: u32,
+    pub name: String,
+    pub content_type: String,
+    #[ts(type = "number")]
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
+pub struct MessageView {
+    /// From, To, Cc, Date, Subject, Message-ID, in that order, those present.
+    pub headers: Vec<(String, String)>,
+    pub text: Option<String>,
+    /// Safe to show in a sandboxed iframe without scripts.
+    pub html_sanitized: Option<String>,
+    /// Remote images removed from the HTML (0 when they were allowed).
+    pub remote_images: u32,
+    pub attachments: Vec<AttachmentInfo>,
+    #[ts(type = "number")]
+    pub raw_size: u64,
+    /// What could not be parsed, in words for the user.
+    pub notices: Vec<String>,
+}
+
+/// `Name <address>` for each, joined; `None` when there is none.
+pub(crate) fn addresses(a: Option<&Address>) -> Option<String> {
+    let list: Vec<String> = a?
+        .iter()
+        .map(|x| {
+            let name = x.name.as_deref().unwrap_or_default().trim();
+            let addr = x.address.as_deref().unwrap_or_default().trim();
+            match (name.is_empty(), addr.is_empty()) {
+                (false, false) => format!("{name} <{addr}>"),
+                (false, true) => name.to_owned(),
+                _ => addr.to_owned(),
+            }
+        })
+        .filter(|s| !s.is_empty())
+        .collect();
+    (!list.is_empty()).then(|| list.join(", "))
+}
+
+/// How deeply `multipart/*` boundaries nest, counted cheaply on the raw bytes: each
+/// `boundary=` parameter opens a level. An upper bound, enough to refuse hostile nesting.
+fn boundary_count(raw: &[u8]) -> usize {
+    let needle = b"boundary=";
+    raw.windows(needle.len())
+        .filter(|w| w.eq_ignore_ascii_case(needle))
+        .count()
+}
+
+fn raw_text(raw: &[u8]) -> String {
+    String::from_utf8_lossy(raw).into_owned()
+}
+
+/// `url` as a browser reads it (WHATWG URL parsing): leading and trailing controls and spaces
+/// dropped, tabs and newlines removed anywhere, so `\x01data:` and `ht&#9;tp:` are what they
+/// look like to the webview; lowercased to compare schemes.
+fn as_browser_reads(url: &str) -> String {
+    url.trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// `http:`, `https:` or protocol-relative: fetching it would tell the sender the mail was read.
+fn is_remote(url: &str) -> bool {
+    let u = as_browser_reads(url);
+    u.starts_with("http:")
+        || u.starts_with("https:")
+        || u.starts_with("//")
+        || u.starts_with("\\\\")
+}
+
+/// A `style` value is kept only without anything that loads or runs something.
+fn style_is_safe(v: &str) -> bool {
+    let l = v.to_ascii_lowercase();
+    ![
+        "url(",
+        "expression",
+        "@import",
+        "javascript:",
+        "behavior",
+        "-moz-binding",
+        "\\",
+        "image-set(",
+    ]
+    .iter()
+    .any(|bad| l.contains(bad))
+}
+
+/// The HTML with scripts, event handlers, `javascript:` URLs, forms, frames, meta refresh and
+/// loading styles removed; remote images removed and counted unless `allow_remote_images`;
+/// `cid:` images removed (a message's own are inlined by [`parse_message`]).
+pub fn sanitize_html(html: &str, allow_remote_images: bool) -> (String, u32) {
+    sanitize_with(html, allow_remote_images, Arc::default())
+}
+
+/// [`sanitize_html`], with `cid:` images replaced from `inline`.
+fn sanitize_with(
+    html: &str,
+    allow_remote_images: bool,
+    inline: Arc<InlineImages>,
+) -> (String, u32) {
+    let blocked = Arc::new(AtomicU32::new(0));
+    let counter = Arc::clone(&blocked);
+    let out = clean_html(html, move |src| match src {
+        ImgSrc::Cid(url) => inline.data_url(url),
+        ImgSrc::Remote(url) if allow_remote_images => Some(url.to_owned()),
+        ImgSrc::Remote(_) => {
+            counter.fetch_add(1, Ordering::Relaxed);
+            None
+        }
+    });
+    (out, blocked.load(Ordering::Relaxed))
+}
+
+/// An `<img src>` that [`clean_html`]'s caller decides on.
+pub(crate) enum ImgSrc<'a> {
+    /// `http:`, `https:` or protocol-relative, as written.
+    Remote(&'a str),
+    /// A part of the message (RFC 2392), as the browser reads it (lowercased).
+    Cid(&'a str),
+}
+
+/// [`sanitize_html`]'s policy, with `img` deciding what becomes of each remote or `cid:` image:
+/// a replacement URL, or `None` to drop it.
+pub(crate) fn clean_html(
+    html: &str,
+    img: impl Fn(ImgSrc<'_>) -> Option<String> + Send + Sync + 'static,
+) -> String {
+    let mut b = ammonia::Builder::default();
+    b.url_relative(ammonia::UrlRelative::Deny)
+        .url_schemes(HashSet::from(["http", "https", "mailto", "cid", "data"]))
+        .add_generic_attributes(["style"])
+        .add_tag_attributes("td", ["bgcolor", "align", "valign", "width", "height"])
+        .add_tag_attributes(
+            "table",
+            [
+                "bgcolor",
+                "align",
+                "border",
+                "cellpadding",
+                "cellspacing",
+                "width",
+            ],
+        )
+        .add_tag_attributes("font", ["color", "face", "size"])
+        .add_tags(["font", "center"])
+        .attribute_filter(move |element, attribute, value| {
+            if attribute == "style" {
+                return style_is_safe(value).then_some(Cow::Borrowed(value));
+            }
+            if element == "img" && attribute == "src" {
+                if is_remote(value) {
+                    return img(ImgSrc::Remote(value)).map(Cow::Owned);
+                }
+                let read = as_browser_reads(value);
+                if read.starts_with("cid:") {
+                    return img(ImgSrc::Cid(&read)).map(Cow::Owned);
+                }
+                // data: only as an image, and only the image types a browser cannot run.
+                return (!is_data(value) || is_inline_image(value)).then_some(Cow::Borrowed(value));
+            }
+            if attribute == "background" || attribute == "srcset" || is_data(value) {
+                return None;
+            }
+            Some(Cow::Borrowed(value))
+        });
+    b.clean(html).to_string()
+}
+
+fn is_data(url: &str) -> bool {
+    as_browser_reads(url).starts_with("data:")
+}
+
+/// A `data:` URL of a raster image (no SVG, which can carry script and links).
+pub(crate) fn is_inline_image(url: &str) -> bool {
+    let u = as_browser_reads(url);
+    ["png", "jpeg", "gif", "webp", "bmp"]
+        .iter()
+        .any(|t| u.starts_with(&format!("data:image/{t};base64,")))
+}
+
+/// mail-parser's reading of `raw`, or `None`: it can panic on malformed MIME (a debug assertion
+/// in 0.11 fires on some broken multipart nesting), which here is a message it cannot parse.
+fn parse_mime(raw: &[u8]) -> Option<mail_parser::Message<'_>> {
+    std::panic::catch_unwind(|| MessageParser::default().parse(raw))
+        .ok()
+        .flatten()
+}
+
+/// Parses the message; never panics, and never returns an empty view for a non-empty input.
+pub fn parse_message(raw: &[u8], allow_remote_images: bool) -> MessageView {
+    let mut view = MessageView {
+        headers: Vec::new(),
+        text: None,
+        html_sanitized: None,
+        remote_images: 0,
+        attachments: Vec::new(),
+        raw_size: raw.len() as u64,
+        notices: Vec::new(),
+    };
+    if raw.is_empty() {
+        view.notices.push("The message is empty.".into());
+        return view;
+    }
+    let depth = boundary_count(raw);
+    if depth > MAX_MIME_DEPTH {
+        view.notices.push(format!(
+            "The message nests {depth} MIME parts inside each other (more than {MAX_MIME_DEPTH}); it is shown as raw text."
+        ));
+        view.text = Some(raw_text(raw));
+        return view;
+    }
+    let Some(m) = parse_mime(raw) else {
+        view.notices
+            .push("The message could not be parsed as MIME; it is shown as raw text.".into());
+        view.text = Some(raw_text(raw));
+        return view;
+    };
+
+    let mut push = |k: &str, v: Option<String>| {
+        if let Some(v) = v.filter(|v| !v.trim().is_empty()) {
+            view.headers.push((k.to_owned(), v));
+        }
+    };
+    push("From", addresses(m.from()));
+    push("To", addresses(m.to()));
+    push("Cc", addresses(m.cc()));
+    push("Date", m.date().map(|d| d.to_rfc3339()));
+    push("Subject", m.subject().map(str::to_owned));
+    push("Message-ID", m.message_id().map(|id| format!("<{id}>")));
+    for (name, present) in [("From", m.from().is_some()), ("Date", m.date().is_some())] {
+        if !present {
+            view.notices
+                .push(format!("The message has no readable {name} header."));
+        }
+    }
+
+    // A multipart whose boundary never appears comes back as one opaque part.
+    let root = m.root_part();
+    let declared_multipart = root
+        .content_type()
+        .is_some_and(|c| c.ctype().eq_ignore_ascii_case("multipart"));
+    if declared_multipart && !root.is_multipart() {
+        view.notices.push(
+            "The message says it has several parts but their boundary is missing; its body is shown as raw text."
+                .into(),
+        );
+    }
+
+    view.text = m
+        .body_text(0)
+        .map(Cow::into_owned)
+        .filter(|t| !t.is_empty());
+    let html = m.html_body.first().and_then(|&i| m.part(i));
+    if let Some(html) = html.filter(|h| h.is_text_html()) {
+        let source = html.text_contents().unwrap_or_default();
+        if html_depth::too_deep(source) {
+            view.notices.push(format!(
+                "The HTML nests elements more than {} deep (browsers stop there); it is not rendered.",
+                html_depth::MAX_HTML_DEPTH
+            ));
+        } else {
+            let inline = Arc::new(InlineImages::of(&m));
+            let (clean, blocked) = sanitize_with(source, allow_remote_images, inline);
+            view.html_sanitized = Some(clean);
+            view.remote_images = blocked;
+        }
+    }
+    for (i, a) in m.attachments().enumerate() {
+        view.attachments.push(AttachmentInfo {
+            index: u32::try_from(i).unwrap_or(u32::MAX),
+            name: attachment_name(a, i),
+            content_type: content_type(a),
+            size: a.len() as u64,
+        });
+    }
+    let nothing =
+        view.text.is_none() && view.html_sanitized.is_none() && view.attachments.is_empty();
+    if declared_multipart && !root.is_multipart() || nothing {
+        if nothing {
+            view.notices
+                .push("No readable body was found; the raw message is shown.".into());
+        }
+        let body_start = find_body(raw);
+        view.text = Some(raw_text(&raw[body_start..]));
+    }
+    view
+}
+
+/// Where the body starts (after the first empty line), or 0.
+fn find_body(raw: &[u8]) -> usize {
+    for sep in [&b"\r\n\r\n"[..], &b"\n\n"[..]] {
+        if let Some(p) = raw.windows(sep.len()).position(|w| w == sep) {
+            return p + sep.len();
+        }
+    }
+    0
+}
+
+fn attachment_name(a: &mail_parser::MessagePart, i: usize) -> String {
+    a.attachment_name()
+        .map(str::to_owned)
+        .filter(|n| !n.trim().is_empty())
+        .or_else(|| {
+            a.message()
+                .and_then(|m| m.subject())
+                .map(|s| format!("{s}.eml"))
+        })
+        .unwrap_or_else(|| format!("attachment-{}", i + 1))
+}
+
+fn content_type(a: &mail_parser::MessagePart) -> String {
+    a.content_type()
+        .map(|c| match c.subtype() {
+            Some(s) => format!("{}/{}", c.ctype(), s).to_ascii_lowercase(),
+            None => c.ctype().to_ascii_lowercase(),
+        })
+        .unwrap_or_else(|| {
+            if a.is_message() {
+                "message/rfc822".into()
+            } else {
+                "application/octet-stream".into()
+            }
+        })
+}
+
+/// The attachment at `index` (as in `MessageView::attachments`): name, type and decoded bytes.
+pub fn attachment_bytes(raw: &[u8], index: u32) -> Option<(String, String, Vec<u8>)> {
+    if boundary_count(raw) > MAX_MIME_DEPTH {
+        return None;
+    }
+    let m = parse_mime(raw)?;
+    let i = usize::try_from(index).ok()?;
+    let a = m.attachments().nth(i)?;
+    Some((
+        attachment_name(a, i),
+        content_type(a),
+        a.contents().to_vec(),
+    ))
+}
+
+/// `what` (a URL, a message) is larger than `max` bytes.
+pub(crate) fn too_large(what: &str, max: usize) -> Diagnosis {
+    let limit = if max >= 1024 * 1024 {
+        format!("{} MB", max / (1024 * 1024))
+    } else {
+        format!("{max} bytes")
+    };
+    Diagnosis::new(
+        "preview.too_large",
+        "The message is too large to preview",
+        format!("{what} is larger than {limit}, the most the preview downloads."),
+        "Open the message in Outlook on the web instead.",
+    )
+}
+
+/// The message's MIME source (`GET …/messages/{id}/$value`), at most `MAX_RAW_BYTES`.
+pub async fn graph_raw_message(
+    cloud: &Cloud,
+    token: &AccessToken<GraphAudience>,
+    mailbox: &str,
+    message_id: &str,
+) -> Result<Vec<u8>, Diagnosis> {
+    graph_raw_message_bounded(cloud, token, mailbox, message_id, MAX_RAW_BYTES).await
+}
+
+/// As `graph_raw_message`, with the bound given.
+pub async fn graph_raw_message_bounded(
+    cloud: &Cloud,
+    token: &AccessToken<GraphAudience>,
+    mailbox: &str,
+    message_id: &str,
+    max_bytes: usize,
+) -> Result<Vec<u8>, Diagnosis> {
+    let client = http::client(cloud)?;
+    graph_raw_message_on(&client, cloud, token, mailbox, message_id, max_bytes).await
+}
+
+/// As [`graph_raw_message_bounded`], on a client the caller keeps (its connections are reused).
+pub(crate) async fn graph_raw_message_on(
+    client: &reqwest::Client,
+    cloud: &Cloud,
+    token: &AccessToken<GraphAudience>,
+    mailbox: &str,
+    message_id: &str,
+    max_bytes: usize,
+) -> Result<Vec<u8>, Diagnosis> {
+    let url = format!(
+        "{}/v1.0{}/messages/{}/$value",
+        cloud.graph.trim_end_matches('/'),
+        mailbox_path(mailbox),
+        segment(message_id)
+    );
+    let mut res = graph_get_response(client, token.secret(), &url).await?;
+    if res.content_length().is_some_and(|n| n > max_bytes as u64) {
+        return Err(too_large(&url, max_bytes));
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = res
+        .chunk()
+        .await
+        .map_err(|e| http::transport_error(&url, &e))?
+    {
+        if out.len() + chunk.len() > max_bytes {
+            return Err(too_large(&url, max_bytes));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn remote_image_urls_are_recognized() {
+        assert!(is_remote("http://x/y.png"));
+        assert!(is_remote(" HTTPS://x/y.png"));
+        assert!(is_remote("//x/y.png"));
+        assert!(!is_remote("cid:part1@x"));
+        // Found by the fuzzer: what the browser strips must not hide the scheme.
+        assert!(is_remote("\u{1}http://x/y.png"));
+        assert!(is_remote("ht\ttp://x/y.png"));
+        assert!(is_data("\u{2}data:image/svg+xml;base64,AA"));
+        assert!(!is_inline_image("\u{2}data:image/svg+xml;base64,AA"));
+    }
+
+    #[test]
+    fn styles_that_load_something_are_dropped() {
+        assert!(style_is_safe("color: red; font-weight: bold"));
+        assert!(!style_is_safe("background:URL(http://canary/)"));
+        assert!(!style_is_safe("width: expression(alert(1))"));
+        assert!(!style_is_safe("background: u\\72l(http://x)"));
+    }
+
+    #[test]
+    fn data_urls_survive_only_as_raster_images() {
+        let (out, blocked) = sanitize_html(
+            r#"<a href="data:text/html,<script>alert(1)</script>">x</a><img src="data:image/svg+xml;base64,PHN2Zy8+"><img src="data:image/png;base64,iVBO">"#,
+            false,
+        );
+        assert!(!out.contains("text/html") && !out.contains("svg"), "{out}");
+        assert!(out.contains(r#"src="data:image/png;base64,iVBO""#), "{out}");
+        assert_eq!(blocked, 0);
+    }
+
+    #[test]
+    fn garbage_is_shown_as_text_with_a_notice() {
+        let v = parse_message(b"\x00\x01 not a mail at all", false);
+        assert!(v.text.is_some() || v.html_sanitized.is_some());
+        assert!(!v.notices.is_empty());
+        let empty = parse_message(b"", false);
+        assert_eq!(empty.notices, vec!["The message is empty.".to_owned()]);
+    }
+
+    #[test]
+    fn a_plain_message_has_headers_and_text_and_no_notice() {
+        let raw = b"From: Bob <bob@example.test>\r\nTo: alice@example.test\r\nDate: Mon, 2 Nov 2026 10:00:00 +0000\r\nSubject: Hi\r\nMessage-ID: <1@x>\r\n\r\nHello there\r\n";
+        let v = parse_message(raw, false);
+        assert_eq!(
+            v.headers[0],
+            ("From".into(), "Bob <bob@example.test>".into())
+        );
+        assert!(v.headers.iter().any(|(k, v)| k == "Subject" && v == "Hi"));
+        assert!(v
+            .headers
+            .iter()
+            .any(|(k, v)| k == "Message-ID" && v == "<1@x>"));
+        assert_eq!(v.text.as_deref().map(str::trim), Some("Hello there"));
+        assert!(v.notices.is_empty(), "{:?}", v.notices);
+    }
+}
