@@ -15,7 +15,7 @@ pub async fn preview_page(
         &session,
         &profile,
         &folder,
-        onboard::mailbox::graph::preview::MAX_PAGE,
+        onboard::mailbox::message_page::MAX_PAGE,
         cursor.as_deref(),
     )
     .await

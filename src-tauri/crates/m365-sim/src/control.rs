@@ -1,53 +1,16 @@
-//! Test control under `/_sim/`: the request log, fault rules, the clock, device-code approval,
-//! and token introspection (for Dovecot's oauth2 passdb).
+//! Test control under `/_sim/`: the request log, fault rules, the clock and device-code
+//! approval. Token introspection, which Dovecot asks under `/_sim/` too, is exchange/'s.
 
-use crate::sim::{lock, Shared};
-use crate::world::DeviceState;
+use crate::tenant::request_log::{Fault, FaultRule, LogEntry};
+use crate::tenant::sim::{lock, Shared};
+use crate::tenant::world::DeviceState;
 use axum::body::Body;
-use axum::extract::{Form, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::collections::HashMap;
-
-#[derive(Debug, Clone, Serialize)]
-pub struct LogEntry {
-    pub method: String,
-    pub path: String,
-    pub query: Option<String>,
-    pub status: u16,
-    pub at: String,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Fault {
-    Latency {
-        ms: u64,
-    },
-    Status {
-        status: u16,
-        #[serde(default)]
-        retry_after: Option<String>,
-    },
-    Drop,
-    Malformed,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct FaultRule {
-    /// Requests whose path starts with this are affected.
-    pub path_prefix: String,
-    #[serde(default)]
-    pub method: Option<String>,
-    #[serde(flatten)]
-    pub fault: Fault,
-    /// How many requests it applies to; unlimited when absent.
-    #[serde(default)]
-    pub times: Option<u32>,
-}
 
 /// Logs every request outside `/_sim/` and applies the first matching fault rule.
 pub async fn observe(State(sim): State<Shared>, req: Request, next: Next) -> Response {
@@ -238,57 +201,4 @@ pub async fn device_decision(
         }
     }
     StatusCode::NO_CONTENT.into_response()
-}
-
-/// RFC 7662 introspection as Dovecot's oauth2 passdb asks for it (`introspection_mode = post`).
-/// With `mailbox` (and optionally `scope`), it also answers `mailbox_access`: whether the token
-/// may open that mailbox as Exchange Online allows it (its owner's, or a shared mailbox the owner
-/// has full access to) with that scope. An active token's answer also carries its tenant's
-/// `smtp_client_auth`, which the mail stack's SMTP AUTH check reads.
-pub async fn introspect(
-    State(sim): State<Shared>,
-    Form(form): Form<HashMap<String, String>>,
-) -> Response {
-    let now = sim.clock.now();
-    let world = sim.world();
-    let active = form
-        .get("token")
-        .and_then(|t| world.access.get(t))
-        .filter(|a| a.expires > now);
-    let mut body = match active {
-        Some(a) => json!({
-            "active": true,
-            "aud": a.audience,
-            "client_id": a.client_id,
-            "tid": a.tenant_id,
-            "username": a.user,
-            "email": a.user,
-            "scope": a.scopes.join(" "),
-            "roles": a.roles,
-            "exp": a.expires.timestamp(),
-            "smtp_client_auth": world
-                .tenants
-                .iter()
-                .find(|t| t.id == a.tenant_id)
-                .is_none_or(|t| t.smtp_client_auth),
-        }),
-        None => json!({ "active": false }),
-    };
-    if let (Some(token), Some(mailbox)) = (active, form.get("mailbox")) {
-        let user = token.user.as_deref().unwrap_or_default();
-        let owner = user.eq_ignore_ascii_case(mailbox);
-        let delegate = world
-            .tenants
-            .iter()
-            .flat_map(|t| &t.shared_mailboxes)
-            .any(|s| {
-                s.address.eq_ignore_ascii_case(mailbox)
-                    && s.full_access.iter().any(|u| u.eq_ignore_ascii_case(user))
-            });
-        let scoped = form
-            .get("scope")
-            .is_none_or(|s| token.scopes.iter().any(|x| x.eq_ignore_ascii_case(s)));
-        body["mailbox_access"] = json!((owner || delegate) && scoped);
-    }
-    axum::Json(body).into_response()
 }

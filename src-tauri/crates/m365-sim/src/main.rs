@@ -42,7 +42,7 @@ async fn main() -> ExitCode {
     };
     let mut announce = serde_json::to_value(&running.endpoints).unwrap_or_default();
     let sink = match flag("--sink-dir") {
-        Some(dir) => match m365_sim::smtp_sink::SmtpSink::start_for(
+        Some(dir) => match m365_sim::exchange::smtp_sink::SmtpSink::start_for(
             std::path::Path::new(&dir),
             running.sim.clone(),
         )

@@ -1,7 +1,7 @@
 //! The wizard's sandbox: the simulator with the bundled demo tenant, an SMTP sink, and the real
 //! Dovecot stack when Dovecot is installed, all on loopback, all gone after `stop`.
 
-use crate::smtp_sink::SmtpSink;
+use crate::exchange::smtp_sink::SmtpSink;
 use crate::{RunningSim, Seed};
 use serde::Serialize;
 use std::path::Path;

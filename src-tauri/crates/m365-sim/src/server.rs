@@ -1,10 +1,13 @@
 //! Starting and stopping a simulator: bind, make the CA and keys, serve HTTPS.
 
-use crate::mail_store::MailStore;
-use crate::seed::Seed;
-use crate::sim::{Shared, Sim};
-use crate::world::World;
-use crate::{authorize, control, device, discovery, keys, tls, token};
+use crate::exchange::introspection;
+use crate::identity::{authorize, device, discovery, token};
+use crate::tenant::keys;
+use crate::tenant::mail_store::MailStore;
+use crate::tenant::seed::Seed;
+use crate::tenant::sim::{Shared, Sim};
+use crate::tenant::world::World;
+use crate::{control, tls};
 use axum::routing::{get, post};
 use axum::Router;
 use serde::Serialize;
@@ -73,7 +76,7 @@ pub fn router(sim: Shared) -> Router {
         )
         .route("/_sim/tokens", get(control::tokens))
         .route("/_sim/device", post(control::device_decision))
-        .route("/_sim/introspect", post(control::introspect))
+        .route("/_sim/introspect", post(introspection::introspect))
         .nest("/graph/v1.0", crate::graph::router())
         .layer(axum::middleware::from_fn_with_state(
             sim.clone(),
@@ -147,7 +150,7 @@ impl RunningSim {
 
     /// Mail sent through Graph `sendMail` to addresses outside the tenant is relayed to `addr`.
     pub fn set_outgoing(&self, addr: SocketAddr) {
-        *crate::sim::lock(&self.sim.outgoing) = Some(addr);
+        *crate::tenant::sim::lock(&self.sim.outgoing) = Some(addr);
     }
 
     pub async fn stop(self) {

@@ -299,7 +299,7 @@ async fn messages_page_filter_select_and_change_like_graph() {
 #[tokio::test]
 async fn a_generated_bulk_folder_pages_without_reading_everything() {
     let mut seed = seed();
-    let bulk: m365_sim::mail_store::SeedMailbox = serde_json::from_value(
+    let bulk: m365_sim::tenant::mail_store::SeedMailbox = serde_json::from_value(
         serde_json::json!({ "folders": [ { "name": "Inbox", "generated": 3000 } ] }),
     )
     .unwrap();
@@ -335,7 +335,7 @@ async fn a_generated_bulk_folder_pages_without_reading_everything() {
 #[tokio::test]
 async fn attachments_come_decoded_with_their_bytes() {
     let mut seed = seed();
-    let mailbox: m365_sim::mail_store::SeedMailbox = serde_json::from_value(
+    let mailbox: m365_sim::tenant::mail_store::SeedMailbox = serde_json::from_value(
         serde_json::json!({ "folders": [ { "name": "Inbox", "messages": [
         { "eml": "mailparser-legacy-045.eml", "received": "2026-02-01T10:00:00Z" },
         { "eml": "mailparser-legacy-048.eml", "received": "2026-02-02T10:00:00Z" },
@@ -442,7 +442,7 @@ async fn attachments_come_decoded_with_their_bytes() {
 async fn send_mail_delivers_inside_relays_outside_and_keeps_a_copy() {
     let t = TestSim::start().await;
     let sink_dir = tempfile::tempdir().unwrap();
-    let sink = m365_sim::smtp_sink::SmtpSink::start(sink_dir.path())
+    let sink = m365_sim::exchange::smtp_sink::SmtpSink::start(sink_dir.path())
         .await
         .unwrap();
     t.sim.set_outgoing(([127, 0, 0, 1], sink.port).into());
@@ -583,7 +583,7 @@ async fn folder_lists_page_expand_and_hide_like_graph() {
     for i in 0..9 {
         folders.push(serde_json::json!({ "name": format!("Queue {i}") }));
     }
-    let mailbox: m365_sim::mail_store::SeedMailbox =
+    let mailbox: m365_sim::tenant::mail_store::SeedMailbox =
         serde_json::from_value(serde_json::json!({ "folders": folders })).unwrap();
     seed.mailboxes.insert("bob@contoso.test".into(), mailbox);
     let t = TestSim::start_with(seed).await;

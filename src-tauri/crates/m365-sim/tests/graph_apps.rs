@@ -186,7 +186,7 @@ fn new_app_body(name: &str) -> Value {
 
 /// An /authorize request for `user` with the new app and what came of it.
 async fn authorize_new_app(t: &TestSim, app_id: &str, user: &str) -> Step {
-    let challenge = m365_sim::keys::pkce_s256(VERIFIER);
+    let challenge = m365_sim::tenant::keys::pkce_s256(VERIFIER);
     let q = authorize_query(app_id, "Mail.ReadWrite offline_access", user, &challenge);
     t.get(&format!("/{TENANT}/oauth2/v2.0/authorize?{q}")).await
 }

@@ -4,7 +4,7 @@
 
 mod support;
 use base64::Engine;
-use m365_sim::smtp_sink::SmtpSink;
+use m365_sim::exchange::smtp_sink::SmtpSink;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

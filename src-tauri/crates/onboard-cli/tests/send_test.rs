@@ -2,8 +2,8 @@
 //! from the environment; sent mail goes out through the simulator's SMTP sink.
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
+use m365_sim::exchange::smtp_sink::SmtpSink;
 use m365_sim::sandbox::demo_seed;
-use m365_sim::smtp_sink::SmtpSink;
 use m365_sim::RunningSim;
 use serde_json::Value;
 use std::process::Command;

@@ -16,7 +16,7 @@ const SHAPE: [usize; 3] = [6, 7, 6];
 const MESSAGES: usize = 2;
 
 /// `Team 2` holds `Queue 2-1` … `Queue 2-7`, which hold `Topic 2-1-1` … `Topic 2-1-6`.
-fn level(numbers: &str, depth: usize) -> Vec<m365_sim::mail_store::SeedFolder> {
+fn level(numbers: &str, depth: usize) -> Vec<m365_sim::tenant::mail_store::SeedFolder> {
     let Some(&width) = SHAPE.get(depth) else {
         return vec![];
     };

@@ -6,7 +6,7 @@ mod support;
 
 use chrono::{Duration, Utc};
 use m365_sim::sandbox::demo_seed;
-use m365_sim::seed::{SecretSeed, Seed};
+use m365_sim::tenant::seed::{SecretSeed, Seed};
 use onboard::{check_app, AppCheck, AppInput, ChannelKind, CheckStatus, Cloud};
 use support::sim::sim_cloud_with;
 

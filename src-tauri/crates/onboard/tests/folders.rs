@@ -6,7 +6,7 @@
 mod support;
 
 use chrono::{DateTime, Utc};
-use m365_sim::mail_store::SeedFolder;
+use m365_sim::tenant::mail_store::SeedFolder;
 use onboard::{
     graph_archive_counts, graph_folders, imap_archive_counts, imap_folders, AccessToken, Folder,
     GraphAudience, MailLogin, OutlookAudience, Resource, Secret, TokenResponse,
@@ -40,7 +40,7 @@ fn folder(name: &str, hidden: bool) -> SeedFolder {
 }
 
 /// alice's mailbox gets 105 more top-level folders (two pages of 100) and a hidden one.
-fn many_folders(seed: &mut m365_sim::seed::Seed) {
+fn many_folders(seed: &mut m365_sim::tenant::seed::Seed) {
     let alice = seed.mailboxes.get_mut(ALICE).unwrap();
     for i in 0..105 {
         alice

@@ -21,7 +21,7 @@ fn inbox(cloud: &Cloud) -> String {
 }
 
 async fn control(cloud: &Cloud, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
-    let client = onboard::platform::http::client(cloud).unwrap();
+    let client = cloud.http_client().unwrap();
     let mut req = client.request(method, format!("{}{path}", cloud.authority));
     if let Some(b) = body {
         req = req.json(&b);

@@ -9,7 +9,7 @@ mod support;
 
 use async_imap::types::Fetch;
 use futures_util::TryStreamExt;
-use m365_sim::mail_store::SeedFolder;
+use m365_sim::tenant::mail_store::SeedFolder;
 use onboard::{
     attachment_bytes, graph_message_page, imap_message_page, imap_raw_message,
     imap_raw_message_bounded, profile_archive_counts, profile_folders, profile_message,
@@ -45,7 +45,7 @@ fn folder(name: &str, generated: usize, children: Vec<SeedFolder>) -> SeedFolder
 }
 
 /// alice gets `Bulk` (120 generated messages) and `Anfragen/Büro` (3).
-fn bulk_and_umlauts(seed: &mut m365_sim::seed::Seed) {
+fn bulk_and_umlauts(seed: &mut m365_sim::tenant::seed::Seed) {
     let alice = seed.mailboxes.get_mut(ALICE).unwrap();
     alice.folders.push(folder("Bulk", 120, vec![]));
     alice

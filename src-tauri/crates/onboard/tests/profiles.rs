@@ -5,9 +5,9 @@
 mod support;
 
 use chrono::{Duration, Utc};
-use m365_sim::control::{Fault, FaultRule};
 use m365_sim::sandbox::demo_seed;
-use m365_sim::seed::Seed;
+use m365_sim::tenant::request_log::{Fault, FaultRule};
+use m365_sim::tenant::seed::Seed;
 use m365_sim::RunningSim;
 use onboard::cloud::graph_get::graph_get;
 use onboard::{
@@ -186,7 +186,10 @@ impl World {
                 ("scope", scope),
                 ("state", "s"),
                 ("nonce", "n"),
-                ("code_challenge", &m365_sim::keys::pkce_s256(verifier)),
+                (
+                    "code_challenge",
+                    &m365_sim::tenant::keys::pkce_s256(verifier),
+                ),
                 ("code_challenge_method", "S256"),
                 ("login_hint", upn),
             ],

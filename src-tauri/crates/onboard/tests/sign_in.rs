@@ -6,7 +6,7 @@ mod support;
 
 use m365_sim::player::{play, Person};
 use m365_sim::sandbox::demo_seed;
-use m365_sim::seed::{Seed, TenantSeed, UserSeed};
+use m365_sim::tenant::seed::{Seed, TenantSeed, UserSeed};
 use onboard::cloud::graph_get::graph_get;
 use onboard::{
     begin_embedded_sign_in, client_secret_key, find_service_principal, finish_embedded_sign_in,

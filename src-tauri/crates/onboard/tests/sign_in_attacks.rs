@@ -8,8 +8,8 @@ mod support;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{Duration as Span, Utc};
-use m365_sim::keys::Keys;
 use m365_sim::player::{play, Person};
+use m365_sim::tenant::keys::Keys;
 use onboard::identity::loopback::Loopback;
 use onboard::{
     check_account, sign_in_with_browser, validate_id_token, ChannelKind, Diagnosis, Expected,

@@ -2,11 +2,11 @@
 //! own content type), as in shared/reference/microsoft/graph_attachment_get_file.json.
 
 use super::caller::Caller;
-use super::directory::entity;
+use super::directory::query::entity;
 use super::error::GraphError;
 use super::mailbox::{context, open, Params};
 use super::messages::find;
-use crate::sim::Shared;
+use crate::tenant::sim::Shared;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};

@@ -2,9 +2,9 @@
 //! issued for Graph (an Outlook-audience token is refused, as Graph refuses it).
 
 use super::error::GraphError;
-use crate::scopes::GRAPH;
-use crate::sim::Shared;
-use crate::world::AccessToken;
+use crate::tenant::scopes::GRAPH;
+use crate::tenant::sim::Shared;
+use crate::tenant::world::AccessToken;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 

@@ -3,7 +3,7 @@
 //! injected latency included, as a slow server keeps requests in flight.
 
 use super::error::throttled;
-use crate::sim::{lock, Shared};
+use crate::tenant::sim::{lock, Shared};
 use axum::http::{header, HeaderMap};
 use axum::response::Response;
 

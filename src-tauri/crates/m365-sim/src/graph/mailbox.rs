@@ -1,11 +1,11 @@
 //! Whose mailbox a Graph call may open, by Exchange Online's rules, and its folders as seeded.
 
 use super::caller::Caller;
-use super::directory::entity;
+use super::directory::query::entity;
 use super::error::GraphError;
 use super::paging::{next_link, number};
-use crate::mail_store::WELL_KNOWN;
-use crate::sim::Shared;
+use crate::tenant::mail_store::WELL_KNOWN;
+use crate::tenant::sim::Shared;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::StatusCode;
 use axum::Json;
@@ -113,7 +113,7 @@ pub fn open(sim: &Shared, caller: &Caller, target: Option<&str>) -> Result<Mailb
 
 /// Folder ids are opaque and stable: derived from the mailbox and the folder's path.
 pub fn folder_id(mailbox: &Mailbox, path: &str) -> String {
-    let digest = crate::keys::sha256(format!("{}/{path}", mailbox.id).as_bytes());
+    let digest = crate::tenant::keys::sha256(format!("{}/{path}", mailbox.id).as_bytes());
     format!(
         "AQMkAD{}",
         base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..24])

@@ -3,12 +3,12 @@
 //! Paging, counting and filtering use only file names; only the returned page is parsed.
 
 use super::caller::Caller;
-use super::directory::entity;
+use super::directory::query::entity;
 use super::error::GraphError;
 use super::mailbox::{context, folder_id, open, resolve_folder, Mailbox, Params};
 use super::paging::{next_link, number};
-use crate::mail_store::Entry;
-use crate::sim::Shared;
+use crate::tenant::mail_store::Entry;
+use crate::tenant::sim::Shared;
 use axum::extract::{OriginalUri, Path, Query, State};
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -88,7 +88,7 @@ fn representation(mailbox: &Mailbox, entry: &Entry, select: Option<&[String]>) -
         .map(|d| d.to_rfc3339())
         .unwrap_or_else(|| time(entry.received));
     let change_key =
-        B64.encode(&crate::keys::sha256(entry.path.to_string_lossy().as_bytes())[..18]);
+        B64.encode(&crate::tenant::keys::sha256(entry.path.to_string_lossy().as_bytes())[..18]);
     let subject = m.and_then(|m| m.subject()).unwrap_or_default();
     let id = message_id(entry);
     // Keys and order as in shared/reference/microsoft/graph_message_get.json.
@@ -108,7 +108,7 @@ fn representation(mailbox: &Mailbox, entry: &Entry, select: Option<&[String]>) -
         "bodyPreview": m.and_then(|m| m.body_preview(255)).map(|p| p.into_owned()).unwrap_or_default(),
         "importance": "normal",
         "parentFolderId": folder_id(mailbox, &entry.folder),
-        "conversationId": format!("AAQkAD{}", B64.encode(&crate::keys::sha256(subject.trim_start_matches("Re: ").as_bytes())[..12])),
+        "conversationId": format!("AAQkAD{}", B64.encode(&crate::tenant::keys::sha256(subject.trim_start_matches("Re: ").as_bytes())[..12])),
         "isDeliveryReceiptRequested": false,
         "isReadReceiptRequested": false,
         "isRead": entry.read,

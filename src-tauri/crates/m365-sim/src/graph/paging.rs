@@ -1,7 +1,7 @@
 //! `$top` / `$skip` paging and the `@odata.nextLink` that continues it, shared by the lists.
 
 use super::error::GraphError;
-use crate::sim::Shared;
+use crate::tenant::sim::Shared;
 use axum::http::StatusCode;
 use std::collections::HashMap;
 

@@ -5,7 +5,7 @@
 use super::caller::Caller;
 use super::error::GraphError;
 use super::mailbox::{locate, Params};
-use crate::sim::{lock, Shared};
+use crate::tenant::sim::{lock, Shared};
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;

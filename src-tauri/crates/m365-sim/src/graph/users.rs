@@ -2,8 +2,8 @@
 
 use super::caller::Caller;
 use super::error::GraphError;
-use crate::seed::UserSeed;
-use crate::sim::Shared;
+use crate::tenant::seed::UserSeed;
+use crate::tenant::sim::Shared;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::Json;

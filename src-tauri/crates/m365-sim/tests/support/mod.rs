@@ -214,7 +214,7 @@ impl TestSim {
         scope: &str,
         verifier: &str,
     ) -> String {
-        let challenge = m365_sim::keys::pkce_s256(verifier);
+        let challenge = m365_sim::tenant::keys::pkce_s256(verifier);
         let q = authorize_query(client, scope, user, &challenge);
         let step = self
             .get(&format!("/{tenant}/oauth2/v2.0/authorize?{q}"))

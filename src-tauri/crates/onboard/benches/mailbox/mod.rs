@@ -7,8 +7,8 @@
 use crate::support::mail::{MailWorld, ALICE};
 use crate::support::profile::{connect, session};
 use crate::support::proxy::Proxy;
-use m365_sim::mail_store::SeedFolder;
-use m365_sim::seed::Seed;
+use m365_sim::tenant::mail_store::SeedFolder;
+use m365_sim::tenant::seed::Seed;
 use onboard::{
     profile_folders, ChannelKind, Cloud, Folder, GraphAudience, MailboxChoice, MemoryStore,
     OutlookAudience, Session,

@@ -14,7 +14,7 @@ impl Graph {
     pub fn new(cloud: &Cloud, token: &Secret) -> Result<Self, Diagnosis> {
         cloud.validate()?;
         Ok(Self {
-            http: http::client(cloud)?,
+            http: cloud.http_client()?,
             base: format!("{}/v1.0", cloud.graph.trim_end_matches('/')),
             token: token.clone(),
         })

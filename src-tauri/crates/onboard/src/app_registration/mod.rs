@@ -7,6 +7,7 @@
 //! Uses catalog/, platform/, server/, cloud/ and identity/.
 
 pub mod admin_consent;
+pub mod admin_sign_in;
 mod apply;
 pub mod check;
 mod desired;

@@ -30,6 +30,15 @@ pub struct CheckStep {
 }
 
 impl CheckStep {
+    /// A failed step as its diagnosis, so that [`Session::with_token`](crate::Session::with_token)
+    /// sees a refused token (and the caller rebuilds the same failed step from it).
+    pub(crate) fn into_result(self) -> Result<CheckStep, Diagnosis> {
+        match (&self.status, &self.diagnosis) {
+            (CheckStatus::Failed, Some(d)) => Err(d.clone()),
+            _ => Ok(self),
+        }
+    }
+
     pub fn passed(id: &str, label: &str, started: Instant, detail: impl Into<String>) -> Self {
         Self {
             id: id.to_owned(),

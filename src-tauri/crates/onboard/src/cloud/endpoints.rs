@@ -2,10 +2,10 @@
 //! presets for the national clouds and an override for each URL (the sandbox and the tests point
 //! them at the simulator). Nothing else in the code names a host.
 
+use crate::platform::http::is_loopback_host;
 use crate::{Diagnosis, MailProtocol};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
-use std::net::IpAddr;
 use ts_rs::TS;
 
 /// How a mail connection is secured: TLS from the first byte (IMAP 993), STARTTLS after the
@@ -73,13 +73,6 @@ impl std::fmt::Display for MailEndpoint {
     }
 }
 
-/// `localhost`, or an address in 127.0.0.0/8 or ::1.
-pub fn is_loopback_host(host: &str) -> bool {
-    let host = host.trim_start_matches('[').trim_end_matches(']');
-    host.eq_ignore_ascii_case("localhost")
-        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum CloudPreset {
@@ -118,6 +111,11 @@ pub struct Cloud {
 }
 
 impl Cloud {
+    /// The one HTTP client for this cloud: the platform's roots, plus the cloud's extra CA.
+    pub fn http_client(&self) -> Result<reqwest::Client, Diagnosis> {
+        crate::platform::http::client_with_ca(self.extra_ca_pem.as_deref())
+    }
+
     pub fn preset(p: CloudPreset) -> Self {
         let (name, authority, graph, outlook, imap, smtp, portal) = match p {
             CloudPreset::Global => (

@@ -21,7 +21,7 @@ pub async fn graph_get_url(
     token: &Secret,
     url: &str,
 ) -> Result<serde_json::Value, Diagnosis> {
-    graph_get_on(&http::client(cloud)?, token, url).await
+    graph_get_on(&cloud.http_client()?, token, url).await
 }
 
 /// Requests one GET may take: the first, and up to three retries of throttling (429) or a

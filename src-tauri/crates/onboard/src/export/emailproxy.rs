@@ -13,7 +13,7 @@
 //! its access tokens itself, so no file holds one that expires within the hour), and the client
 //! secret as `client_secret_encrypted`.
 
-use super::omitted;
+use crate::export::secrets::omitted;
 use crate::identity::sign_in::{app_only_scope, AppOnlyTarget};
 use crate::{
     ChannelConfig, ChannelKind, Diagnosis, ExportOptions, ExportSecrets, MailProtocol, MailboxRef,
@@ -284,7 +284,7 @@ fn one_line(secret: &Secret) -> Result<&str, Diagnosis> {
 mod tests {
     use super::*;
     use crate::export::channel_config::tests::config;
-    use crate::export::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
+    use crate::export::secrets::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
 
     /// configparser's view: section name → (key, value) pairs, comments dropped.
     fn ini(text: &str) -> Vec<(String, Vec<(String, String)>)> {

@@ -3,7 +3,7 @@
 //! `EnvironmentFile=` and Docker Compose's `env_file` read as well. Values that need it are
 //! quoted.
 
-use super::{omitted, seal_whole};
+use crate::export::secrets::{included, omitted, seal_whole};
 use crate::identity::sign_in::{app_only_scope, AppOnlyTarget};
 use crate::{
     ChannelConfig, Diagnosis, ExportSecrets, MailProtocol, MailboxRef, ProfileCloud,
@@ -96,7 +96,7 @@ pub(super) fn render(
     let setup = config.setup.as_ref();
     let archive = setup.and_then(|s| s.archive.as_ref());
     let tenant = &config.tenant_id;
-    let values = super::included(secrets, handling);
+    let values = included(secrets, handling);
     let place = match config.cloud.place {
         ProfileCloud::Preset { preset } => serde_plain(&preset),
         ProfileCloud::Sandbox => "sandbox".to_owned(),
@@ -233,7 +233,7 @@ fn quote(name: &str, v: &str) -> Result<String, Diagnosis> {
 mod tests {
     use super::*;
     use crate::export::channel_config::tests::config;
-    use crate::export::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
+    use crate::export::secrets::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
 
     /// `NAME=value` lines as sh would read them (only the quoting `quote` writes).
     fn vars(text: &str) -> Vec<(String, String)> {

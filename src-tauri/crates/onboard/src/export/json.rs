@@ -1,6 +1,7 @@
 //! The neutral JSON export: the channel config itself, which `import` reads back. Secrets, when
 //! asked for, go into its `secrets` block: sealed with age, or in clear.
 
+use crate::export::secrets::included;
 use crate::{ChannelConfig, Diagnosis, ExportSecrets, IncludedSecrets, SecretHandling};
 
 pub(super) fn render(
@@ -9,7 +10,7 @@ pub(super) fn render(
     handling: &SecretHandling,
 ) -> Result<String, Diagnosis> {
     let mut config = config.clone();
-    let values = super::included(secrets, handling);
+    let values = included(secrets, handling);
     config.secrets = match handling {
         SecretHandling::Omit => None,
         SecretHandling::Encrypt(passphrase) => Some(IncludedSecrets::Age {
@@ -38,7 +39,7 @@ fn to_json<T: serde::Serialize>(value: &T) -> Result<String, Diagnosis> {
 mod tests {
     use super::*;
     use crate::export::channel_config::tests::config;
-    use crate::export::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
+    use crate::export::secrets::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
     use crate::Secret;
 
     #[test]

@@ -178,9 +178,45 @@ pub fn open(armored: &str, passphrase: &Secret, source: &str) -> Result<Vec<u8>,
     Ok(plain)
 }
 
+/// The secrets' values when `handling` includes them; none otherwise.
+pub(crate) fn included(secrets: &ExportSecrets, handling: &SecretHandling) -> SecretValues {
+    if handling.includes_secrets() {
+        secrets.values()
+    } else {
+        SecretValues::default()
+    }
+}
+
+/// The whole text sealed with age when secrets are encrypted (formats without a place for an
+/// encrypted value: Zammad, env); as it is otherwise.
+pub(crate) fn seal_whole(text: String, handling: &SecretHandling) -> Result<String, Diagnosis> {
+    match handling {
+        SecretHandling::Encrypt(passphrase) => seal(text.as_bytes(), passphrase),
+        _ => Ok(text),
+    }
+}
+
+/// A line saying where a secret that is not in the file is, for comments (`#` formats).
+pub(crate) fn omitted(what: &str, r: &crate::SecretRef) -> String {
+    format!(
+        "{what}: not exported. It is in the OS keyring (service {}, entry {}). {}",
+        r.keyring_service, r.keyring_key, r.supply
+    )
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
+
+    pub(crate) const CLIENT_SECRET: &str = "Xy8Q~client-secret-value-0123456789abcdef";
+    pub(crate) const REFRESH_TOKEN: &str = "0.ARrefresh-token-value-AAAAAAAAAAAAAAAAAAAAAAAAA";
+
+    pub(crate) fn secrets() -> ExportSecrets {
+        ExportSecrets {
+            client_secret: Some(Secret::new(CLIENT_SECRET)),
+            refresh_token: Some(Secret::new(REFRESH_TOKEN)),
+        }
+    }
 
     #[test]
     fn sealed_secrets_open_only_with_their_passphrase() {

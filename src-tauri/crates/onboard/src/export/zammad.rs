@@ -8,7 +8,7 @@
 //! resolves. No access token is exported: `auth.created_at` is the Unix epoch, so Zammad renews
 //! the token (from the refresh token) before its first fetch.
 
-use super::{omitted, seal_whole};
+use crate::export::secrets::{included, omitted, seal_whole};
 use crate::{
     ChannelConfig, ChannelKind, CloudPreset, Diagnosis, ExportSecrets, MailProtocol, MailboxRef,
     ProfileCloud, SecretHandling, TlsMode,
@@ -137,7 +137,7 @@ pub(super) fn render(
         inbound_options["cloud"] = cloud.into();
     }
 
-    let values = super::included(secrets, handling);
+    let values = included(secrets, handling);
     let auth = json!({
         "access_token": null,
         "refresh_token": values.refresh_token,
@@ -323,7 +323,7 @@ System > Base settings must have that FQDN and https.
 mod tests {
     use super::*;
     use crate::export::channel_config::tests::config;
-    use crate::export::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
+    use crate::export::secrets::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
     use crate::{Identity, SignInFlow};
 
     fn doc(c: &ChannelConfig, handling: &SecretHandling) -> Value {

@@ -1,6 +1,7 @@
 //! The device code flow (RFC 8628) of the identity platform: ask for a code, show it, and poll
 //! the token endpoint until the person approved, declined, or the code expired. Used to sign the
-//! admin in for "create it for me", and mailboxes in on machines without a browser.
+//! admin in for "create it for me" (app_registration/admin_sign_in.rs), and mailboxes in on
+//! machines without a browser.
 
 use crate::identity::token_endpoint::{request_token_or_refusal, TokenResponse};
 use crate::{catalog, platform::http, Cloud, Diagnosis, Secret};
@@ -9,10 +10,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::Instant;
 use ts_rs::TS;
-
-/// Microsoft's Azure CLI: a public client that exists in every tenant and may ask for the
-/// directory-write scopes, so the admin can sign in before any app of ours exists.
-pub const AZURE_CLI_CLIENT_ID: &str = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 
 /// The grant type of the device code redemption.
 const GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -44,39 +41,6 @@ struct Wire {
     interval: Option<u64>,
     #[serde(default)]
     message: Option<String>,
-}
-
-/// The scopes the admin grants the wizard to create and repair the app registration.
-pub fn admin_scopes(cloud: &Cloud) -> String {
-    let r = cloud.graph_resource.trim_end_matches('/');
-    format!(
-        "{r}/Application.ReadWrite.All {r}/DelegatedPermissionGrant.ReadWrite.All {r}/AppRoleAssignment.ReadWrite.All offline_access openid profile"
-    )
-}
-
-/// The tenant and the public client for the admin's sign-in, checked before any request: the
-/// tenant as the app step checks it, and the client (empty: Microsoft's Azure CLI) a GUID.
-pub fn admin_sign_in_app(
-    tenant: &str,
-    admin_client_id: Option<&str>,
-) -> Result<(String, String), Diagnosis> {
-    let tenant = crate::AppInput {
-        tenant: tenant.to_owned(),
-        ..Default::default()
-    }
-    .parse_tenant()?;
-    let client_id = match admin_client_id.map(str::trim) {
-        None | Some("") => AZURE_CLI_CLIENT_ID.to_owned(),
-        Some(id) => crate::app_registration::input::guid(id).ok_or_else(|| {
-            Diagnosis::field(
-                "Sign-in app",
-                "register.admin_client_id",
-                format!("“{id}” is not a client ID."),
-                "Leave it empty for Microsoft's Azure CLI, or give the Application (client) ID of a public client app that may request the Graph permissions for app registrations.",
-            )
-        })?,
-    };
-    Ok((tenant, client_id))
 }
 
 /// Stops a running poll (the person closed the dialog). Clones share the state.
@@ -114,7 +78,8 @@ pub async fn start_device_code(
 ) -> Result<DeviceCodePrompt, Diagnosis> {
     cloud.validate()?;
     let url = cloud.authority_url(tenant, "oauth2/v2.0/devicecode");
-    let res = http::client(cloud)?
+    let res = cloud
+        .http_client()?
         .post(&url)
         .form(&[("client_id", client_id), ("scope", scopes)])
         .send()
@@ -248,16 +213,6 @@ pub async fn poll_device_code_as(
 mod tests {
     use super::*;
     use crate::CloudPreset;
-
-    #[test]
-    fn admin_scopes_are_named_with_the_graph_resource() {
-        let mut cloud = Cloud::preset(CloudPreset::Usgov);
-        cloud.graph = "https://127.0.0.1:1/graph".into();
-        let s = admin_scopes(&cloud);
-        assert!(s.starts_with("https://graph.microsoft.us/Application.ReadWrite.All "));
-        assert!(s.ends_with(" offline_access openid profile"));
-        assert!(!s.contains("127.0.0.1"));
-    }
 
     #[tokio::test]
     async fn a_cancelled_poll_stops_before_asking() {

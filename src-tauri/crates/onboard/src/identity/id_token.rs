@@ -123,7 +123,8 @@ fn split_issuer(issuer: &str) -> (String, Option<String>) {
 }
 
 async fn get_json(cloud: &Cloud, url: &str) -> Result<Value, Diagnosis> {
-    let res = http::client(cloud)?
+    let res = cloud
+        .http_client()?
         .get(url)
         .send()
         .await

@@ -16,7 +16,8 @@ pub struct TenantInfo {
 pub async fn discover_tenant(cloud: &Cloud, tenant: &str) -> Result<TenantInfo, Diagnosis> {
     cloud.validate()?;
     let url = cloud.authority_url(tenant, "v2.0/.well-known/openid-configuration");
-    let res = http::client(cloud)?
+    let res = cloud
+        .http_client()?
         .get(&url)
         .send()
         .await

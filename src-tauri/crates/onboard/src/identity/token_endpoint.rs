@@ -66,7 +66,8 @@ pub async fn request_token_or_refusal(
 ) -> Result<Result<TokenResponse, TokenRefusal>, Diagnosis> {
     cloud.validate()?;
     let url = cloud.authority_url(tenant, "oauth2/v2.0/token");
-    let res = http::client(cloud)?
+    let res = cloud
+        .http_client()?
         .post(&url)
         .form(form)
         .send()

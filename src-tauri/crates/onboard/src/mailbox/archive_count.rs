@@ -2,13 +2,16 @@
 //! and how many are newer (imported as new tickets). Counted by the server, never by listing:
 //! Graph `$count` with a `$filter` on `receivedDateTime`, IMAP `SEARCH BEFORE` after `EXAMINE`.
 
-use crate::mailbox::folders::{gone, graph_get_kept, imap_gone, mailbox_base};
+use crate::mailbox::addressing::{graph_mailbox, imap_login};
+use crate::mailbox::folder_gone::{gone, imap_gone};
+use crate::mailbox::folders::{graph_get_kept, mailbox_base};
 use crate::mailbox::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::{
     mailbox::imap::check as imap_check, mailbox::imap::pipeline as imap_pipeline,
     mailbox::imap::utf7 as imap_utf7,
 };
-use crate::{platform::http, AccessToken, Cloud, Diagnosis, GraphAudience, OutlookAudience};
+use crate::{AccessToken, Cloud, Diagnosis, GraphAudience, OutlookAudience};
+use crate::{Resource, Session, TokenSource};
 use async_imap::imap_proto::{MailboxDatum, Response};
 use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;
@@ -45,7 +48,7 @@ pub async fn graph_archive_counts(
     let base = mailbox_base(mailbox);
     let at = cutoff.to_rfc3339_opts(SecondsFormat::Secs, true);
     let folder: String = url::form_urlencoded::byte_serialize(folder_id.as_bytes()).collect();
-    let client = http::client(cloud)?;
+    let client = cloud.http_client()?;
     let count = |op: &'static str| {
         let path = format!(
             "{base}/mailFolders/{folder}/messages?$count=true&$top=1&$select=id&$filter=receivedDateTime%20{op}%20{at}"
@@ -139,6 +142,36 @@ pub async fn imap_archive_counts(
             .map(|t| t.and_utc() - chrono::Duration::seconds(1))
             .unwrap_or(cutoff),
     })
+}
+
+/// The archive-mode counts of a kept profile's folder; `folder` is a `Folder::id` from
+/// [`profile_folders`](crate::mailbox::folders::profile_folders).
+pub async fn profile_archive_counts<T: TokenSource>(
+    session: &Session<T>,
+    name: &str,
+    folder: &str,
+    cutoff: DateTime<Utc>,
+) -> Result<ArchiveCounts, Diagnosis> {
+    let p = session.profiles().require(name)?;
+    let cloud = session.cloud_of(&p)?;
+    match Resource::of_channel(p.channel) {
+        Resource::Graph => {
+            let (cloud, mailbox) = (&cloud, &graph_mailbox(&p));
+            session
+                .with_token(name, |token: AccessToken<GraphAudience>| async move {
+                    graph_archive_counts(cloud, &token, mailbox, folder, cutoff).await
+                })
+                .await
+        }
+        Resource::Outlook => {
+            let (cloud, login, opts) = (&cloud, &imap_login(&p), &MailCheckOptions::default());
+            session
+                .with_token(name, |token: AccessToken<OutlookAudience>| async move {
+                    imap_archive_counts(cloud, &token, login, folder, cutoff, opts).await
+                })
+                .await
+        }
+    }
 }
 
 #[cfg(test)]

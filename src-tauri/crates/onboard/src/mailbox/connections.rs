@@ -1,10 +1,11 @@
 //! The connections a preview keeps between calls, so that paging and opening messages cost only
 //! their own round trips: one signed-in IMAP connection per profile (closed after a few idle
 //! minutes, and replaced once, transparently, when it turns out broken) and one HTTP client per
-//! trusted CA for Graph (reqwest pools its connections). Held by the [`crate::Session`].
+//! trusted CA for Graph (reqwest pools its connections). Kept by the [`Session`].
 
 use crate::mailbox::imap::preview::ImapConn;
-use crate::{platform::http, Cloud, Diagnosis};
+use crate::profile::kept::Kept;
+use crate::{Cloud, Diagnosis, Session, TokenSource};
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;
@@ -51,6 +52,24 @@ fn is_broken(d: &Diagnosis) -> bool {
     d.code.starts_with("net.") || d.code == "imap.bye"
 }
 
+impl Kept for PreviewConnections {
+    fn forget(&self, name: &str) {
+        self.close(name);
+    }
+}
+
+impl<T: TokenSource> Session<T> {
+    /// The preview's connections of this session.
+    pub fn preview_connections(&self) -> Arc<PreviewConnections> {
+        self.kept()
+    }
+
+    /// The preview's connections, for another idle limit than [`PreviewConnections::IDLE`].
+    pub fn with_preview_connections(self, preview: PreviewConnections) -> Self {
+        self.with_kept(preview)
+    }
+}
+
 impl PreviewConnections {
     /// An IMAP connection unused this long is logged out (Exchange Online itself drops idle
     /// ones after 30 minutes; a preview left open should not hold one that long).
@@ -85,7 +104,7 @@ impl PreviewConnections {
         if let Some(c) = clients.get(&cloud.extra_ca_pem) {
             return Ok(c.clone());
         }
-        let client = http::client(cloud)?;
+        let client = cloud.http_client()?;
         clients.insert(cloud.extra_ca_pem.clone(), client.clone());
         Ok(client)
     }

@@ -3,11 +3,13 @@
 //! `FETCH` of the last sequence number with `BODY.PEEK` (which never sets `\Seen`).
 
 use crate::identity::audience::{AccessToken, GraphAudience, OutlookAudience};
+use crate::mailbox::addressing::{graph_mailbox, imap_login};
 use crate::mailbox::graph::preview::graph_message_page;
 use crate::mailbox::imap::check::{self as imap_check, ImapSession, Replies};
 use crate::mailbox::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::message::view::addresses;
 use crate::{CheckStep, Cloud, Diagnosis, MailEndpoint};
+use crate::{Resource, Session, TokenSource};
 use chrono::{SecondsFormat, Utc};
 use futures_util::TryStreamExt;
 use std::time::Instant;
@@ -126,4 +128,38 @@ async fn newest_header(
         (None, None) => "no date".to_owned(),
     };
     Ok(Some(newest(subject, &from, &received)))
+}
+
+/// The newest message header of the profile's Inbox (read-only).
+pub async fn profile_fetch_test<T: TokenSource>(session: &Session<T>, name: &str) -> CheckStep {
+    let started = Instant::now();
+    fetch(session, name)
+        .await
+        .unwrap_or_else(|d| CheckStep::failed(FETCH_TEST_ID, LABEL, started, d))
+}
+
+async fn fetch<T: TokenSource>(session: &Session<T>, name: &str) -> Result<CheckStep, Diagnosis> {
+    let p = session.profiles().require(name)?;
+    let cloud = session.cloud_of(&p)?;
+    let cloud = &cloud;
+    match Resource::of_channel(p.channel) {
+        Resource::Graph => {
+            let mailbox = &graph_mailbox(&p);
+            session
+                .with_token(name, |token: AccessToken<GraphAudience>| async move {
+                    graph_fetch_test(cloud, &token, mailbox).await.into_result()
+                })
+                .await
+        }
+        Resource::Outlook => {
+            let (login, opts) = (&imap_login(&p), &MailCheckOptions::default());
+            session
+                .with_token(name, |token: AccessToken<OutlookAudience>| async move {
+                    imap_fetch_test(cloud, &token, login, opts)
+                        .await
+                        .into_result()
+                })
+                .await
+        }
+    }
 }

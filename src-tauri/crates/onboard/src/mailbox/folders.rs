@@ -3,13 +3,16 @@
 //! (`LIST` with the server's delimiter and `STATUS` counts). Both only read: Graph gets GETs, IMAP
 //! never selects a folder.
 
+use crate::mailbox::addressing::{graph_mailbox, imap_login};
+use crate::mailbox::folder_gone::{gone, imap_gone};
 use crate::mailbox::imap::check::{self as imap_check, ImapSession, Replies};
 use crate::mailbox::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::{
-    cloud::graph_get::graph_get_on, platform::http, AccessToken, Cloud, Diagnosis, GraphAudience,
-    MailEndpoint, OutlookAudience, Secret,
+    cloud::graph_get::graph_get_on, AccessToken, Cloud, Diagnosis, GraphAudience, MailEndpoint,
+    OutlookAudience, Secret,
 };
 use crate::{mailbox::imap::pipeline as imap_pipeline, mailbox::imap::utf7 as imap_utf7};
+use crate::{FolderRef, Resource, Session, TokenSource};
 use futures_util::future::try_join_all;
 use futures_util::TryStreamExt;
 use serde::Serialize;
@@ -108,7 +111,7 @@ pub async fn graph_folders(
     include_hidden: bool,
 ) -> Result<Vec<Folder>, Diagnosis> {
     let base = mailbox_base(mailbox);
-    let client = http::client(cloud)?;
+    let client = cloud.http_client()?;
     // Requests that do not depend on each other go out together (the mailbox gate keeps at
     // most 4 in flight): the well-known names here, each level's child folders below.
     let lookups = WELL_KNOWN.map(|name| {
@@ -244,18 +247,6 @@ fn join(parent: &str, name: &str) -> String {
     } else {
         format!("{parent}/{name}")
     }
-}
-
-/// A folder that went away while it was read: the catalog's diagnosis, naming the folder.
-pub(crate) fn gone(mut d: Diagnosis, path: &str) -> Diagnosis {
-    if d.code == "graph.ErrorItemNotFound" && !path.is_empty() {
-        d.title = format!("The folder “{path}” is gone");
-        d.detail = format!(
-            "The folder “{path}” was moved or deleted while it was read. {}",
-            d.detail
-        );
-    }
-    d
 }
 
 fn too_deep(path: &str) -> Diagnosis {
@@ -458,21 +449,6 @@ fn is_nonexistent(a: &async_imap::types::NameAttribute<'_>) -> bool {
     }
 }
 
-/// A `NO` to `STATUS`: the folder went away between `LIST` and `STATUS`.
-pub(crate) fn imap_gone(mut d: Diagnosis, segments: &[String]) -> Diagnosis {
-    if d.code.starts_with("imap.") && d.code != "imap.bye" {
-        let path = segments.join("/");
-        d.code = "imap.folder_gone".to_owned();
-        d.title = format!("The folder “{path}” is gone");
-        d.detail = format!(
-            "The server refused to read the folder “{path}”: it was probably renamed or deleted meanwhile. {}",
-            d.detail
-        );
-        d.fix = "Reload the folder list and pick the folder again.".to_owned();
-    }
-    d
-}
-
 /// The tree from the flat list: each folder under the longest listed prefix of its path.
 fn build_tree(listed: &[Listed], counts: &[Counts]) -> Vec<Folder> {
     fn children_of(listed: &[Listed], counts: &[Counts], parent: Option<usize>) -> Vec<Folder> {
@@ -504,6 +480,65 @@ fn build_tree(listed: &[Listed], counts: &[Counts]) -> Vec<Folder> {
         })
     }
     children_of(listed, counts, None)
+}
+
+/// The folder `path_or_id` (a display path such as `Inbox/Inquiries`, or the folder's id) of
+/// the profile's mailbox, looked up live over its channel's protocol.
+pub async fn resolve_folder<T: TokenSource>(
+    session: &Session<T>,
+    name: &str,
+    path_or_id: &str,
+) -> Result<FolderRef, Diagnosis> {
+    let tree = profile_folders(session, name, true).await?;
+    let wanted = path_or_id.trim().trim_matches('/');
+    tree.iter()
+        .flat_map(Folder::flatten)
+        .find(|f| f.path == wanted || f.id == wanted)
+        .or_else(|| {
+            tree.iter()
+                .flat_map(Folder::flatten)
+                .find(|f| f.path.eq_ignore_ascii_case(wanted))
+        })
+        .map(|f| FolderRef {
+            id: f.id.clone(),
+            path: f.path.clone(),
+        })
+        .ok_or_else(|| {
+            Diagnosis::field(
+                "Folder",
+                "channel.folder_not_found",
+                format!("The mailbox of “{name}” has no folder “{path_or_id}”."),
+                format!("Pick one of its folders: m365-onboard folders --profile {name} lists them (paths such as Inbox/Inquiries)."),
+            )
+        })
+}
+
+/// The folder tree of a kept profile's mailbox, over its channel's protocol.
+pub async fn profile_folders<T: TokenSource>(
+    session: &Session<T>,
+    name: &str,
+    include_hidden: bool,
+) -> Result<Vec<Folder>, Diagnosis> {
+    let p = session.profiles().require(name)?;
+    let cloud = session.cloud_of(&p)?;
+    match Resource::of_channel(p.channel) {
+        Resource::Graph => {
+            let (cloud, mailbox) = (&cloud, &graph_mailbox(&p));
+            session
+                .with_token(name, |token: AccessToken<GraphAudience>| async move {
+                    graph_folders(cloud, &token, mailbox, include_hidden).await
+                })
+                .await
+        }
+        Resource::Outlook => {
+            let (cloud, login, opts) = (&cloud, &imap_login(&p), &MailCheckOptions::default());
+            session
+                .with_token(name, |token: AccessToken<OutlookAudience>| async move {
+                    imap_folders(cloud, &token, login, opts).await
+                })
+                .await
+        }
+    }
 }
 
 #[cfg(test)]

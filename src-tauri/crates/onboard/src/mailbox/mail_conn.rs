@@ -3,7 +3,8 @@
 //! network diagnoses.
 
 use crate::cloud::endpoints::MailEndpoint;
-use crate::{catalog, server::tls_check, Diagnosis, Secret, Xoauth2};
+use crate::platform::tls;
+use crate::{catalog, Diagnosis, Secret, Xoauth2};
 use rustls::pki_types::ServerName;
 use std::future::Future;
 use std::io;
@@ -107,7 +108,7 @@ pub(crate) async fn tls(
     extra_ca_pem: Option<&str>,
     tcp: TcpStream,
 ) -> Result<TlsStream<TcpStream>, Diagnosis> {
-    let config = tls_check::client_config(extra_ca_pem)?;
+    let config = tls::client_config(extra_ca_pem)?;
     let name = ServerName::try_from(endpoint.host.clone()).map_err(|e| {
         catalog::network_failure(
             &endpoint.to_string(),

@@ -7,17 +7,18 @@
 //! Uses catalog/, platform/, cloud/, identity/, profile/ (a saved profile's session and tokens)
 //! and message/ (a fetched message becomes a view there).
 
+pub(crate) mod addressing;
 pub mod archive_count;
 pub mod connect;
 pub mod connections;
 pub mod fetch_test;
+pub(crate) mod folder_gone;
 pub mod folders;
 pub mod graph;
 pub mod imap;
 pub(crate) mod mail_conn;
+pub mod message_page;
 pub mod preview;
-pub mod profile_mailbox;
-pub mod profile_verify;
 pub mod send_test;
 pub mod smtp;
 pub mod xoauth2;

@@ -3,11 +3,12 @@
 //! and `BODY.PEEK`). The session keeps the IMAP connection and the Graph client between calls,
 //! so the first page of a folder costs 2 IMAP commands or 1 Graph request after sign-in.
 
+use crate::mailbox::addressing::{graph_mailbox, imap_login};
 use crate::mailbox::connections::Read;
 use crate::mailbox::graph::preview::graph_message_page_on;
+use crate::mailbox::graph::preview::graph_raw_message_on;
 use crate::mailbox::imap::preview::ImapConn;
-use crate::mailbox::profile_mailbox::{graph_mailbox, imap_login};
-use crate::message::view::{graph_raw_message_on, MAX_RAW_BYTES};
+use crate::mailbox::message_page::MAX_RAW_BYTES;
 use crate::{
     parse_message, AccessToken, Cloud, Diagnosis, GraphAudience, MailCheckOptions, MessagePage,
     MessageView, OutlookAudience, Profile, Resource, Session, TokenSource,

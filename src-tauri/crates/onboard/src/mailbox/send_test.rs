@@ -5,12 +5,14 @@
 //! delegate, so a missing Send As shows here, named for both people with its fix.
 
 use crate::identity::audience::{AccessToken, GraphAudience, OutlookAudience};
+use crate::mailbox::addressing::{graph_mailbox, imap_login};
 use crate::mailbox::graph::preview::segment;
 use crate::mailbox::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::{
     catalog, explain_send_refusal, mailbox::smtp::check as smtp_check, platform::http, CheckStep,
     Cloud, Diagnosis, MailProtocol,
 };
+use crate::{MailboxRef, Resource, Session, SignInFlow, TokenSource};
 use chrono::{DateTime, Utc};
 use lettre::message::{header::ContentType, Mailbox, Message};
 use std::time::Instant;
@@ -200,7 +202,8 @@ async fn graph_send(
         "saveToSentItems": true,
     });
     let _slot = crate::cloud::mailbox_gate::slot(&url).await;
-    let res = http::client(cloud)?
+    let res = cloud
+        .http_client()?
         .post(&url)
         .bearer_auth(token.secret().expose())
         .json(&body)
@@ -223,6 +226,58 @@ async fn graph_send(
         "Sent to {} via {host} (“{}”; a copy is in Sent Items)",
         mail.to, mail.subject
     ))
+}
+
+/// A test mail from the profile's mailbox to `to` (default: the mailbox itself). A `to` that is
+/// not one address fails as the "Test recipient" field's mistake, before anything is sent.
+pub async fn profile_send_test<T: TokenSource>(
+    session: &Session<T>,
+    name: &str,
+    to: Option<&str>,
+) -> CheckStep {
+    let started = Instant::now();
+    send(session, name, to)
+        .await
+        .unwrap_or_else(|d| CheckStep::failed(SEND_TEST_ID, LABEL, started, d))
+}
+
+async fn send<T: TokenSource>(
+    session: &Session<T>,
+    name: &str,
+    to: Option<&str>,
+) -> Result<CheckStep, Diagnosis> {
+    let p = session.profiles().require(name)?;
+    let from = p.mailbox.address();
+    TestMail::new(from, to, Utc::now())?;
+    let cloud = &session.cloud_of(&p)?;
+    // A refused token stops a test before anything is sent, so it can run again.
+    match Resource::of_channel(p.channel) {
+        Resource::Graph => {
+            let delegate = match &p.mailbox {
+                MailboxRef::Shared { delegate, .. } if p.flow != SignInFlow::ClientCredentials => {
+                    Some(delegate.username.as_str())
+                }
+                _ => None,
+            };
+            let mailbox = &graph_mailbox(&p);
+            session
+                .with_token(name, |token: AccessToken<GraphAudience>| async move {
+                    let step = graph_send_test(cloud, &token, mailbox, from, delegate, to).await;
+                    step.into_result()
+                })
+                .await
+        }
+        Resource::Outlook => {
+            let (login, opts) = (&imap_login(&p), &MailCheckOptions::default());
+            session
+                .with_token(name, |token: AccessToken<OutlookAudience>| async move {
+                    smtp_send_test(cloud, &token, login, to, opts)
+                        .await
+                        .into_result()
+                })
+                .await
+        }
+    }
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! Saving an attachment from the preview: a file name that stays in the chosen folder, and an
 //! atomic write, so a crash leaves no half-written file under the attachment's name.
 
-use crate::profile::store::write_atomically;
+use crate::platform::private_file::write_atomically;
 use crate::Diagnosis;
 use std::path::Path;
 
@@ -31,7 +31,14 @@ pub fn safe_file_name(name: &str) -> String {
 
 /// Writes `bytes` to `path` atomically (readable by the user only, as mail is private).
 pub fn save_attachment_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnosis> {
-    write_atomically(path, bytes)
+    write_atomically(path, bytes).map_err(|e| {
+        Diagnosis::new(
+            "attachment.write",
+            "The attachment could not be saved",
+            format!("Could not write {}: {e}.", path.display()),
+            "Check that the folder exists, belongs to you and the disk is not full, then try again.",
+        )
+    })
 }
 
 #[cfg(test)]

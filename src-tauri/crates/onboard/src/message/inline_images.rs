@@ -2,7 +2,7 @@
 //! logo in a signature. The preview shows them as `data:` URLs, so its frame still loads
 //! nothing; raster types only, bounded like remote images.
 
-use crate::message::remote_images::{IMAGE_TYPES, MAX_IMAGES, MAX_IMAGE_BYTES};
+use crate::message::image_limits::{IMAGE_TYPES, MAX_IMAGES, MAX_IMAGE_BYTES};
 use base64::Engine;
 use mail_parser::{Message, MimeHeaders};
 use percent_encoding::percent_decode_str;
@@ -66,63 +66,6 @@ fn content_id(header: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::parse_message;
-
-    fn mail(parts: &[(&str, &str, &str)], html: &str) -> Vec<u8> {
-        let mut m = String::from(
-            "From: a@example.com\r\nDate: Sat, 21 Nov 2026 10:00:00 +0000\r\nSubject: logo\r\n\
-             MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n\
-             --b\r\nContent-Type: text/html\r\n\r\n",
-        );
-        m.push_str(html);
-        for (id, kind, base64) in parts {
-            m.push_str(&format!(
-                "\r\n--b\r\nContent-Type: {kind}\r\nContent-ID: {id}\r\n\
-                 Content-Transfer-Encoding: base64\r\n\r\n{base64}\r\n"
-            ));
-        }
-        m.push_str("--b--\r\n");
-        m.into_bytes()
-    }
-
-    #[test]
-    fn the_message_s_own_images_are_inlined_and_nothing_else() {
-        let raw = mail(
-            &[
-                ("<Logo.1@Example.com>", "image/png", "iVBORw0KGgo="),
-                ("<photo@x>", "image/jpg", "/9j/4A=="),
-                (
-                    "<vector@x>",
-                    "image/svg+xml",
-                    "PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+",
-                ),
-                ("<page@x>", "text/html", "PHNjcmlwdD4="),
-            ],
-            r#"<img src="cid:logo.1%40example.com"><img src=" CID:photo@x"><img src="cid:vector@x"><img src="cid:page@x"><img src="cid:absent@x">"#,
-        );
-        let html = parse_message(&raw, false).html_sanitized.unwrap();
-        assert!(
-            html.contains(r#"src="data:image/png;base64,iVBORw0KGgo=""#),
-            "{html}"
-        );
-        assert!(
-            html.contains(r#"src="data:image/jpeg;base64,/9j/4A==""#),
-            "{html}"
-        );
-        assert_eq!(html.matches("src=").count(), 2, "{html}");
-        assert!(!html.contains("cid:"), "{html}");
-    }
-
-    #[test]
-    fn inline_images_are_bounded_in_size() {
-        let big = base64::engine::general_purpose::STANDARD.encode(vec![0u8; MAX_IMAGE_BYTES + 1]);
-        let raw = mail(
-            &[("<big@x>", "image/png", &big)],
-            r#"<img src="cid:big@x">"#,
-        );
-        let html = parse_message(&raw, false).html_sanitized.unwrap();
-        assert!(!html.contains("src="), "{}", &html[..html.len().min(200)]);
-    }
 
     #[test]
     fn a_cid_url_is_percent_decoded() {

@@ -7,6 +7,8 @@
 
 pub mod attachment_file;
 pub mod html_depth;
+pub mod image_limits;
 pub(crate) mod inline_images;
 pub mod remote_images;
+pub(crate) mod sanitize;
 pub mod view;

@@ -3,19 +3,12 @@
 //! remote origin) and only raster images reach it. Bounded: a hostile mail cannot make the app
 //! download without end.
 
-use crate::message::view::{clean_html, is_inline_image, ImgSrc};
+use crate::message::image_limits::{IMAGE_TYPES, MAX_IMAGES, MAX_IMAGE_BYTES};
+use crate::message::sanitize::{clean_html, is_inline_image, ImgSrc};
 use base64::Engine;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-
-/// At most this many images per message are fetched; the rest stay blocked.
-pub const MAX_IMAGES: usize = 40;
-/// An image larger than this stays blocked.
-pub const MAX_IMAGE_BYTES: usize = 3 * 1024 * 1024;
-
-/// The raster types shown; SVG can carry script and links.
-pub(crate) const IMAGE_TYPES: [&str; 5] = ["png", "jpeg", "gif", "webp", "bmp"];
 
 /// The sanitized HTML with each remote image replaced by its content, and how many could not be
 /// loaded (unreachable, not a raster image, too large, or beyond [`MAX_IMAGES`]); those are removed.

@@ -3,21 +3,15 @@
 //! sizes. Parsed by `mail-parser`; a message it cannot make sense of still shows what could be
 //! read plus a notice, never a blank screen or a panic.
 
-use crate::cloud::graph_get::graph_get_response;
-use crate::identity::audience::{AccessToken, GraphAudience};
-use crate::mailbox::graph::preview::{mailbox_path, segment};
+use crate::message::html_depth;
 use crate::message::inline_images::InlineImages;
-use crate::{message::html_depth, platform::http, Cloud, Diagnosis};
+use crate::message::sanitize::{clean_html, ImgSrc};
 use mail_parser::{Address, MessageParser, MimeHeaders};
 use serde::Serialize;
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 use ts_rs::TS;
-
-/// The largest message the preview downloads.
-pub const MAX_RAW_BYTES: usize = 50 * 1024 * 1024;
 
 /// MIME nesting deeper than this is not parsed (mail-parser keeps a stack per level); the raw
 /// text is shown with a notice instead.
@@ -80,43 +74,6 @@ fn raw_text(raw: &[u8]) -> String {
     String::from_utf8_lossy(raw).into_owned()
 }
 
-/// `url` as a browser reads it (WHATWG URL parsing): leading and trailing controls and spaces
-/// dropped, tabs and newlines removed anywhere, so `\x01data:` and `ht&#9;tp:` are what they
-/// look like to the webview; lowercased to compare schemes.
-fn as_browser_reads(url: &str) -> String {
-    url.trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect::<String>()
-        .to_ascii_lowercase()
-}
-
-/// `http:`, `https:` or protocol-relative: fetching it would tell the sender the mail was read.
-fn is_remote(url: &str) -> bool {
-    let u = as_browser_reads(url);
-    u.starts_with("http:")
-        || u.starts_with("https:")
-        || u.starts_with("//")
-        || u.starts_with("\\\\")
-}
-
-/// A `style` value is kept only without anything that loads or runs something.
-fn style_is_safe(v: &str) -> bool {
-    let l = v.to_ascii_lowercase();
-    ![
-        "url(",
-        "expression",
-        "@import",
-        "javascript:",
-        "behavior",
-        "-moz-binding",
-        "\\",
-        "image-set(",
-    ]
-    .iter()
-    .any(|bad| l.contains(bad))
-}
-
 /// The HTML with scripts, event handlers, `javascript:` URLs, forms, frames, meta refresh and
 /// loading styles removed; remote images removed and counted unless `allow_remote_images`;
 /// `cid:` images removed (a message's own are inlined by [`parse_message`]).
@@ -141,73 +98,6 @@ fn sanitize_with(
         }
     });
     (out, blocked.load(Ordering::Relaxed))
-}
-
-/// An `<img src>` that [`clean_html`]'s caller decides on.
-pub(crate) enum ImgSrc<'a> {
-    /// `http:`, `https:` or protocol-relative, as written.
-    Remote(&'a str),
-    /// A part of the message (RFC 2392), as the browser reads it (lowercased).
-    Cid(&'a str),
-}
-
-/// [`sanitize_html`]'s policy, with `img` deciding what becomes of each remote or `cid:` image:
-/// a replacement URL, or `None` to drop it.
-pub(crate) fn clean_html(
-    html: &str,
-    img: impl Fn(ImgSrc<'_>) -> Option<String> + Send + Sync + 'static,
-) -> String {
-    let mut b = ammonia::Builder::default();
-    b.url_relative(ammonia::UrlRelative::Deny)
-        .url_schemes(HashSet::from(["http", "https", "mailto", "cid", "data"]))
-        .add_generic_attributes(["style"])
-        .add_tag_attributes("td", ["bgcolor", "align", "valign", "width", "height"])
-        .add_tag_attributes(
-            "table",
-            [
-                "bgcolor",
-                "align",
-                "border",
-                "cellpadding",
-                "cellspacing",
-                "width",
-            ],
-        )
-        .add_tag_attributes("font", ["color", "face", "size"])
-        .add_tags(["font", "center"])
-        .attribute_filter(move |element, attribute, value| {
-            if attribute == "style" {
-                return style_is_safe(value).then_some(Cow::Borrowed(value));
-            }
-            if element == "img" && attribute == "src" {
-                if is_remote(value) {
-                    return img(ImgSrc::Remote(value)).map(Cow::Owned);
-                }
-                let read = as_browser_reads(value);
-                if read.starts_with("cid:") {
-                    return img(ImgSrc::Cid(&read)).map(Cow::Owned);
-                }
-                // data: only as an image, and only the image types a browser cannot run.
-                return (!is_data(value) || is_inline_image(value)).then_some(Cow::Borrowed(value));
-            }
-            if attribute == "background" || attribute == "srcset" || is_data(value) {
-                return None;
-            }
-            Some(Cow::Borrowed(value))
-        });
-    b.clean(html).to_string()
-}
-
-fn is_data(url: &str) -> bool {
-    as_browser_reads(url).starts_with("data:")
-}
-
-/// A `data:` URL of a raster image (no SVG, which can carry script and links).
-pub(crate) fn is_inline_image(url: &str) -> bool {
-    let u = as_browser_reads(url);
-    ["png", "jpeg", "gif", "webp", "bmp"]
-        .iter()
-        .any(|t| u.starts_with(&format!("data:image/{t};base64,")))
 }
 
 /// mail-parser's reading of `raw`, or `None`: it can panic on malformed MIME (a debug assertion
@@ -370,100 +260,9 @@ pub fn attachment_bytes(raw: &[u8], index: u32) -> Option<(String, String, Vec<u
     ))
 }
 
-/// `what` (a URL, a message) is larger than `max` bytes.
-pub(crate) fn too_large(what: &str, max: usize) -> Diagnosis {
-    let limit = if max >= 1024 * 1024 {
-        format!("{} MB", max / (1024 * 1024))
-    } else {
-        format!("{max} bytes")
-    };
-    Diagnosis::new(
-        "preview.too_large",
-        "The message is too large to preview",
-        format!("{what} is larger than {limit}, the most the preview downloads."),
-        "Open the message in Outlook on the web instead.",
-    )
-}
-
-/// The message's MIME source (`GET …/messages/{id}/$value`), at most `MAX_RAW_BYTES`.
-pub async fn graph_raw_message(
-    cloud: &Cloud,
-    token: &AccessToken<GraphAudience>,
-    mailbox: &str,
-    message_id: &str,
-) -> Result<Vec<u8>, Diagnosis> {
-    graph_raw_message_bounded(cloud, token, mailbox, message_id, MAX_RAW_BYTES).await
-}
-
-/// As `graph_raw_message`, with the bound given.
-pub async fn graph_raw_message_bounded(
-    cloud: &Cloud,
-    token: &AccessToken<GraphAudience>,
-    mailbox: &str,
-    message_id: &str,
-    max_bytes: usize,
-) -> Result<Vec<u8>, Diagnosis> {
-    let client = http::client(cloud)?;
-    graph_raw_message_on(&client, cloud, token, mailbox, message_id, max_bytes).await
-}
-
-/// As [`graph_raw_message_bounded`], on a client the caller keeps (its connections are reused).
-pub(crate) async fn graph_raw_message_on(
-    client: &reqwest::Client,
-    cloud: &Cloud,
-    token: &AccessToken<GraphAudience>,
-    mailbox: &str,
-    message_id: &str,
-    max_bytes: usize,
-) -> Result<Vec<u8>, Diagnosis> {
-    let url = format!(
-        "{}/v1.0{}/messages/{}/$value",
-        cloud.graph.trim_end_matches('/'),
-        mailbox_path(mailbox),
-        segment(message_id)
-    );
-    let mut res = graph_get_response(client, token.secret(), &url).await?;
-    if res.content_length().is_some_and(|n| n > max_bytes as u64) {
-        return Err(too_large(&url, max_bytes));
-    }
-    let mut out = Vec::new();
-    while let Some(chunk) = res
-        .chunk()
-        .await
-        .map_err(|e| http::transport_error(&url, &e))?
-    {
-        if out.len() + chunk.len() > max_bytes {
-            return Err(too_large(&url, max_bytes));
-        }
-        out.extend_from_slice(&chunk);
-    }
-    Ok(out)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn remote_image_urls_are_recognized() {
-        assert!(is_remote("http://x/y.png"));
-        assert!(is_remote(" HTTPS://x/y.png"));
-        assert!(is_remote("//x/y.png"));
-        assert!(!is_remote("cid:part1@x"));
-        // Found by the fuzzer: what the browser strips must not hide the scheme.
-        assert!(is_remote("\u{1}http://x/y.png"));
-        assert!(is_remote("ht\ttp://x/y.png"));
-        assert!(is_data("\u{2}data:image/svg+xml;base64,AA"));
-        assert!(!is_inline_image("\u{2}data:image/svg+xml;base64,AA"));
-    }
-
-    #[test]
-    fn styles_that_load_something_are_dropped() {
-        assert!(style_is_safe("color: red; font-weight: bold"));
-        assert!(!style_is_safe("background:URL(http://canary/)"));
-        assert!(!style_is_safe("width: expression(alert(1))"));
-        assert!(!style_is_safe("background: u\\72l(http://x)"));
-    }
 
     #[test]
     fn data_urls_survive_only_as_raster_images() {
@@ -500,5 +299,67 @@ mod tests {
             .any(|(k, v)| k == "Message-ID" && v == "<1@x>"));
         assert_eq!(v.text.as_deref().map(str::trim), Some("Hello there"));
         assert!(v.notices.is_empty(), "{:?}", v.notices);
+    }
+
+    use base64::Engine;
+
+    fn mail(parts: &[(&str, &str, &str)], html: &str) -> Vec<u8> {
+        let mut m = String::from(
+            "From: a@example.com\r\nDate: Sat, 21 Nov 2026 10:00:00 +0000\r\nSubject: logo\r\n\
+             MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=\"b\"\r\n\r\n\
+             --b\r\nContent-Type: text/html\r\n\r\n",
+        );
+        m.push_str(html);
+        for (id, kind, base64) in parts {
+            m.push_str(&format!(
+                "\r\n--b\r\nContent-Type: {kind}\r\nContent-ID: {id}\r\n\
+                 Content-Transfer-Encoding: base64\r\n\r\n{base64}\r\n"
+            ));
+        }
+        m.push_str("--b--\r\n");
+        m.into_bytes()
+    }
+
+    #[test]
+    fn the_message_s_own_images_are_inlined_and_nothing_else() {
+        let raw = mail(
+            &[
+                ("<Logo.1@Example.com>", "image/png", "iVBORw0KGgo="),
+                ("<photo@x>", "image/jpg", "/9j/4A=="),
+                (
+                    "<vector@x>",
+                    "image/svg+xml",
+                    "PHN2ZyBvbmxvYWQ9YWxlcnQoMSk+",
+                ),
+                ("<page@x>", "text/html", "PHNjcmlwdD4="),
+            ],
+            r#"<img src="cid:logo.1%40example.com"><img src=" CID:photo@x"><img src="cid:vector@x"><img src="cid:page@x"><img src="cid:absent@x">"#,
+        );
+        let html = parse_message(&raw, false).html_sanitized.unwrap();
+        assert!(
+            html.contains(r#"src="data:image/png;base64,iVBORw0KGgo=""#),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"src="data:image/jpeg;base64,/9j/4A==""#),
+            "{html}"
+        );
+        assert_eq!(html.matches("src=").count(), 2, "{html}");
+        assert!(!html.contains("cid:"), "{html}");
+    }
+
+    #[test]
+    fn inline_images_are_bounded_in_size() {
+        let big = base64::engine::general_purpose::STANDARD.encode(vec![
+            0u8;
+            crate::message::image_limits::MAX_IMAGE_BYTES
+                + 1
+        ]);
+        let raw = mail(
+            &[("<big@x>", "image/png", &big)],
+            r#"<img src="cid:big@x">"#,
+        );
+        let html = parse_message(&raw, false).html_sanitized.unwrap();
+        assert!(!html.contains("src="), "{}", &html[..html.len().min(200)]);
     }
 }

@@ -1,14 +1,12 @@
-//! The one HTTP client: rustls with the platform's roots, plus the cloud's extra CA when the
-//! sandbox or a test set one. Requests time out instead of hanging the wizard.
+//! The one HTTP client: rustls with the platform's roots, plus an extra CA when the sandbox or
+//! a test set one. Requests time out instead of hanging the wizard.
 
-use crate::{catalog, Cloud, Diagnosis};
+use crate::{catalog, Diagnosis};
+use std::net::IpAddr;
 use std::time::Duration;
 
-pub fn client(cloud: &Cloud) -> Result<reqwest::Client, Diagnosis> {
-    client_with_ca(cloud.extra_ca_pem.as_deref())
-}
-
-/// The same client for a server outside the cloud (the helpdesk), trusting `extra_ca_pem` too.
+/// The client, trusting `extra_ca_pem` too (the cloud's, through `Cloud::http_client`, or a
+/// helpdesk's).
 pub fn client_with_ca(extra_ca_pem: Option<&str>) -> Result<reqwest::Client, Diagnosis> {
     let mut builder = reqwest::Client::builder()
         .timeout(Duration::from_secs(20))
@@ -53,4 +51,11 @@ fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+/// A host on this machine (plain `http` is allowed to it only): `localhost`, or an address in 127.0.0.0/8 or ::1.
+pub fn is_loopback_host(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }

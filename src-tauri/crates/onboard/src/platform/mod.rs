@@ -7,4 +7,6 @@
 
 pub mod http;
 pub mod keyring_store;
+pub(crate) mod private_file;
 pub mod secret_store;
+pub(crate) mod tls;

@@ -1,7 +1,9 @@
 //! What the wizard remembers between runs: the current step and the non-secret inputs.
 //! Secrets have no field here, so a draft file can never hold one.
 
-use crate::{ChannelKind, CloudPreset, ServerKind, SignInFlow};
+use crate::profile::channel_setup::{end_of_day, ArchiveMode, ChannelSetup, FolderRef};
+use crate::server::check::{check_server, ServerCheckInput};
+use crate::{ChannelKind, CloudPreset, Diagnosis, ServerKind, SignInFlow};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -146,6 +148,60 @@ impl Draft {
     }
 }
 
+impl ChannelSetup {
+    /// The server and channel options steps' drafts, checked: the callback URL is derived from
+    /// the FQDN (as the server step shows it), the archive day must be a date.
+    pub fn from_drafts(server: &ServerDraft, options: &OptionsDraft) -> Result<Self, Diagnosis> {
+        let check = check_server(&ServerCheckInput {
+            kind: server.kind,
+            fqdn: server.fqdn.clone(),
+            callback_template: (server.kind == ServerKind::Custom)
+                .then(|| server.callback_template.clone()),
+        })?;
+        let archive = if options.archive {
+            Some(ArchiveMode {
+                before: end_of_day(&options.archive_before)?,
+                state: non_empty(
+                    &options.archive_state,
+                    "Archived tickets' state",
+                    "Type the state archived mail gets, such as closed.",
+                )?,
+            })
+        } else {
+            None
+        };
+        Ok(Self {
+            server: server.kind,
+            callback_url: check.callback_url,
+            // The helpdesk's id when the group was picked from its list, else the typed name.
+            group: if options.group_id.trim().is_empty() {
+                options.group.trim().to_owned()
+            } else {
+                options.group_id.trim().to_owned()
+            },
+            folder: FolderRef {
+                id: options.folder_id.trim().to_owned(),
+                path: options.folder_path.trim().to_owned(),
+            },
+            keep_on_server: options.keep_on_server,
+            archive,
+        })
+    }
+}
+
+fn non_empty(value: &str, field: &str, fix: &str) -> Result<String, Diagnosis> {
+    let v = value.trim();
+    if v.is_empty() {
+        return Err(Diagnosis::field(
+            field,
+            "channel.empty",
+            "Nothing was typed.",
+            fix,
+        ));
+    }
+    Ok(v.to_owned())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,5 +245,90 @@ mod tests {
             (partial.step, partial.server),
             (WizardStep::Account, ServerDraft::default())
         );
+    }
+
+    fn drafts() -> (ServerDraft, OptionsDraft) {
+        (
+            ServerDraft {
+                kind: ServerKind::ZammadGraph,
+                fqdn: "https://Desk.Example.com/".into(),
+                ..Default::default()
+            },
+            OptionsDraft {
+                folder_id: " AAMkAGI2TG93AAA= ".into(),
+                folder_path: "Inbox/Inquiries".into(),
+                group: "Support L1".into(),
+                group_id: String::new(),
+                keep_on_server: false,
+                archive: true,
+                archive_before: "2026-11-15".into(),
+                archive_state: "closed".into(),
+            },
+        )
+    }
+
+    #[test]
+    fn drafts_become_a_checked_setup() {
+        let (server, options) = drafts();
+        let s = ChannelSetup::from_drafts(&server, &options).unwrap();
+        assert_eq!(
+            s.callback_url,
+            "https://desk.example.com/api/v1/external_credentials/microsoft_graph/callback"
+        );
+        assert_eq!(s.folder.id, "AAMkAGI2TG93AAA=");
+        assert!(!s.keep_on_server);
+        let archive = s.archive.unwrap();
+        assert_eq!(archive.before.to_rfc3339(), "2026-11-15T23:59:59+00:00");
+        assert_eq!(archive.state, "closed");
+
+        let off = OptionsDraft {
+            archive: false,
+            archive_before: "not a day".into(),
+            ..options.clone()
+        };
+        assert_eq!(
+            ChannelSetup::from_drafts(&server, &off).unwrap().archive,
+            None
+        );
+    }
+
+    #[test]
+    fn a_group_picked_from_the_helpdesk_is_kept_by_its_id() {
+        let (server, options) = drafts();
+        let typed = ChannelSetup::from_drafts(&server, &options).unwrap();
+        assert_eq!(typed.group, "Support L1");
+        let picked = OptionsDraft {
+            group_id: "7".into(),
+            ..options
+        };
+        assert_eq!(
+            ChannelSetup::from_drafts(&server, &picked).unwrap().group,
+            "7"
+        );
+    }
+
+    #[test]
+    fn bad_drafts_name_their_field() {
+        let (server, options) = drafts();
+        let bad_day = OptionsDraft {
+            archive_before: "15.11.2026".into(),
+            ..options.clone()
+        };
+        let d = ChannelSetup::from_drafts(&server, &bad_day).unwrap_err();
+        assert_eq!(d.field.as_deref(), Some("Archive before"));
+        let no_state = OptionsDraft {
+            archive_state: " ".into(),
+            ..options.clone()
+        };
+        let d = ChannelSetup::from_drafts(&server, &no_state).unwrap_err();
+        assert_eq!(d.field.as_deref(), Some("Archived tickets' state"));
+        let no_host = ServerDraft {
+            fqdn: String::new(),
+            ..server
+        };
+        assert!(ChannelSetup::from_drafts(&no_host, &options)
+            .unwrap_err()
+            .code
+            .starts_with("fqdn."));
     }
 }

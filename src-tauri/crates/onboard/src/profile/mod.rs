@@ -8,6 +8,7 @@
 
 pub mod channel_setup;
 pub mod draft;
+pub mod kept;
 pub mod needs_sign_in;
 pub mod reauth;
 pub mod record;

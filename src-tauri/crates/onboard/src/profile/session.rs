@@ -6,12 +6,13 @@
 //! store, and still accepted by Microsoft, which does not revoke a replaced refresh token) keeps
 //! working. A crash after the save loses nothing; a crash before it loses only an access token.
 
+use crate::profile::kept::{Kept, KeptStates};
 use crate::profile::reauth::{self, NewProfile, SignIn};
 use crate::profile::record::refresh_token_key;
 use crate::{
-    client_secret_key, AccessToken, Audience, Cloud, Diagnosis, NeedsSignIn, PreviewConnections,
-    Profile, ProfileCloud, ProfileStore, Resource, Secret, SecretStore, TokenEndpoint,
-    TokenFailure, TokenResponse, TokenSource,
+    client_secret_key, AccessToken, Audience, Cloud, Diagnosis, NeedsSignIn, Profile, ProfileCloud,
+    ProfileStore, Resource, Secret, SecretStore, TokenEndpoint, TokenFailure, TokenResponse,
+    TokenSource,
 };
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -40,8 +41,8 @@ pub struct Session<T: TokenSource = TokenEndpoint> {
     /// One refresh at a time: two concurrent refreshes of one profile would race to save their
     /// rotated refresh tokens.
     refreshing: tokio::sync::Mutex<()>,
-    /// The preview's IMAP connections and Graph client, kept between calls.
-    preview: PreviewConnections,
+    /// What other concepts keep between calls, such as the preview's connections.
+    kept: KeptStates,
 }
 
 impl Session<TokenEndpoint> {
@@ -61,18 +62,19 @@ impl<T: TokenSource> Session<T> {
             overrides: None,
             cache: Mutex::new(HashMap::new()),
             refreshing: tokio::sync::Mutex::new(()),
-            preview: PreviewConnections::default(),
+            kept: KeptStates::default(),
         }
     }
 
-    /// The preview's connections, for another idle limit than [`PreviewConnections::IDLE`].
-    pub fn with_preview_connections(mut self, preview: PreviewConnections) -> Self {
-        self.preview = preview;
-        self
+    /// The session's `K` ([`Kept`]), made on first use.
+    pub fn kept<K: Kept + Default>(&self) -> Arc<K> {
+        self.kept.get()
     }
 
-    pub fn preview_connections(&self) -> &PreviewConnections {
-        &self.preview
+    /// `value` as the session's `K`, instead of its default.
+    pub fn with_kept<K: Kept>(self, value: K) -> Self {
+        self.kept.set(value);
+        self
     }
 
     /// The running sandbox's endpoints, for profiles made in the sandbox.
@@ -229,11 +231,10 @@ impl<T: TokenSource> Session<T> {
         Ok(tokens.access_token)
     }
 
-    /// Drops the cached access tokens and the preview connection of `name` (after a deletion,
-    /// say).
+    /// Drops the cached access tokens of `name` and what is kept for it (after a deletion, say).
     pub fn forget(&self, name: &str) {
         self.cache_map().retain(|(n, _), _| n != name);
-        self.preview.close(name);
+        self.kept.forget(name);
     }
 
     /// Adds a profile for a fresh sign-in ([`reauth::connect`]) and keeps its access token.

@@ -17,11 +17,12 @@
 //! Secrets are not here: [`ProfileStore::delete`] removes the profile's keyring entries
 //! ([`refresh_token_key`]; the app's client secret only when no other profile uses that app).
 
+use crate::platform::private_file::{sync_dir, write_atomically};
+use crate::profile::channel_setup::ChannelSetup;
 use crate::profile::record::refresh_token_key;
 use crate::{client_secret_key, Diagnosis, Profile, SecretStore};
 use serde::Serialize;
 use std::fs;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use ts_rs::TS;
 
@@ -157,7 +158,8 @@ impl ProfileStore {
             )
         })?;
         fs::create_dir_all(&self.dir).map_err(|e| io_failure("create", &self.dir, &e))?;
-        write_atomically(&self.path_of(&profile.name), &json)
+        let path = self.path_of(&profile.name);
+        write_atomically(&path, &json).map_err(|e| io_failure("write", &path, &e))
     }
 
     /// Deletes the profile and its keyring entries. The keyring goes first: if that fails,
@@ -241,43 +243,16 @@ fn file_stem(name: &str) -> String {
     out
 }
 
-/// Temp file in the same directory, fsync, rename over `path`, sync the directory.
-pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Diagnosis> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let tmp = dir.join(format!(
-        ".{}.{}.tmp",
-        path.file_name()
-            .and_then(|n| n.to_str())
-            .unwrap_or("profile"),
-        uuid::Uuid::new_v4().simple()
-    ));
-    let result = (|| {
-        let mut opts = fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        let mut file = opts.open(&tmp)?;
-        file.write_all(bytes)?;
-        file.sync_all()?;
-        drop(file);
-        fs::rename(&tmp, path)
-    })();
-    if let Err(e) = result {
-        let _ = fs::remove_file(&tmp);
-        return Err(io_failure("write", path, &e));
-    }
-    sync_dir(dir);
-    Ok(())
-}
-
-/// Makes a rename or removal durable. Best effort: not every platform can open a directory.
-fn sync_dir(dir: &Path) {
-    if let Ok(d) = fs::File::open(dir) {
-        let _ = d.sync_all();
-    }
+/// Keeps `setup` in the profile `name` (replacing what it had), atomically; the saved profile.
+pub fn keep_channel_setup(
+    profiles: &ProfileStore,
+    name: &str,
+    setup: ChannelSetup,
+) -> Result<Profile, Diagnosis> {
+    let mut profile = profiles.require(name)?;
+    profile.channel_setup = Some(setup);
+    profiles.save(&profile)?;
+    Ok(profile)
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 //! back empty (its API documentation's advice). The token goes in a header marked sensitive and
 //! is never quoted: not in a diagnosis, not from a server's answer.
 
-use crate::cloud::endpoints::is_loopback_host;
+use crate::platform::http::is_loopback_host;
 use crate::{platform::http, Diagnosis, Secret};
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
 use serde::Serialize;

@@ -96,7 +96,8 @@ pub async fn probe_server(check: &ServerCheck, opts: &ProbeOptions) -> ServerPro
     };
     let tls = steps
         .run("https", "HTTPS", opts.timeout, async {
-            let detail = tls_check::handshake(host, port, &addrs, opts).await?;
+            let detail =
+                tls_check::handshake(host, port, &addrs, opts.extra_ca_pem.as_deref()).await?;
             Ok(((), Finding::ok(detail)))
         })
         .await;
@@ -270,8 +271,8 @@ fn client(
         .resolve_to_addrs(host, addrs)
         .user_agent(concat!("m365-onboard/", env!("CARGO_PKG_VERSION")));
     if let Some(pem) = &opts.extra_ca_pem {
-        let ca =
-            reqwest::Certificate::from_pem(pem.as_bytes()).map_err(|e| tls_check::bad_ca(&e))?;
+        let ca = reqwest::Certificate::from_pem(pem.as_bytes())
+            .map_err(|e| crate::platform::tls::bad_ca(&e))?;
         builder = builder.add_root_certificate(ca);
     }
     builder.build().map_err(|e| {

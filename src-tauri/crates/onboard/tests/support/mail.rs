@@ -5,8 +5,8 @@
 //! mail_stack tests.
 //! Needs root and Dovecot, as `make test` has (scripts/setup.sh installs it).
 
+use m365_sim::exchange::smtp_sink::SmtpSink;
 use m365_sim::sandbox::demo_seed;
-use m365_sim::smtp_sink::SmtpSink;
 use m365_sim::RunningSim;
 use onboard::{Cloud, CloudPreset, MailCheckOptions, Secret, TlsMode};
 use serde_json::Value;
@@ -51,7 +51,7 @@ impl MailWorld {
     }
 
     /// As [`MailWorld::start`], with the seed changed by `edit` first (a test-local seed).
-    pub async fn start_with(edit: impl FnOnce(&mut m365_sim::seed::Seed)) -> Self {
+    pub async fn start_with(edit: impl FnOnce(&mut m365_sim::tenant::seed::Seed)) -> Self {
         let mut seed = demo_seed().unwrap();
         edit(&mut seed);
         let tenant = &mut seed.tenants[0];
@@ -146,7 +146,7 @@ impl MailWorld {
     /// `user` signs in to the demo app (auto sign-in, PKCE) for `scope`; the access token.
     pub async fn token(&self, user: &str, scope: &str) -> Secret {
         let verifier = "mail-check-verifier-mail-check-verifier-0123";
-        let challenge = m365_sim::keys::pkce_s256(verifier);
+        let challenge = m365_sim::tenant::keys::pkce_s256(verifier);
         let authorize = format!(
             "{}/{}/oauth2/v2.0/authorize",
             self.sim.endpoints.authority, self.tenant

@@ -2,7 +2,7 @@
 
 use super::profile::{APP, SECRET};
 use m365_sim::sandbox::demo_seed;
-use m365_sim::seed::Seed;
+use m365_sim::tenant::seed::Seed;
 use m365_sim::RunningSim;
 use onboard::identity::audience::{AccessToken, GraphAudience};
 use onboard::identity::sign_in::AppOnlyTarget;

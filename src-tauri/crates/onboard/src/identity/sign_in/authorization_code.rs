@@ -2,9 +2,8 @@
 //! authorize URL, and finishing with what came back to the redirect URI (state check, error or
 //! code, redemption with the same redirect URI and verifier, ID token validation).
 
-use super::{
-    check_account, granted_scopes, require_delegated, scopes_for, SignInRequest, SignedIn,
-};
+use super::account_check::check_account;
+use super::request::{granted_scopes, require_delegated, scopes_for, SignInRequest, SignedIn};
 use crate::identity::audience::Resource;
 use crate::identity::id_token::{fetch_signing_keys, validate, Expected};
 use crate::identity::pkce::{new_nonce, new_state, Pkce, CHALLENGE_METHOD};

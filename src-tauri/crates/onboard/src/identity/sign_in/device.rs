@@ -1,7 +1,7 @@
 //! Device code sign-in of the mailbox user (machines without a browser, or a person elsewhere).
 
 use super::authorization_code::verified_identity;
-use super::{granted_scopes, require_delegated, scopes_for, SignInRequest, SignedIn};
+use super::request::{granted_scopes, require_delegated, scopes_for, SignInRequest, SignedIn};
 use crate::identity::audience::Resource;
 use crate::identity::device_code::{poll_device_code_as, start_device_code};
 use crate::{CancelToken, DeviceCodePrompt, Diagnosis};

@@ -2,7 +2,8 @@
 //! URI: the window opens the authorize URL, and its navigation to that redirect URI is stopped
 //! before it loads; the URL it was about to load finishes the sign-in here.
 
-use super::{PendingSignIn, SignInRequest, SignedIn};
+use super::authorization_code::PendingSignIn;
+use super::request::{SignInRequest, SignedIn};
 use crate::Diagnosis;
 use std::collections::HashMap;
 

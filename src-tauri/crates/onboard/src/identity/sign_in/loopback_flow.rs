@@ -1,6 +1,7 @@
 //! Sign-in in the system browser, answered on a one-shot loopback listener (RFC 8252).
 
-use super::{PendingSignIn, SignInRequest, SignedIn};
+use super::authorization_code::PendingSignIn;
+use super::request::{SignInRequest, SignedIn};
 use crate::identity::loopback::Loopback;
 use crate::Diagnosis;
 use std::future::Future;

@@ -2,45 +2,19 @@
 //! next page through `@odata.nextLink`, which is only followed while it stays under the cloud's
 //! Graph base (a cursor from the front end cannot send the token elsewhere).
 
-use crate::cloud::graph_get::graph_get_on;
+use crate::cloud::graph_get::{graph_get_on, graph_get_response};
 use crate::identity::audience::{AccessToken, GraphAudience};
-use crate::{platform::http, Cloud, Diagnosis};
-use serde::Serialize;
+use crate::mailbox::message_page::{
+    refused_cursor, too_large, MessagePage, MessageSummary, MAX_PAGE, MAX_RAW_BYTES,
+};
+use crate::platform::http;
+use crate::{Cloud, Diagnosis};
 use serde_json::Value;
-use ts_rs::TS;
-
-/// The largest page Graph is asked for.
-pub const MAX_PAGE: u32 = 50;
 
 const SELECT: &str = "id,from,subject,receivedDateTime,hasAttachments,isRead";
 /// A message's size is no standard property: it is MAPI's `PR_MESSAGE_SIZE` (tag 0x0E08),
 /// asked for as a single-value extended property.
 const EXPAND_SIZE: &str = "singleValueExtendedProperties($filter=id%20eq%20%27Integer%200x0E08%27)";
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct MessageSummary {
-    /// Graph's message id, or over IMAP `UIDVALIDITY:UID` (valid in its folder).
-    pub id: String,
-    /// `Name <address>`, or the address alone.
-    pub from: String,
-    pub subject: String,
-    /// ISO 8601, UTC: Graph's `receivedDateTime`, or IMAP's `INTERNALDATE`.
-    pub received: String,
-    /// In bytes: IMAP's `RFC822.SIZE`, or over Graph the message's `PR_MESSAGE_SIZE`.
-    #[ts(type = "number | null")]
-    pub size: Option<u64>,
-    pub has_attachments: bool,
-    pub is_read: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, TS)]
-pub struct MessagePage {
-    pub messages: Vec<MessageSummary>,
-    /// Opaque: hand it back for the next page; `None` on the last page.
-    pub next: Option<String>,
-    /// Requests (Graph) or commands after sign-in (IMAP) this page cost.
-    pub round_trips: u32,
-}
 
 /// A path segment with everything but unreserved characters percent-encoded.
 pub(crate) fn segment(s: &str) -> String {
@@ -62,15 +36,6 @@ pub(crate) fn mailbox_path(mailbox: &str) -> String {
     } else {
         format!("/users/{}", segment(mailbox))
     }
-}
-
-pub(crate) fn refused_cursor(detail: String) -> Diagnosis {
-    Diagnosis::new(
-        "preview.cursor",
-        "The next page cannot be loaded",
-        detail,
-        "Reload the folder to start again from the first page.",
-    )
 }
 
 /// The cursor as a URL, if it is a message list under the cloud's Graph base (same scheme,
@@ -157,7 +122,7 @@ pub async fn graph_message_page(
     top: u32,
     cursor: Option<&str>,
 ) -> Result<MessagePage, Diagnosis> {
-    let client = http::client(cloud)?;
+    let client = cloud.http_client()?;
     graph_message_page_on(&client, cloud, token, mailbox, folder_id, top, cursor).await
 }
 
@@ -192,6 +157,61 @@ pub(crate) async fn graph_message_page_on(
         next,
         round_trips: 1,
     })
+}
+
+/// The message's MIME source (`GET …/messages/{id}/$value`), at most `MAX_RAW_BYTES`.
+pub async fn graph_raw_message(
+    cloud: &Cloud,
+    token: &AccessToken<GraphAudience>,
+    mailbox: &str,
+    message_id: &str,
+) -> Result<Vec<u8>, Diagnosis> {
+    graph_raw_message_bounded(cloud, token, mailbox, message_id, MAX_RAW_BYTES).await
+}
+
+/// As `graph_raw_message`, with the bound given.
+pub async fn graph_raw_message_bounded(
+    cloud: &Cloud,
+    token: &AccessToken<GraphAudience>,
+    mailbox: &str,
+    message_id: &str,
+    max_bytes: usize,
+) -> Result<Vec<u8>, Diagnosis> {
+    let client = cloud.http_client()?;
+    graph_raw_message_on(&client, cloud, token, mailbox, message_id, max_bytes).await
+}
+
+/// As [`graph_raw_message_bounded`], on a client the caller keeps (its connections are reused).
+pub(crate) async fn graph_raw_message_on(
+    client: &reqwest::Client,
+    cloud: &Cloud,
+    token: &AccessToken<GraphAudience>,
+    mailbox: &str,
+    message_id: &str,
+    max_bytes: usize,
+) -> Result<Vec<u8>, Diagnosis> {
+    let url = format!(
+        "{}/v1.0{}/messages/{}/$value",
+        cloud.graph.trim_end_matches('/'),
+        mailbox_path(mailbox),
+        segment(message_id)
+    );
+    let mut res = graph_get_response(client, token.secret(), &url).await?;
+    if res.content_length().is_some_and(|n| n > max_bytes as u64) {
+        return Err(too_large(&url, max_bytes));
+    }
+    let mut out = Vec::new();
+    while let Some(chunk) = res
+        .chunk()
+        .await
+        .map_err(|e| http::transport_error(&url, &e))?
+    {
+        if out.len() + chunk.len() > max_bytes {
+            return Err(too_large(&url, max_bytes));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

@@ -8,11 +8,10 @@
 //! only moves that message down, so the next page reads just below it and keeps the UIDs under
 //! it — nothing is skipped or shown twice.
 
-use crate::mailbox::graph::preview::{refused_cursor, MAX_PAGE};
 use crate::mailbox::imap::check::{self as imap_check, ImapSession, Replies};
 use crate::mailbox::imap::utf7 as imap_utf7;
 use crate::mailbox::mail_conn::{bounded, MailCheckOptions, MailLogin};
-use crate::message::view::{too_large, MAX_RAW_BYTES};
+use crate::mailbox::message_page::{refused_cursor, too_large, MAX_PAGE, MAX_RAW_BYTES};
 use crate::{
     AccessToken, Cloud, Diagnosis, MailEndpoint, MessagePage, MessageSummary, OutlookAudience,
 };
@@ -295,7 +294,7 @@ impl ImapConn {
             .examine(imap_utf7::encode(folder))
             .await
             .map_err(|e| {
-                crate::mailbox::folders::imap_gone((self.failure())(e), &[folder.to_owned()])
+                crate::mailbox::folder_gone::imap_gone((self.failure())(e), &[folder.to_owned()])
             })?;
         let uid_validity = mailbox.uid_validity.ok_or_else(|| {
             Diagnosis::new(

@@ -163,9 +163,9 @@ fn starttls_parameters(
 ) -> Result<TlsParameters, Diagnosis> {
     let mut builder = TlsParameters::builder(endpoint.host.clone())
         .certificate_store(CertificateStore::WebpkiRoots);
-    for cert in crate::server::tls_check::extra_roots(extra_ca_pem)? {
-        let cert = Certificate::from_der(cert.to_vec())
-            .map_err(|e| crate::server::tls_check::bad_ca(&e))?;
+    for cert in crate::platform::tls::extra_roots(extra_ca_pem)? {
+        let cert =
+            Certificate::from_der(cert.to_vec()).map_err(|e| crate::platform::tls::bad_ca(&e))?;
         builder = builder.add_root_certificate(cert);
     }
     builder

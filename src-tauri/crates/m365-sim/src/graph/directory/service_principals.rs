@@ -3,13 +3,13 @@
 //! registered in the portal (the seed) have one; apps created through Graph get one on POST.
 
 use super::applications::{self, Key, READ, WRITE};
-use super::caller::Caller;
-use super::directory::{self as dir, service_principal_id, Access, MICROSOFT_TENANT};
-use super::error::GraphError;
 use super::permissions::{self, GRAPH_APP_ID};
-use crate::seed::AppSeed;
-use crate::sim::Shared;
-use crate::world::World;
+use super::query::{self as dir, service_principal_id, Access, MICROSOFT_TENANT};
+use crate::graph::caller::Caller;
+use crate::graph::error::GraphError;
+use crate::tenant::seed::AppSeed;
+use crate::tenant::sim::Shared;
+use crate::tenant::world::World;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -1,8 +1,8 @@
 //! The shared state behind every route.
 
-use crate::clock::Clock;
-use crate::keys::Keys;
-use crate::world::World;
+use crate::tenant::clock::Clock;
+use crate::tenant::keys::Keys;
+use crate::tenant::world::World;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 pub struct Sim {
@@ -11,14 +11,14 @@ pub struct Sim {
     pub keys: Keys,
     /// `https://127.0.0.1:PORT`: the authority host and, under `/graph`, Graph.
     pub base_url: String,
-    pub log: Mutex<Vec<crate::control::LogEntry>>,
+    pub log: Mutex<Vec<crate::tenant::request_log::LogEntry>>,
     /// The mailboxes, on disk (Dovecot serves the same directories over IMAP).
-    pub mail: crate::mail_store::MailStore,
+    pub mail: crate::tenant::mail_store::MailStore,
     /// Where mail sent through Graph goes out by SMTP (the test sink), when set.
     pub outgoing: Mutex<Option<std::net::SocketAddr>>,
     /// Graph requests in flight per (mailbox, client id), for the MailboxConcurrency limit.
     pub mailbox_requests: Mutex<std::collections::HashMap<(String, String), usize>>,
-    pub faults: Mutex<Vec<crate::control::FaultRule>>,
+    pub faults: Mutex<Vec<crate::tenant::request_log::FaultRule>>,
 }
 
 pub type Shared = Arc<Sim>;
@@ -28,7 +28,7 @@ impl Sim {
         world: World,
         keys: Keys,
         base_url: String,
-        mail: crate::mail_store::MailStore,
+        mail: crate::tenant::mail_store::MailStore,
     ) -> Self {
         Self {
             world: Mutex::new(world),

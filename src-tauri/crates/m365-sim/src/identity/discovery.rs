@@ -1,6 +1,6 @@
 //! OpenID discovery and the signing keys, per tenant as Microsoft serves them.
 
-use crate::sim::Shared;
+use crate::tenant::sim::Shared;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -12,7 +12,7 @@ pub async fn openid_configuration(
     let now = sim.clock.now();
     let resolved = sim.world().resolve_tenant(&segment);
     let tenant_id = match resolved {
-        Ok(crate::world::TenantPath::Tenant(t)) => sim.world().tenants[t].id.clone(),
+        Ok(crate::tenant::world::TenantPath::Tenant(t)) => sim.world().tenants[t].id.clone(),
         // The shared endpoints publish a templated issuer; clients substitute the token's tid.
         Ok(_) => "{tenantid}".to_owned(),
         Err(e) => return e.into_response_at(now, None),
@@ -51,7 +51,7 @@ pub async fn keys(State(sim): State<Shared>, Path(segment): Path<String>) -> Res
     let now = sim.clock.now();
     let resolved = sim.world().resolve_tenant(&segment);
     let issuer = match resolved {
-        Ok(crate::world::TenantPath::Tenant(t)) => sim.issuer(&sim.world().tenants[t].id),
+        Ok(crate::tenant::world::TenantPath::Tenant(t)) => sim.issuer(&sim.world().tenants[t].id),
         Ok(_) => sim.issuer("{tenantid}"),
         Err(e) => return e.into_response_at(now, None),
     };

@@ -249,7 +249,7 @@ impl MailStore {
         for sub in ["cur", "new", "tmp"] {
             std::fs::create_dir_all(dir.join(sub))?;
         }
-        let unique = crate::keys::random_token(9).replace(['-', '_'], "x");
+        let unique = crate::tenant::keys::random_token(9).replace(['-', '_'], "x");
         let name = format!("{}.D{unique}.m365-sim", received.timestamp());
         let tmp = dir.join("tmp").join(&name);
         std::fs::write(&tmp, bytes)?;

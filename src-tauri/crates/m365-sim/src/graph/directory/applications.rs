@@ -2,15 +2,15 @@
 //! endpoints know an app as soon as Graph created it. Create, list with `$filter`, get (by object
 //! id or `(appId='…')`), PATCH, and `addPassword` (the secret is shown once, then only its hint).
 
-use super::caller::Caller;
-use super::directory::{
+use super::permissions::{self, Kind};
+use super::query::{
     self as dir, application_object_id, bad_request, invalid_property, not_found, Access,
 };
-use super::error::GraphError;
-use super::permissions::{self, Kind};
-use crate::seed::{AppSeed, SecretSeed};
-use crate::sim::Shared;
-use crate::world::World;
+use crate::graph::caller::Caller;
+use crate::graph::error::GraphError;
+use crate::tenant::seed::{AppSeed, SecretSeed};
+use crate::tenant::sim::Shared;
+use crate::tenant::world::World;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -2,15 +2,14 @@
 //! users (`AllPrincipals`, admin consent) or for one (`Principal`). A grant is consent: the
 //! identity endpoints then issue those scopes without asking.
 
-use super::caller::Caller;
-use super::directory::{
-    self as dir, guid_bytes, invalid_property, service_principal_id, Access, PermissionGrant,
-};
-use super::error::GraphError;
 use super::permissions::{self, Kind, GRAPH_APP_ID};
+use super::query::{self as dir, guid_bytes, invalid_property, service_principal_id, Access};
 use super::service_principals;
-use crate::sim::Shared;
-use crate::world::{consent_key, World};
+use crate::graph::caller::Caller;
+use crate::graph::error::GraphError;
+use crate::tenant::directory::PermissionGrant;
+use crate::tenant::sim::Shared;
+use crate::tenant::world::{consent_key, World};
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

@@ -1,7 +1,7 @@
 //! The HTML pages people see in the browser: sign-in, consent, errors, device code entry.
 //! Plain forms, no scripts, so a test (or the sandbox's stand-in browser) can drive them.
 
-use crate::aad_error::AadError;
+use crate::tenant::aad_error::AadError;
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 
@@ -87,7 +87,7 @@ pub fn error(
         esc(&e.message),
         esc(trace),
         esc(correlation),
-        crate::aad_error::timestamp(at)
+        crate::tenant::aad_error::timestamp(at)
     );
     (
         StatusCode::BAD_REQUEST,

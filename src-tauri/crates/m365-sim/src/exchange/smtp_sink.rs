@@ -8,7 +8,7 @@
 //! relay; the sink listens on loopback only). Mail without `AUTH=` (Graph's own relay, which
 //! checked Send As itself) is accepted as before.
 
-use crate::sim::Shared;
+use crate::tenant::sim::Shared;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;

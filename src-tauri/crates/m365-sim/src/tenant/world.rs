@@ -1,8 +1,8 @@
 //! Everything the simulated tenant knows and remembers: the directory from the seed, and the
 //! codes, grants and tokens it has issued since.
 
-use crate::aad_error::AadError;
-use crate::seed::{AppSeed, TenantSeed, UserSeed};
+use crate::tenant::aad_error::AadError;
+use crate::tenant::seed::{AppSeed, TenantSeed, UserSeed};
 use chrono::{DateTime, Utc};
 use std::collections::{HashMap, HashSet};
 
@@ -19,6 +19,35 @@ impl TenantPath {
     pub fn is_shared_endpoint(self) -> bool {
         !matches!(self, TenantPath::Tenant(_))
     }
+}
+
+#[derive(Debug, Clone)]
+pub enum FlowKind {
+    Authorize {
+        scope: String,
+        nonce: Option<String>,
+        challenge: Option<(String, String)>,
+        prompt: Option<String>,
+    },
+    AdminConsent {
+        v2: bool,
+        scope: Option<String>,
+    },
+    Device {
+        device_code: String,
+    },
+}
+
+/// A sign-in in progress, between the pages.
+#[derive(Debug, Clone)]
+pub struct Flow {
+    pub kind: FlowKind,
+    pub segment: String,
+    pub path: TenantPath,
+    pub client_id: String,
+    pub redirect_uri: String,
+    pub state: Option<String>,
+    pub user: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -44,7 +73,7 @@ pub struct Grant {
     pub oidc: Vec<String>,
     /// The scopes of the request that issued it: a refresh that names no `scope` gets these
     /// again, as Microsoft's does (Zammad and email-oauth2-proxy refresh that way).
-    pub requested: crate::scopes::Requested,
+    pub requested: crate::tenant::scopes::Requested,
     pub issued: DateTime<Utc>,
     pub last_used: DateTime<Utc>,
 }
@@ -91,16 +120,20 @@ pub struct World {
     /// (tenant, client, user UPN) for consent a user gave for themself.
     pub user_consents: HashSet<(usize, String, String)>,
     /// Sign-in and consent pages in progress, by flow id.
-    pub flows: HashMap<String, crate::authorize::Flow>,
+    pub flows: HashMap<String, Flow>,
     /// Permission grants and app role assignments made through Graph.
-    pub directory: crate::graph::directory::Directory,
+    pub directory: crate::tenant::directory::Directory,
 }
 
 impl World {
     pub fn new(mut tenants: Vec<TenantSeed>) -> Self {
         // Microsoft's Azure CLI is in every tenant, as first-party apps are.
         for t in &mut tenants {
-            if !t.apps.iter().any(|a| a.client_id == crate::seed::AZURE_CLI) {
+            if !t
+                .apps
+                .iter()
+                .any(|a| a.client_id == crate::tenant::seed::AZURE_CLI)
+            {
                 t.apps.push(AppSeed::azure_cli());
             }
         }
@@ -231,15 +264,19 @@ impl World {
         permissions: &[String],
     ) -> bool {
         let configured = permissions.iter().all(|p| {
-            app.delegated
-                .iter()
-                .any(|d| crate::scopes::split_permission(d).1.eq_ignore_ascii_case(p))
+            app.delegated.iter().any(|d| {
+                crate::tenant::scopes::split_permission(d)
+                    .1
+                    .eq_ignore_ascii_case(p)
+            })
         });
         let granted = !app.granted_scopes.is_empty()
             && permissions.iter().all(|p| {
-                app.granted_scopes
-                    .iter()
-                    .any(|g| crate::scopes::split_permission(g).1.eq_ignore_ascii_case(p))
+                app.granted_scopes.iter().any(|g| {
+                    crate::tenant::scopes::split_permission(g)
+                        .1
+                        .eq_ignore_ascii_case(p)
+                })
             });
         let admin = self.find_user(user).is_some_and(|(_, u)| u.admin);
         (app.admin_consented && configured)

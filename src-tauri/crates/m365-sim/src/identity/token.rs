@@ -1,11 +1,11 @@
 //! `/token`: authorization code (PKCE), refresh token (rotated), client credentials, device code.
 
-use crate::aad_error::AadError;
-use crate::authorize::{consent_required, effective_permissions};
-use crate::scopes::{self, Requested};
-use crate::seed::AppSeed;
-use crate::sim::Shared;
-use crate::world::{AccessToken, DeviceState, Grant, TenantPath, World};
+use crate::identity::authorize::{consent_required, effective_permissions};
+use crate::tenant::aad_error::AadError;
+use crate::tenant::scopes::{self, Requested};
+use crate::tenant::seed::AppSeed;
+use crate::tenant::sim::Shared;
+use crate::tenant::world::{AccessToken, DeviceState, Grant, TenantPath, World};
 use axum::extract::{Form, Path, State};
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
@@ -191,7 +191,7 @@ fn redeem_code(
             .get("code_verifier")
             .ok_or_else(|| missing("code_verifier"))?;
         let computed = if method == "S256" {
-            crate::keys::pkce_s256(verifier)
+            crate::tenant::keys::pkce_s256(verifier)
         } else {
             verifier.clone()
         };
@@ -426,7 +426,7 @@ fn issue_for_user(
         "scope": scopes::display(&requested.resource, &permissions, &requested.oidc),
     });
     if requested.has("offline_access") {
-        let refresh = crate::keys::random_token(96);
+        let refresh = crate::tenant::keys::random_token(96);
         world.grants.insert(
             refresh.clone(),
             Grant {
@@ -451,7 +451,7 @@ fn issue_for_user(
             "name": user.display_name,
             "oid": user.id,
             "preferred_username": user.upn,
-            "sub": crate::keys::pkce_s256(&format!("{}:{}", user.id, app.client_id)),
+            "sub": crate::tenant::keys::pkce_s256(&format!("{}:{}", user.id, app.client_id)),
             "tid": tenant_id,
             "ver": "2.0",
         });
@@ -491,7 +491,7 @@ fn mint(
         "exp": expires.timestamp(),
         "appid": app.client_id,
         "tid": tenant_id,
-        "uti": crate::keys::random_token(16),
+        "uti": crate::tenant::keys::random_token(16),
         "ver": "1.0",
     });
     if let Some(upn) = &user {
@@ -507,7 +507,7 @@ fn mint(
     let access = if audience == scopes::GRAPH {
         sim.keys.sign(&claims)
     } else {
-        crate::keys::random_token(64)
+        crate::tenant::keys::random_token(64)
     };
     let token = AccessToken {
         tenant_id,

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 pub struct Seed {
     pub tenants: Vec<TenantSeed>,
     #[serde(default)]
-    pub mailboxes: HashMap<String, crate::mail_store::SeedMailbox>,
+    pub mailboxes: HashMap<String, crate::tenant::mail_store::SeedMailbox>,
     /// Where the seed's `eml` paths are relative to: the seed file's directory.
     #[serde(skip)]
     pub base_dir: PathBuf,

@@ -2,11 +2,11 @@
 //! seed (permission grants, app role assignments), object ids, access rules, Graph's directory
 //! errors, and the OData query options they accept (`$filter` with `eq`, `$select`).
 
-use super::caller::Caller;
-use super::error::GraphError;
-use crate::seed::AppSeed;
-use crate::sim::Shared;
-use crate::world::World;
+use crate::graph::caller::Caller;
+use crate::graph::error::GraphError;
+use crate::tenant::seed::AppSeed;
+use crate::tenant::sim::Shared;
+use crate::tenant::world::World;
 use axum::http::StatusCode;
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
@@ -14,42 +14,10 @@ use serde_json::{Map, Value};
 /// Microsoft's own tenant, which owns first-party apps (Microsoft Graph, the Azure CLI).
 pub const MICROSOFT_TENANT: &str = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
 
-/// Directory objects created through Graph that the seed has no place for.
-#[derive(Debug, Default)]
-pub struct Directory {
-    pub grants: Vec<PermissionGrant>,
-    pub assignments: Vec<RoleAssignment>,
-}
-
-/// An oauth2PermissionGrant: delegated permissions of a client on a resource.
-#[derive(Debug, Clone)]
-pub struct PermissionGrant {
-    pub tenant: usize,
-    pub id: String,
-    /// The client's service principal id.
-    pub client_id: String,
-    pub consent_type: String,
-    pub principal_id: Option<String>,
-    /// The resource's service principal id.
-    pub resource_id: String,
-    pub scope: String,
-}
-
-/// An appRoleAssignment of an application permission to a client's service principal.
-#[derive(Debug, Clone)]
-pub struct RoleAssignment {
-    pub tenant: usize,
-    pub id: String,
-    pub principal_id: String,
-    pub resource_id: String,
-    pub app_role_id: String,
-    pub created: DateTime<Utc>,
-}
-
 /// A GUID derived from `parts`, so that the same object has the same id in every run.
 pub fn derived_guid(parts: &[&str]) -> String {
     let mut bytes = [0u8; 16];
-    bytes.copy_from_slice(&crate::keys::sha256(parts.join("\u{1f}").as_bytes())[..16]);
+    bytes.copy_from_slice(&crate::tenant::keys::sha256(parts.join("\u{1f}").as_bytes())[..16]);
     uuid::Builder::from_random_bytes(bytes)
         .into_uuid()
         .to_string()

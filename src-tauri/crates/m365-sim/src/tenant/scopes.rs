@@ -1,7 +1,7 @@
 //! Scopes as the identity platform reads them: OpenID scopes, plus permissions of exactly one
 //! resource (Microsoft Graph when no resource is named), or `{resource}/.default`.
 
-use crate::aad_error::AadError;
+use crate::tenant::aad_error::AadError;
 
 pub const GRAPH: &str = "https://graph.microsoft.com";
 pub const OUTLOOK: &str = "https://outlook.office.com";

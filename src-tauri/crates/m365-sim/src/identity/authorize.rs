@@ -1,43 +1,14 @@
 //! `/authorize`, `/adminconsent` (v1 and v2) and the sign-in and consent pages behind them.
 //! Errors before the redirect URI is trusted are shown as a page; after, they go to the app.
 
-use crate::aad_error::AadError;
-use crate::pages;
-use crate::scopes::{self, Requested};
-use crate::sim::Shared;
-use crate::world::{consent_key, AuthCode, DeviceState, TenantPath, World};
+use crate::identity::pages;
+use crate::tenant::aad_error::AadError;
+use crate::tenant::scopes::{self, Requested};
+use crate::tenant::sim::Shared;
+use crate::tenant::world::{consent_key, AuthCode, DeviceState, Flow, FlowKind, TenantPath, World};
 use axum::extract::{Form, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use std::collections::HashMap;
-
-#[derive(Debug, Clone)]
-pub enum FlowKind {
-    Authorize {
-        scope: String,
-        nonce: Option<String>,
-        challenge: Option<(String, String)>,
-        prompt: Option<String>,
-    },
-    AdminConsent {
-        v2: bool,
-        scope: Option<String>,
-    },
-    Device {
-        device_code: String,
-    },
-}
-
-/// A sign-in in progress, between the pages.
-#[derive(Debug, Clone)]
-pub struct Flow {
-    pub kind: FlowKind,
-    pub segment: String,
-    pub path: TenantPath,
-    pub client_id: String,
-    pub redirect_uri: String,
-    pub state: Option<String>,
-    pub user: Option<String>,
-}
 
 type Params = Query<HashMap<String, String>>;
 
@@ -240,7 +211,7 @@ pub fn start(sim: &Shared, flow: Flow, login_hint: Option<&str>, prompt: Option<
             .map(|(_, u)| u.upn.clone())
     });
     let segment = flow.segment.clone();
-    let id = crate::keys::random_token(18);
+    let id = crate::tenant::keys::random_token(18);
     sim.world().flows.insert(id.clone(), flow);
     match auto {
         Some(upn) => signed_in(sim, &id, &upn),
@@ -581,7 +552,7 @@ fn issue_code(sim: &Shared, flow_id: &str) -> Response {
     };
     let upn = flow.user.clone().unwrap_or_default();
     let tenant = world.find_user(&upn).map(|(t, _)| t).unwrap_or_default();
-    let code = crate::keys::random_token(48);
+    let code = crate::tenant::keys::random_token(48);
     world.codes.insert(
         code.clone(),
         AuthCode {

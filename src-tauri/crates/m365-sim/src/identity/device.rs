@@ -1,10 +1,11 @@
 //! The device code flow: `/devicecode` for the app, `/devicelogin` for the person.
 
-use crate::aad_error::AadError;
-use crate::authorize::{start, Flow, FlowKind};
-use crate::pages;
-use crate::sim::Shared;
-use crate::world::{DeviceFlow, DeviceState};
+use crate::identity::authorize::start;
+use crate::identity::pages;
+use crate::tenant::aad_error::AadError;
+use crate::tenant::sim::Shared;
+use crate::tenant::world::{DeviceFlow, DeviceState};
+use crate::tenant::world::{Flow, FlowKind};
 use axum::extract::{Form, Path, State};
 use axum::response::{IntoResponse, Response};
 use chrono::Duration;
@@ -26,9 +27,9 @@ pub async fn device_code(
         let client_id = form.get("client_id").cloned().unwrap_or_default();
         let (home, _) = world.find_app(path, &client_id)?;
         let scope = form.get("scope").cloned().unwrap_or_default();
-        crate::scopes::parse(&scope)?;
+        crate::tenant::scopes::parse(&scope)?;
         let user_code = user_code();
-        let device_code = crate::keys::random_token(48);
+        let device_code = crate::tenant::keys::random_token(48);
         world.devices.insert(
             device_code.clone(),
             DeviceFlow {

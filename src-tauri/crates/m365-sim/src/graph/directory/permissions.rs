@@ -89,7 +89,7 @@ pub fn by_value(value: &str, kind: Kind) -> Option<&'static Permission> {
 /// A configured permission (`Mail.Read`, `https://outlook.office.com/EWS.AccessAsUser.All`) as a
 /// requiredResourceAccess entry: (resourceAppId, permission id).
 pub fn resource_access(permission: &str, kind: Kind) -> Option<(&'static str, String)> {
-    let short = crate::scopes::split_permission(permission).1;
+    let short = crate::tenant::scopes::split_permission(permission).1;
     if let Some((id, _, _)) = EXCHANGE
         .iter()
         .find(|(_, v, k)| *k == kind && v.eq_ignore_ascii_case(&short))
@@ -108,7 +108,7 @@ pub fn configured_name(resource_app_id: &str, id: &str, kind: Kind) -> Option<St
         return EXCHANGE
             .iter()
             .find(|(i, _, k)| *k == kind && i.eq_ignore_ascii_case(id))
-            .map(|(_, v, _)| format!("{}/{v}", crate::scopes::OUTLOOK));
+            .map(|(_, v, _)| format!("{}/{v}", crate::tenant::scopes::OUTLOOK));
     }
     None
 }
@@ -182,7 +182,7 @@ mod tests {
             let theirs: Value = serde_json::from_str(&text).unwrap();
             assert_eq!(
                 ours, theirs,
-                "src/graph/msgraph_permissions.json drifted from {path}"
+                "src/graph/directory/msgraph_permissions.json drifted from {path}"
             );
         }
         let role = by_value("User.Read.All", Kind::Role).unwrap();

@@ -1,11 +1,11 @@
 //! The routes of the app-registration endpoints (applications, service principals, permission
 //! grants, app role assignments), and the `entitySet(appId='…')` segments Graph also accepts.
 
-use super::caller::Caller;
-use super::directory as dir;
-use super::error::GraphError;
+use super::query as dir;
 use super::{app_role_assignments, applications, grants, service_principals};
-use crate::sim::Shared;
+use crate::graph::caller::Caller;
+use crate::graph::error::GraphError;
+use crate::tenant::sim::Shared;
 use axum::extract::{Path, Query, State};
 use axum::routing::{delete, get, patch, post};
 use axum::{Json, Router};

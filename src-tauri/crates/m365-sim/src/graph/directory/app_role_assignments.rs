@@ -2,14 +2,15 @@
 //! permissions granted to a client's service principal. An assignment on Microsoft Graph is what
 //! puts the role into the client's client-credentials tokens.
 
-use super::caller::Caller;
-use super::directory::{self as dir, guid_bytes, invalid_property, Access, RoleAssignment};
-use super::error::GraphError;
 use super::grants::apply_consent;
 use super::permissions::{self, Kind};
+use super::query::{self as dir, guid_bytes, invalid_property, Access};
 use super::service_principals;
-use crate::sim::Shared;
-use crate::world::World;
+use crate::graph::caller::Caller;
+use crate::graph::error::GraphError;
+use crate::tenant::directory::RoleAssignment;
+use crate::tenant::sim::Shared;
+use crate::tenant::world::World;
 use axum::body::Bytes;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;

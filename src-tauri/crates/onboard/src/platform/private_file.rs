@@ -1,0 +1,45 @@
+//! Private files, written so that nothing is ever half-written: the bytes go to a temporary file
+//! in the same folder (readable by the user only), which is synced and renamed over the target,
+//! and the folder is synced. A crash leaves the old file or the new one, never a mix. Profiles,
+//! exports and saved attachments are written this way.
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::Path;
+
+/// Temp file in the same directory, fsync, rename over `path`, sync the directory.
+pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let tmp = dir.join(format!(
+        ".{}.{}.tmp",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+        uuid::Uuid::new_v4().simple()
+    ));
+    let result = (|| {
+        let mut opts = fs::OpenOptions::new();
+        opts.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            opts.mode(0o600);
+        }
+        let mut file = opts.open(&tmp)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        drop(file);
+        fs::rename(&tmp, path)
+    })();
+    if let Err(e) = result {
+        let _ = fs::remove_file(&tmp);
+        return Err(e);
+    }
+    sync_dir(dir);
+    Ok(())
+}
+
+/// Makes a rename or removal durable. Best effort: not every platform can open a directory.
+pub(crate) fn sync_dir(dir: &Path) {
+    if let Ok(d) = fs::File::open(dir) {
+        let _ = d.sync_all();
+    }
+}
