@@ -3,7 +3,10 @@
 mod commands;
 
 use commands::sandbox::SandboxState;
-use onboard::{default_profiles_dir, KeyringStore, ProfileStore, SecretStore, Session};
+use onboard::{
+    platform::{KeyringStore, SecretStore},
+    profile::{default_profiles_dir, ProfileStore, Session},
+};
 use std::sync::Arc;
 use tauri::{Manager, Runtime};
 

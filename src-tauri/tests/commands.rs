@@ -2,7 +2,7 @@
 //! back, errors in the one IPC shape.
 
 use m365_onboard_app::{setup, Secrets};
-use onboard::MemoryStore;
+use onboard::platform::MemoryStore;
 use serde_json::{json, Value};
 use std::sync::Arc;
 use tauri::ipc::{CallbackFn, InvokeBody};

@@ -6,10 +6,15 @@ use super::cloud;
 use super::sandbox::SandboxState;
 use crate::Secrets;
 use onboard::{
-    begin_embedded_sign_in, client_secret_key, connect_mailbox, finish_embedded_sign_in,
-    identity::browser, sign_in_app_only, sign_in_with_browser, sign_in_with_device_code,
-    AppConnection, AppInput, CancelToken, ChannelKind, CheckStep, CloudPreset, Connected,
-    Credentials, Deleted, Diagnosis, MailboxChoice, ProfileCloud, ProfileList, Session, SignInFlow,
+    app_registration::{client_secret_key, AppInput},
+    catalog::{CheckStep, Diagnosis},
+    cloud::CloudPreset,
+    identity::{
+        begin_embedded_sign_in, browser, finish_embedded_sign_in, sign_in_app_only,
+        sign_in_with_browser, sign_in_with_device_code, CancelToken, ChannelKind,
+    },
+    mailbox::{connect_mailbox, AppConnection, Connected, Credentials},
+    profile::{Deleted, MailboxChoice, ProfileCloud, ProfileList, Session, SignInFlow},
 };
 use serde::Deserialize;
 use std::time::Duration;
@@ -64,7 +69,7 @@ pub async fn reverify_profile(
     name: String,
     session: State<'_, Session>,
 ) -> Result<Vec<CheckStep>, Diagnosis> {
-    onboard::reverify(&session, &name).await
+    onboard::mailbox::reverify(&session, &name).await
 }
 
 #[tauri::command]
@@ -131,7 +136,7 @@ pub async fn sign_in_mailbox<R: Runtime>(
             flow: SignInFlow::Browser,
         },
         SignInFlow::Device => {
-            let emit = |p: &onboard::DeviceCodePrompt| {
+            let emit = |p: &onboard::identity::DeviceCodePrompt| {
                 let _ = app.emit(DEVICE_CODE_EVENT, p);
             };
             Credentials::Delegated {
@@ -169,10 +174,10 @@ pub async fn sign_in_mailbox<R: Runtime>(
 /// before it loads: the code is redeemed here, with that same redirect URI.
 async fn embedded<R: Runtime>(
     app: &AppHandle<R>,
-    req: onboard::SignInRequest,
+    req: onboard::identity::SignInRequest,
     callback: &str,
     cancel: &CancelToken,
-) -> Result<onboard::SignedIn, Diagnosis> {
+) -> Result<onboard::identity::SignedIn, Diagnosis> {
     let pending = begin_embedded_sign_in(req, callback)?;
     let url = pending
         .authorize_url()

@@ -5,9 +5,14 @@ use super::cloud;
 use super::sandbox::SandboxState;
 use crate::Secrets;
 use onboard::{
-    admin_scopes, client_secret_key, poll_device_code, start_device_code, AppCheck, AppInput,
-    AppliedOnce, CancelToken, ChannelKind, Cloud, CloudPreset, DesiredApp, DeviceCodePrompt,
-    Diagnosis, Plan, Secret, ServerCheckInput,
+    app_registration::{
+        admin_scopes, client_secret_key, AppCheck, AppInput, AppliedOnce, DesiredApp, Plan,
+    },
+    catalog::Diagnosis,
+    cloud::{Cloud, CloudPreset},
+    identity::{poll_device_code, start_device_code, CancelToken, ChannelKind, DeviceCodePrompt},
+    platform::Secret,
+    server::ServerCheckInput,
 };
 use tauri::State;
 use tokio::sync::Mutex;
@@ -55,7 +60,8 @@ pub async fn check_app(
                 .is_some_and(|c| c.authority == cloud.authority)
         })
     };
-    let check = onboard::check_app(&cloud, &fields, channel, admin.as_ref()).await;
+    let check =
+        onboard::app_registration::check_app(&cloud, &fields, channel, admin.as_ref()).await;
     if let (true, true, Some(secret)) = (typed, check.ok(), &fields.client_secret) {
         secrets.put(&key, secret)?;
     }
@@ -83,7 +89,7 @@ pub async fn admin_sign_in_start(
 ) -> Result<DeviceCodePrompt, Diagnosis> {
     let cloud = cloud::resolve(&sandbox, preset).await;
     let (tenant, admin_client_id) =
-        onboard::admin_sign_in_app(&tenant, admin_client_id.as_deref())?;
+        onboard::app_registration::admin_sign_in_app(&tenant, admin_client_id.as_deref())?;
     let prompt =
         start_device_code(&cloud, &tenant, &admin_client_id, &admin_scopes(&cloud)).await?;
     let mut s = session.0.lock().await;
@@ -137,7 +143,7 @@ pub async fn plan_app(
     existing_client_id: Option<String>,
     session: State<'_, AdminSession>,
 ) -> Result<Plan, Diagnosis> {
-    let callback = onboard::check_server(&server)?.callback_url;
+    let callback = onboard::server::check_server(&server)?.callback_url;
     let mut desired = DesiredApp::new(&name, &callback, server.kind, channel)?;
     desired.secret_months = secret_months;
     desired.existing_client_id = existing_client_id.filter(|s| !s.trim().is_empty());
@@ -146,7 +152,7 @@ pub async fn plan_app(
     let (Some(cloud), Some(token)) = (&s.cloud, &s.token) else {
         return Err(not_signed_in());
     };
-    let plan = onboard::plan(cloud, token, &desired).await?;
+    let plan = onboard::app_registration::plan(cloud, token, &desired).await?;
     s.plan = Some(plan.clone());
     Ok(plan)
 }
@@ -161,7 +167,7 @@ pub async fn apply_app(
     let (Some(cloud), Some(token), Some(plan)) = (&s.cloud, &s.token, &s.plan) else {
         return Err(not_signed_in());
     };
-    let applied = onboard::apply(cloud, token, plan, secrets.as_ref()).await?;
+    let applied = onboard::app_registration::apply(cloud, token, plan, secrets.as_ref()).await?;
     s.plan = None;
     Ok(AppliedOnce::reveal(applied))
 }

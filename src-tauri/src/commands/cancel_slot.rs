@@ -1,6 +1,6 @@
 //! The cancel button of a wait that may be started again: starting cancels the wait before.
 
-use onboard::CancelToken;
+use onboard::identity::CancelToken;
 use tokio::sync::Mutex;
 
 #[derive(Default)]

@@ -1,6 +1,10 @@
 //! The channel options step: the kept mailbox's folders and the archive-mode counts.
 
-use onboard::{ArchiveCounts, Diagnosis, Folder, Session};
+use onboard::{
+    catalog::Diagnosis,
+    mailbox::{ArchiveCounts, Folder},
+    profile::Session,
+};
 use tauri::State;
 
 #[tauri::command]
@@ -9,7 +13,7 @@ pub async fn mailbox_folders(
     hidden: bool,
     session: State<'_, Session>,
 ) -> Result<Vec<Folder>, Diagnosis> {
-    onboard::profile_folders(&session, &profile, hidden).await
+    onboard::mailbox::profile_folders(&session, &profile, hidden).await
 }
 
 /// `before` is a day (YYYY-MM-DD): mail received up to its end (UTC) counts as old.
@@ -20,8 +24,8 @@ pub async fn archive_counts(
     before: String,
     session: State<'_, Session>,
 ) -> Result<ArchiveCounts, Diagnosis> {
-    let cutoff = onboard::end_of_day(&before)?;
-    onboard::profile_archive_counts(&session, &profile, &folder, cutoff).await
+    let cutoff = onboard::profile::end_of_day(&before)?;
+    onboard::mailbox::profile_archive_counts(&session, &profile, &folder, cutoff).await
 }
 
 /// Zammad's active groups, read with the admin's API token (used for this call only).
@@ -29,6 +33,6 @@ pub async fn archive_counts(
 pub async fn helpdesk_groups(
     fqdn: String,
     api_token: String,
-) -> Result<Vec<onboard::HelpdeskGroup>, Diagnosis> {
-    onboard::zammad_groups(&fqdn, &onboard::Secret::new(api_token), None).await
+) -> Result<Vec<onboard::server::HelpdeskGroup>, Diagnosis> {
+    onboard::server::zammad_groups(&fqdn, &onboard::platform::Secret::new(api_token), None).await
 }

@@ -2,7 +2,7 @@
 //! then), otherwise the national cloud the admin chose.
 
 use super::sandbox::SandboxState;
-use onboard::{Cloud, CloudPreset};
+use onboard::cloud::{Cloud, CloudPreset};
 
 pub async fn resolve(sandbox: &SandboxState, preset: CloudPreset) -> Cloud {
     match sandbox.0.lock().await.as_ref() {

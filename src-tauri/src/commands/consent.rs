@@ -4,7 +4,10 @@ use super::cancel_slot::CancelSlot;
 use super::cloud;
 use super::sandbox::SandboxState;
 use onboard::{
-    capture_admin_consent, identity::browser, AppInput, CloudPreset, ConsentGranted, Diagnosis,
+    app_registration::{capture_admin_consent, AppInput, ConsentGranted},
+    catalog::Diagnosis,
+    cloud::CloudPreset,
+    identity::browser,
 };
 use std::time::Duration;
 use tauri::State;
@@ -43,7 +46,7 @@ pub async fn consent_link(
     };
     let cloud = cloud::resolve(&sandbox, preset).await;
     let state = uuid::Uuid::new_v4().to_string();
-    onboard::consent_link(&cloud, &app, &redirect_uri, &state)
+    onboard::app_registration::consent_link(&cloud, &app, &redirect_uri, &state)
 }
 
 /// Opens the consent page in the system browser and waits for the answer on loopback.

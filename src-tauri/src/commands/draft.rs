@@ -1,6 +1,6 @@
 //! The wizard's draft (current step, non-secret inputs) in the store plugin's `draft.json`.
 
-use onboard::{Diagnosis, Draft};
+use onboard::{catalog::Diagnosis, profile::Draft};
 use std::collections::HashMap;
 use std::sync::Arc;
 use tauri::{AppHandle, Runtime};

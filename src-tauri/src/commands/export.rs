@@ -3,8 +3,10 @@
 
 use super::file_dialog::choose_save_path;
 use onboard::{
-    CopyCard, Diagnosis, ExportFormat, ExportOptions, OptionsDraft, Secret, SecretHandling,
-    ServerDraft, Session,
+    catalog::Diagnosis,
+    export::{CopyCard, ExportFormat, ExportOptions, SecretHandling},
+    platform::Secret,
+    profile::{OptionsDraft, ServerDraft, Session},
 };
 use tauri::{AppHandle, Runtime, State};
 
@@ -26,15 +28,15 @@ pub async fn export_channel<R: Runtime>(
     let handling = match (passphrase, plain) {
         (Some(p), _) => {
             let p = Secret::new(p);
-            onboard::check_passphrase(&p)?;
+            onboard::export::check_passphrase(&p)?;
             SecretHandling::Encrypt(p)
         }
         (None, true) => SecretHandling::Plain,
         (None, false) => SecretHandling::Omit,
     };
-    let setup = onboard::ChannelSetup::from_drafts(&server, &options)?;
-    onboard::keep_channel_setup(session.profiles(), &profile, setup)?;
-    let rendered = onboard::export_profile(
+    let setup = onboard::profile::ChannelSetup::from_drafts(&server, &options)?;
+    onboard::profile::keep_channel_setup(session.profiles(), &profile, setup)?;
+    let rendered = onboard::export::export_profile(
         &session,
         &profile,
         format,
@@ -45,7 +47,7 @@ pub async fn export_channel<R: Runtime>(
     let Some(path) = choose_save_path(&app, format.default_file_name()).await else {
         return Ok(None);
     };
-    let files = onboard::write_export(&path, &rendered)?;
+    let files = onboard::export::write_export(&path, &rendered)?;
     Ok(Some(
         files.iter().map(|f| f.display().to_string()).collect(),
     ))
@@ -58,7 +60,7 @@ pub async fn copy_cards(
     session: State<'_, Session>,
 ) -> Result<Vec<CopyCard>, Diagnosis> {
     let p = session.profiles().require(&profile)?;
-    Ok(onboard::copy_cards(
+    Ok(onboard::export::copy_cards(
         &p,
         &session.cloud_of(&p)?,
         &server.fqdn,

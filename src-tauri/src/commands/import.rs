@@ -2,7 +2,7 @@
 //! import (everything checked before anything is written).
 
 use super::file_dialog::choose_open_path;
-use onboard::{Diagnosis, Imported, Secret, Session};
+use onboard::{catalog::Diagnosis, export::Imported, platform::Secret, profile::Session};
 use std::path::Path;
 use tauri::{AppHandle, Runtime, State};
 
@@ -21,7 +21,7 @@ pub fn import_profile(
     passphrase: Option<String>,
     session: State<'_, Session>,
 ) -> Result<Imported, Diagnosis> {
-    onboard::import_file(
+    onboard::export::import_file(
         Path::new(&path),
         passphrase.map(Secret::new).as_ref(),
         session.profiles(),

@@ -1,7 +1,7 @@
 //! The read-only preview: message pages, one message, its raw MIME, saving an attachment.
 
 use super::file_dialog::choose_save_path;
-use onboard::{Diagnosis, MessagePage, MessageView, Session};
+use onboard::{catalog::Diagnosis, mailbox::MessagePage, message::MessageView, profile::Session};
 use tauri::{AppHandle, Runtime, State};
 
 #[tauri::command]
@@ -11,7 +11,7 @@ pub async fn preview_page(
     cursor: Option<String>,
     session: State<'_, Session>,
 ) -> Result<MessagePage, Diagnosis> {
-    onboard::profile_message_page(
+    onboard::mailbox::profile_message_page(
         &session,
         &profile,
         &folder,
@@ -32,10 +32,10 @@ pub async fn preview_message(
     session: State<'_, Session>,
 ) -> Result<MessageView, Diagnosis> {
     let mut view =
-        onboard::profile_message(&session, &profile, &folder, &id, remote_images).await?;
+        onboard::mailbox::profile_message(&session, &profile, &folder, &id, remote_images).await?;
     if remote_images {
         if let Some(html) = view.html_sanitized.take() {
-            let (inlined, missing) = onboard::inline_remote_images(&html).await;
+            let (inlined, missing) = onboard::message::inline_remote_images(&html).await;
             view.html_sanitized = Some(inlined);
             view.remote_images = missing;
         }
@@ -51,7 +51,7 @@ pub async fn preview_raw(
     id: String,
     session: State<'_, Session>,
 ) -> Result<String, Diagnosis> {
-    let raw = onboard::profile_raw_message(&session, &profile, &folder, &id).await?;
+    let raw = onboard::mailbox::profile_raw_message(&session, &profile, &folder, &id).await?;
     Ok(String::from_utf8_lossy(&raw).into_owned())
 }
 
@@ -65,8 +65,8 @@ pub async fn save_attachment<R: Runtime>(
     index: u32,
     session: State<'_, Session>,
 ) -> Result<Option<String>, Diagnosis> {
-    let raw = onboard::profile_raw_message(&session, &profile, &folder, &id).await?;
-    let (name, _, bytes) = onboard::attachment_bytes(&raw, index).ok_or_else(|| {
+    let raw = onboard::mailbox::profile_raw_message(&session, &profile, &folder, &id).await?;
+    let (name, _, bytes) = onboard::message::attachment_bytes(&raw, index).ok_or_else(|| {
         Diagnosis::new(
             "preview.attachment_gone",
             "The attachment is not in the message",
@@ -74,9 +74,9 @@ pub async fn save_attachment<R: Runtime>(
             "Open the message again; it may have changed on the server.",
         )
     })?;
-    let Some(path) = choose_save_path(&app, &onboard::safe_file_name(&name)).await else {
+    let Some(path) = choose_save_path(&app, &onboard::message::safe_file_name(&name)).await else {
         return Ok(None);
     };
-    onboard::save_attachment_file(&path, &bytes)?;
+    onboard::message::save_attachment_file(&path, &bytes)?;
     Ok(Some(path.display().to_string()))
 }

@@ -1,7 +1,12 @@
 //! The sandbox tenant: the simulator (and Dovecot, when installed) in-process, on loopback.
 
 use m365_sim::sandbox::Sandbox;
-use onboard::{discover_tenant, Cloud, CloudPreset, Diagnosis, SandboxInfo, Session};
+use onboard::{
+    catalog::Diagnosis,
+    cloud::{Cloud, CloudPreset},
+    identity::{discover_tenant, SandboxInfo},
+    profile::Session,
+};
 use tauri::State;
 use tokio::sync::Mutex;
 

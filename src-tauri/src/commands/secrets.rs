@@ -1,5 +1,5 @@
 use crate::Secrets;
-use onboard::{probe_secret_store, SecretStoreStatus};
+use onboard::platform::{probe_secret_store, SecretStoreStatus};
 use tauri::State;
 
 /// Whether the OS keyring works, by a store-read-delete round trip (keyring calls block, so
@@ -13,7 +13,7 @@ pub async fn secret_store_status(secrets: State<'_, Secrets>) -> Result<SecretSt
             .unwrap_or_else(|e| SecretStoreStatus {
                 backend: "OS keyring".to_owned(),
                 available: false,
-                problem: Some(onboard::Diagnosis::new(
+                problem: Some(onboard::catalog::Diagnosis::new(
                     "keyring.probe",
                     "The keyring check stopped",
                     e.to_string(),

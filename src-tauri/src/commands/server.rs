@@ -1,14 +1,17 @@
-use onboard::{Diagnosis, ProbeOptions, ServerCheck, ServerCheckInput, ServerProbe};
+use onboard::{
+    catalog::Diagnosis,
+    server::{ProbeOptions, ServerCheck, ServerCheckInput, ServerProbe},
+};
 
 #[tauri::command]
 pub async fn check_server(input: ServerCheckInput) -> Result<ServerCheck, Diagnosis> {
-    onboard::check_server(&input)
+    onboard::server::check_server(&input)
 }
 
 /// The offline check again (cheap, and the webview sends input, not results), then the live
 /// checks. No extra CA even in sandbox mode: the helpdesk is the admin's own server.
 #[tauri::command]
 pub async fn probe_server(input: ServerCheckInput) -> Result<ServerProbe, Diagnosis> {
-    let check = onboard::check_server(&input)?;
-    Ok(onboard::probe_server(&check, &ProbeOptions::default()).await)
+    let check = onboard::server::check_server(&input)?;
+    Ok(onboard::server::probe_server(&check, &ProbeOptions::default()).await)
 }

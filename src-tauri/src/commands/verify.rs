@@ -1,6 +1,9 @@
 //! The verify step: the fetch and send tests of a kept mailbox.
 
-use onboard::{CheckStep, Diagnosis, Session};
+use onboard::{
+    catalog::{CheckStep, Diagnosis},
+    profile::Session,
+};
 use tauri::State;
 
 #[tauri::command]
@@ -8,7 +11,7 @@ pub async fn fetch_test(
     profile: String,
     session: State<'_, Session>,
 ) -> Result<CheckStep, Diagnosis> {
-    Ok(onboard::profile_fetch_test(&session, &profile).await)
+    Ok(onboard::mailbox::profile_fetch_test(&session, &profile).await)
 }
 
 /// `to`: the test mail's recipient; `None` sends it to the mailbox itself.
@@ -18,5 +21,5 @@ pub async fn send_test(
     to: Option<String>,
     session: State<'_, Session>,
 ) -> Result<CheckStep, Diagnosis> {
-    Ok(onboard::profile_send_test(&session, &profile, to.as_deref()).await)
+    Ok(onboard::mailbox::profile_send_test(&session, &profile, to.as_deref()).await)
 }

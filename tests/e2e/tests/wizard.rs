@@ -1,6 +1,6 @@
 //! The wizard shell and the Server step, through the real app.
 
-use onboard::{check_server, ServerCheckInput, ServerKind};
+use onboard::server::{check_server, ServerCheckInput, ServerKind};
 use onboard_e2e::{Error, Harness, Key};
 
 #[tokio::test]

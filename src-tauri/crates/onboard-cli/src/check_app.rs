@@ -5,7 +5,11 @@ use crate::output;
 use crate::register_app::{store, Channel};
 use crate::Kind;
 use clap::Args;
-use onboard::{check_app, client_secret_key, AppCheck, AppInput, ChannelKind, Diagnosis};
+use onboard::{
+    app_registration::{check_app, client_secret_key, AppCheck, AppInput},
+    catalog::Diagnosis,
+    identity::ChannelKind,
+};
 use std::process::ExitCode;
 
 #[derive(Args)]

@@ -2,7 +2,10 @@
 //! (the sandbox and tests point them at the simulator), and one more CA to trust.
 
 use clap::{Args, ValueEnum};
-use onboard::{Cloud, CloudPreset, Diagnosis, TlsMode};
+use onboard::{
+    catalog::Diagnosis,
+    cloud::{Cloud, CloudPreset, TlsMode},
+};
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -101,18 +104,20 @@ impl CloudArgs {
 
 /// A secret named on the command line by the environment variable that holds it
 /// (`--client-secret-env VAR`), so it never appears in the process list or shell history.
-pub fn secret_from_env(var: &str) -> Result<onboard::Secret, Diagnosis> {
+pub fn secret_from_env(var: &str) -> Result<onboard::platform::Secret, Diagnosis> {
     env_secret("--client-secret-env", var)
 }
 
 /// [`secret_from_env`] for the flag `flag` (`--passphrase-env`, ...).
-pub fn env_secret(flag: &str, var: &str) -> Result<onboard::Secret, Diagnosis> {
-    std::env::var(var).map(onboard::Secret::new).map_err(|_| {
-        Diagnosis::field(
-            flag,
-            "cli.secret_env",
-            format!("The environment variable {var} is not set."),
-            format!("Export the secret's value first: read -rs {var}; export {var}"),
-        )
-    })
+pub fn env_secret(flag: &str, var: &str) -> Result<onboard::platform::Secret, Diagnosis> {
+    std::env::var(var)
+        .map(onboard::platform::Secret::new)
+        .map_err(|_| {
+            Diagnosis::field(
+                flag,
+                "cli.secret_env",
+                format!("The environment variable {var} is not set."),
+                format!("Export the secret's value first: read -rs {var}; export {var}"),
+            )
+        })
 }

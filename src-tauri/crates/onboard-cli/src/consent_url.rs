@@ -3,7 +3,10 @@
 use crate::cloud_args::CloudArgs;
 use crate::output;
 use clap::Args;
-use onboard::{consent_link, AppInput, Diagnosis};
+use onboard::{
+    app_registration::{consent_link, AppInput},
+    catalog::Diagnosis,
+};
 use std::process::ExitCode;
 
 #[derive(Args)]

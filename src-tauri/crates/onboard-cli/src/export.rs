@@ -8,9 +8,13 @@ use crate::sign_in::session;
 use crate::Kind;
 use clap::{Args, ValueEnum};
 use onboard::{
-    export_profile, import_file, keep_channel_setup, resolve_folder, write_export, ChannelSetup,
-    Diagnosis, ExportFormat, ExportOptions, Imported, OptionsDraft, SecretHandling,
-    SecretsIncluded, ServerDraft,
+    catalog::Diagnosis,
+    export::{
+        export_profile, import_file, write_export, ExportFormat, ExportOptions, Imported,
+        SecretHandling, SecretsIncluded,
+    },
+    mailbox::resolve_folder,
+    profile::{keep_channel_setup, ChannelSetup, OptionsDraft, ServerDraft},
 };
 use serde::Serialize;
 use std::path::PathBuf;
@@ -125,7 +129,7 @@ async fn export_to_file(args: Export, cloud_args: &CloudArgs) -> Result<Exported
     let handling = match (&args.passphrase_env, args.plain_secrets) {
         (Some(var), _) => {
             let passphrase = env_secret("--passphrase-env", var)?;
-            onboard::check_passphrase(&passphrase)?;
+            onboard::export::check_passphrase(&passphrase)?;
             SecretHandling::Encrypt(passphrase)
         }
         (None, true) => SecretHandling::Plain,

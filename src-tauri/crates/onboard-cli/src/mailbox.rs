@@ -6,8 +6,12 @@ use crate::output;
 use chrono::{DateTime, NaiveDate, Utc};
 use clap::{Args, ValueEnum};
 use onboard::{
-    AccessToken, ArchiveCounts, Audience, Cloud, Diagnosis, Folder, MailCheckOptions, MailLogin,
-    MailboxRef, Secret, TokenResponse,
+    catalog::Diagnosis,
+    cloud::Cloud,
+    identity::{AccessToken, Audience, TokenResponse},
+    mailbox::{ArchiveCounts, Folder, MailCheckOptions, MailLogin},
+    platform::Secret,
+    profile::MailboxRef,
 };
 use std::process::ExitCode;
 
@@ -70,7 +74,7 @@ pub(crate) struct Target {
 
 enum Source {
     Env(Secret),
-    Profile(Box<onboard::Session>, String),
+    Profile(Box<onboard::profile::Session>, String),
 }
 
 impl Target {
@@ -166,11 +170,17 @@ async fn folders(args: &Folders, cloud: &CloudArgs) -> Result<Vec<Folder>, Diagn
     let t = target(&args.mailbox, cloud).await?;
     match args.mailbox.via {
         Via::Graph => {
-            onboard::graph_folders(&t.cloud, &t.token().await?, &t.graph_mailbox, args.hidden).await
+            onboard::mailbox::graph_folders(
+                &t.cloud,
+                &t.token().await?,
+                &t.graph_mailbox,
+                args.hidden,
+            )
+            .await
         }
         Via::Imap => {
             let opts = MailCheckOptions::default();
-            onboard::imap_folders(&t.cloud, &t.token().await?, &t.login, &opts).await
+            onboard::mailbox::imap_folders(&t.cloud, &t.token().await?, &t.login, &opts).await
         }
     }
 }
@@ -186,12 +196,14 @@ async fn count(args: &Count, cloud: &CloudArgs) -> Result<ArchiveCounts, Diagnos
     match args.mailbox.via {
         Via::Graph => {
             let token = t.token().await?;
-            onboard::graph_archive_counts(&t.cloud, &token, &t.graph_mailbox, &id, cutoff).await
+            onboard::mailbox::graph_archive_counts(&t.cloud, &token, &t.graph_mailbox, &id, cutoff)
+                .await
         }
         Via::Imap => {
             let opts = MailCheckOptions::default();
             let token = t.token().await?;
-            onboard::imap_archive_counts(&t.cloud, &token, &t.login, &id, cutoff, &opts).await
+            onboard::mailbox::imap_archive_counts(&t.cloud, &token, &t.login, &id, cutoff, &opts)
+                .await
         }
     }
 }
@@ -201,11 +213,12 @@ async fn count(args: &Count, cloud: &CloudArgs) -> Result<ArchiveCounts, Diagnos
 pub(crate) async fn folder_id(t: &Target, via: Via, folder: &str) -> Result<String, Diagnosis> {
     let tree = match via {
         Via::Graph => {
-            onboard::graph_folders(&t.cloud, &t.token().await?, &t.graph_mailbox, true).await?
+            onboard::mailbox::graph_folders(&t.cloud, &t.token().await?, &t.graph_mailbox, true)
+                .await?
         }
         Via::Imap => {
             let opts = MailCheckOptions::default();
-            onboard::imap_folders(&t.cloud, &t.token().await?, &t.login, &opts).await?
+            onboard::mailbox::imap_folders(&t.cloud, &t.token().await?, &t.login, &opts).await?
         }
     };
     Ok(Folder::find(&tree, folder).map_or_else(|| folder.to_owned(), |f| f.id.clone()))

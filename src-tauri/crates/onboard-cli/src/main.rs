@@ -15,7 +15,8 @@ mod verify;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use onboard::{
-    catalog, check_server, probe_server, Diagnosis, ProbeOptions, ServerCheckInput, ServerKind,
+    catalog::{self, Diagnosis},
+    server::{check_server, probe_server, ProbeOptions, ServerCheckInput, ServerKind},
 };
 use std::process::ExitCode;
 use std::time::Duration;

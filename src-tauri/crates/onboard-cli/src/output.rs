@@ -1,6 +1,9 @@
 //! How results and diagnoses are printed: text for people, one JSON document for scripts.
 
-use onboard::{CheckStatus, CheckStep, Diagnosis, ServerCheck, ServerProbe};
+use onboard::{
+    catalog::{CheckStatus, CheckStep, Diagnosis},
+    server::{ServerCheck, ServerProbe},
+};
 use serde::Serialize;
 use std::process::ExitCode;
 

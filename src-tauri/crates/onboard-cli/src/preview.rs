@@ -5,7 +5,11 @@ use crate::cloud_args::CloudArgs;
 use crate::mailbox::{folder_id, target, MailboxArgs, Target, Via};
 use crate::output;
 use clap::Args;
-use onboard::{Diagnosis, MailCheckOptions, MessagePage, MessageView};
+use onboard::{
+    catalog::Diagnosis,
+    mailbox::{MailCheckOptions, MessagePage},
+    message::MessageView,
+};
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -35,7 +39,7 @@ async fn page(args: &Preview, t: &Target, folder: &str) -> Result<MessagePage, D
     match args.mailbox.via {
         Via::Graph => {
             let token = t.token().await?;
-            onboard::graph_message_page(
+            onboard::mailbox::graph_message_page(
                 &t.cloud,
                 &token,
                 &t.graph_mailbox,
@@ -47,8 +51,10 @@ async fn page(args: &Preview, t: &Target, folder: &str) -> Result<MessagePage, D
         }
         Via::Imap => {
             let (token, opts) = (t.token().await?, MailCheckOptions::default());
-            onboard::imap_message_page(&t.cloud, &token, &t.login, folder, args.top, cursor, &opts)
-                .await
+            onboard::mailbox::imap_message_page(
+                &t.cloud, &token, &t.login, folder, args.top, cursor, &opts,
+            )
+            .await
         }
     }
 }
@@ -57,11 +63,11 @@ async fn raw(args: &Preview, t: &Target, folder: &str, id: &str) -> Result<Vec<u
     match args.mailbox.via {
         Via::Graph => {
             let token = t.token().await?;
-            onboard::graph_raw_message(&t.cloud, &token, &t.graph_mailbox, id).await
+            onboard::mailbox::graph_raw_message(&t.cloud, &token, &t.graph_mailbox, id).await
         }
         Via::Imap => {
             let (token, opts) = (t.token().await?, MailCheckOptions::default());
-            onboard::imap_raw_message(&t.cloud, &token, &t.login, folder, id, &opts).await
+            onboard::mailbox::imap_raw_message(&t.cloud, &token, &t.login, folder, id, &opts).await
         }
     }
 }
@@ -96,7 +102,7 @@ pub async fn run(args: Preview, cloud: &CloudArgs, json: bool) -> ExitCode {
         ),
         other => output::verdict(
             json,
-            other.map(|b| onboard::parse_message(&b, false)),
+            other.map(|b| onboard::message::parse_message(&b, false)),
             message_text,
         ),
     }

@@ -6,9 +6,15 @@ use crate::output;
 use crate::Kind;
 use clap::{Args, ValueEnum};
 use onboard::{
-    admin_scopes, admin_sign_in_app, apply, check_server, plan, poll_device_code,
-    start_device_code, Applied, ChannelKind, Cloud, DesiredApp, Diagnosis, KeyringStore,
-    MemoryStore, Plan, SecretStore, ServerCheckInput, ServerKind, AZURE_CLI_CLIENT_ID,
+    app_registration::{
+        admin_scopes, admin_sign_in_app, apply, plan, Applied, DesiredApp, Plan,
+        AZURE_CLI_CLIENT_ID,
+    },
+    catalog::Diagnosis,
+    cloud::Cloud,
+    identity::{poll_device_code, start_device_code, ChannelKind},
+    platform::{KeyringStore, MemoryStore, SecretStore},
+    server::{check_server, ServerCheckInput, ServerKind},
 };
 use serde::Serialize;
 use std::process::ExitCode;

@@ -9,10 +9,16 @@ use crate::Kind;
 use clap::{Args, ValueEnum};
 use onboard::profile::reauth::check_sign_in;
 use onboard::{
-    client_secret_key, connect_mailbox, default_profiles_dir, identity::browser, sign_in_app_only,
-    sign_in_with_browser, sign_in_with_device_code, AppConnection, AppInput, ChannelKind,
-    Connected, Credentials, Diagnosis, MailboxChoice, ProfileCloud, ProfileList, ProfileStore,
-    Session, SignInFlow,
+    app_registration::{client_secret_key, AppInput},
+    catalog::Diagnosis,
+    identity::{
+        browser, sign_in_app_only, sign_in_with_browser, sign_in_with_device_code, ChannelKind,
+    },
+    mailbox::{connect_mailbox, AppConnection, Connected, Credentials},
+    profile::{
+        default_profiles_dir, MailboxChoice, ProfileCloud, ProfileList, ProfileStore, Session,
+        SignInFlow,
+    },
 };
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -59,7 +65,7 @@ pub struct Profiles {
 }
 
 pub(crate) fn session(cloud: &CloudArgs) -> Result<Session, Diagnosis> {
-    let secrets: Arc<dyn onboard::SecretStore> = Arc::from(store());
+    let secrets: Arc<dyn onboard::platform::SecretStore> = Arc::from(store());
     let session = Session::new(ProfileStore::new(default_profiles_dir()), secrets);
     Ok(if cloud.overrides_urls() {
         session.with_overrides(cloud.cloud()?)

@@ -6,7 +6,10 @@ use crate::cloud_args::CloudArgs;
 use crate::mailbox::{self, MailboxArgs, Via};
 use crate::output;
 use clap::Args;
-use onboard::{CheckStep, Diagnosis, MailCheckOptions};
+use onboard::{
+    catalog::{CheckStep, Diagnosis},
+    mailbox::MailCheckOptions,
+};
 use std::process::ExitCode;
 
 #[derive(Args)]
@@ -36,7 +39,7 @@ async fn send_test(args: &SendTest, cloud: &CloudArgs) -> Result<CheckStep, Diag
     let to = args.to.as_deref();
     if let Some(name) = &args.mailbox.profile {
         let session = crate::sign_in::session(cloud)?;
-        return Ok(onboard::profile_send_test(&session, name, to).await);
+        return Ok(onboard::mailbox::profile_send_test(&session, name, to).await);
     }
     let t = mailbox::target(&args.mailbox, cloud).await?;
     let from = t.login.mailbox.as_str();
@@ -52,11 +55,11 @@ async fn send_test(args: &SendTest, cloud: &CloudArgs) -> Result<CheckStep, Diag
     Ok(match args.mailbox.via {
         Via::Graph => {
             let token = t.token().await?;
-            onboard::graph_send_test(&t.cloud, &token, from, from, delegate, to).await
+            onboard::mailbox::graph_send_test(&t.cloud, &token, from, from, delegate, to).await
         }
         Via::Imap => {
             let opts = MailCheckOptions::default();
-            onboard::smtp_send_test(&t.cloud, &t.token().await?, &t.login, to, &opts).await
+            onboard::mailbox::smtp_send_test(&t.cloud, &t.token().await?, &t.login, to, &opts).await
         }
     })
 }
@@ -64,16 +67,16 @@ async fn send_test(args: &SendTest, cloud: &CloudArgs) -> Result<CheckStep, Diag
 async fn fetch_test(args: &FetchTest, cloud: &CloudArgs) -> Result<CheckStep, Diagnosis> {
     if let Some(name) = &args.mailbox.profile {
         let session = crate::sign_in::session(cloud)?;
-        return Ok(onboard::profile_fetch_test(&session, name).await);
+        return Ok(onboard::mailbox::profile_fetch_test(&session, name).await);
     }
     let t = mailbox::target(&args.mailbox, cloud).await?;
     Ok(match args.mailbox.via {
         Via::Graph => {
-            onboard::graph_fetch_test(&t.cloud, &t.token().await?, &t.graph_mailbox).await
+            onboard::mailbox::graph_fetch_test(&t.cloud, &t.token().await?, &t.graph_mailbox).await
         }
         Via::Imap => {
             let opts = MailCheckOptions::default();
-            onboard::imap_fetch_test(&t.cloud, &t.token().await?, &t.login, &opts).await
+            onboard::mailbox::imap_fetch_test(&t.cloud, &t.token().await?, &t.login, &opts).await
         }
     })
 }

@@ -1,7 +1,7 @@
 //! The CLI gives the same verdict as the core (and so as the GUI), with the documented exit codes.
 //! Offline checks use `--offline`; the live ones here need no network (.invalid never resolves).
 
-use onboard::{check_server, ServerCheckInput, ServerKind};
+use onboard::server::{check_server, ServerCheckInput, ServerKind};
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {

@@ -69,7 +69,7 @@ fn json_output_is_the_core_diagnosis() {
     let out = run(&["diagnose", "ErrorItemNotFound", "--json"]);
     assert_eq!(out.status.code(), Some(0));
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let core = serde_json::to_value(onboard::diagnose("ErrorItemNotFound")).unwrap();
+    let core = serde_json::to_value(onboard::catalog::diagnose("ErrorItemNotFound")).unwrap();
     assert_eq!(v, serde_json::json!({ "ok": true, "result": core }));
     assert_eq!(v["result"]["code"], "graph.ErrorItemNotFound");
 }

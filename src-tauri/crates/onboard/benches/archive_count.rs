@@ -9,7 +9,7 @@ mod support;
 
 use chrono::{DateTime, Utc};
 use mailbox::{generated, rtt_ms, Mailbox, RUNS};
-use onboard::profile_archive_counts;
+use onboard::mailbox::profile_archive_counts;
 
 const MESSAGES: usize = 100_000;
 
@@ -24,7 +24,7 @@ async fn main() {
     println!("| protocol | ms at {rtt:.0} ms RTT | ms without added latency | round trips (core's count: requests or commands) | requests (Graph, simulator's log) | round trips on the wire (with TLS and sign-in) | archived / imported |");
     println!("|---|---:|---:|---:|---:|---:|---|");
     for k in [&mb.graph, &mb.imap] {
-        let count = async |s: &onboard::Session| {
+        let count = async |s: &onboard::profile::Session| {
             profile_archive_counts(s, &k.name, &k.folder, cutoff)
                 .await
                 .unwrap()

@@ -8,7 +8,7 @@ mod mailbox;
 mod support;
 
 use mailbox::{generated, rtt_ms, Mailbox, RUNS};
-use onboard::{profile_folders, Folder};
+use onboard::mailbox::{profile_folders, Folder};
 
 /// 6 top-level folders of 7 each of 6: 6 + 42 + 252 = 300.
 const SHAPE: [usize; 3] = [6, 7, 6];
@@ -44,7 +44,8 @@ async fn main() {
     println!("| protocol | folders | ms at {rtt:.0} ms RTT | ms without added latency | requests (Graph) | round trips on the wire (with TLS and sign-in) | added ms ÷ RTT |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for k in [&mb.graph, &mb.imap] {
-        let tree = async |s: &onboard::Session| profile_folders(s, &k.name, false).await.unwrap();
+        let tree =
+            async |s: &onboard::profile::Session| profile_folders(s, &k.name, false).await.unwrap();
         let slow = mb.measure(k, true, tree).await;
         let fast = mb.measure(k, false, tree).await;
         let folders = slow.last.iter().flat_map(Folder::flatten).count();

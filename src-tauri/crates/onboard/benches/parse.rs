@@ -29,7 +29,10 @@ fn ours(raws: &[Vec<u8>]) -> f64 {
     let (mut bytes, started) = (0, Instant::now());
     while started.elapsed() < MIN_TIME {
         for raw in raws {
-            std::hint::black_box(onboard::parse_message(std::hint::black_box(raw), false));
+            std::hint::black_box(onboard::message::parse_message(
+                std::hint::black_box(raw),
+                false,
+            ));
             bytes += raw.len();
         }
     }

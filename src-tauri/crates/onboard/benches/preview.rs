@@ -9,7 +9,11 @@ mod mailbox;
 mod support;
 
 use mailbox::{generated, median, rtt_ms, Kept, Mailbox, RUNS};
-use onboard::{profile_message_page, Cloud, MessagePage, Session};
+use onboard::{
+    cloud::Cloud,
+    mailbox::{profile_message_page, MessagePage},
+    profile::Session,
+};
 use std::time::{Duration, Instant};
 
 const MESSAGES: usize = 100_000;

@@ -2,7 +2,10 @@
 //! Rust types so the two sides cannot drift. `make types` rewrites ui/src/lib/bindings.ts; a test
 //! fails while the committed file is stale.
 
-use crate::*;
+use crate::{
+    app_registration::*, catalog::*, cloud::*, export::*, identity::*, mailbox::*, message::*,
+    platform::*, profile::*, server::*,
+};
 use ts_rs::{Config, TS};
 
 pub fn typescript() -> String {

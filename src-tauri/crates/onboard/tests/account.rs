@@ -7,10 +7,17 @@ mod support;
 
 use m365_sim::player::{play, Person};
 use onboard::{
-    connect_mailbox, profile_archive_counts, profile_folders, refresh_token_key, reverify,
-    sign_in_with_browser, AppConnection, ChannelKind, CheckStatus, Connected, Credentials,
-    Diagnosis, MailboxChoice, MailboxRef, MemoryStore, ProfileCloud, ProfileStore, Secret,
-    SecretStore, Session, SignInFlow,
+    catalog::{CheckStatus, Diagnosis},
+    identity::{sign_in_with_browser, ChannelKind},
+    mailbox::{
+        connect_mailbox, profile_archive_counts, profile_folders, reverify, AppConnection,
+        Connected, Credentials,
+    },
+    platform::{MemoryStore, Secret, SecretStore},
+    profile::{
+        refresh_token_key, MailboxChoice, MailboxRef, ProfileCloud, ProfileStore, Session,
+        SignInFlow,
+    },
 };
 use std::sync::Arc;
 use std::time::Duration;

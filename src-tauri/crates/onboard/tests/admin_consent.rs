@@ -5,7 +5,7 @@
 mod support;
 
 use m365_sim::player::{play, Person};
-use onboard::{capture_admin_consent, Diagnosis};
+use onboard::{app_registration::capture_admin_consent, catalog::Diagnosis};
 use std::time::Duration;
 use support::sim::sim_cloud;
 

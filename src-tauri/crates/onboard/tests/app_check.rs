@@ -7,7 +7,12 @@ mod support;
 use chrono::{Duration, Utc};
 use m365_sim::sandbox::demo_seed;
 use m365_sim::tenant::seed::{SecretSeed, Seed};
-use onboard::{check_app, AppCheck, AppInput, ChannelKind, CheckStatus, Cloud};
+use onboard::{
+    app_registration::{check_app, AppCheck, AppInput},
+    catalog::CheckStatus,
+    cloud::Cloud,
+    identity::ChannelKind,
+};
 use support::sim::sim_cloud_with;
 
 const APP: &str = "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f";

@@ -8,9 +8,13 @@ mod support;
 use m365_sim::RunningSim;
 use onboard::app_registration::client_secret_key;
 use onboard::{
-    admin_scopes, apply, check_app, plan, poll_device_code, request_token, start_device_code,
-    Action, AppInput, ChannelKind, Cloud, DesiredApp, MemoryStore, Secret, SecretStore, ServerKind,
-    AZURE_CLI_CLIENT_ID,
+    app_registration::{
+        admin_scopes, apply, check_app, plan, Action, AppInput, DesiredApp, AZURE_CLI_CLIENT_ID,
+    },
+    cloud::Cloud,
+    identity::{poll_device_code, request_token, start_device_code, ChannelKind},
+    platform::{MemoryStore, Secret, SecretStore},
+    server::ServerKind,
 };
 use serde_json::{json, Value};
 use support::sim::sim_cloud;
@@ -110,7 +114,7 @@ fn desired(name: &str, channel: ChannelKind) -> DesiredApp {
     DesiredApp::new(name, CALLBACK, ServerKind::ZammadGraph, channel).unwrap()
 }
 
-fn kinds(p: &onboard::Plan) -> Vec<&'static str> {
+fn kinds(p: &onboard::app_registration::Plan) -> Vec<&'static str> {
     p.changes
         .iter()
         .map(|c| match c.action {

@@ -4,7 +4,7 @@
 //! `app_input.rs` and `host_name.rs`.)
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-use onboard::Diagnosis;
+use onboard::catalog::Diagnosis;
 
 /// The refusal of a row's input; a row that is accepted fails the test at its own line.
 #[track_caller]
@@ -37,7 +37,7 @@ fn check_table(step: &str, rows: Vec<(Diagnosis, &str, &str)>, at_least: usize) 
 /// Step 1: the helpdesk's host name and, for a custom server, the callback template.
 mod server {
     use super::*;
-    use onboard::{check_server, ServerCheckInput, ServerKind};
+    use onboard::server::{check_server, ServerCheckInput, ServerKind};
 
     fn check(kind: ServerKind, fqdn: &str, template: Option<&str>) -> Diagnosis {
         refused(check_server(&ServerCheckInput {
@@ -126,7 +126,11 @@ mod server {
 /// tenant, client ID and secret fields have their table in `app_input.rs`.)
 mod app {
     use super::*;
-    use onboard::{admin_sign_in_app, ChannelKind, DesiredApp, ServerKind};
+    use onboard::{
+        app_registration::{admin_sign_in_app, DesiredApp},
+        identity::ChannelKind,
+        server::ServerKind,
+    };
 
     const CALLBACK: &str =
         "https://desk.example.com/api/v1/external_credentials/microsoft365/callback";
@@ -227,7 +231,10 @@ mod app {
 /// Step 3: the consent link for an administrator on another machine.
 mod consent {
     use super::*;
-    use onboard::{consent_link, AppInput, Cloud, CloudPreset};
+    use onboard::{
+        app_registration::{consent_link, AppInput},
+        cloud::{Cloud, CloudPreset},
+    };
 
     const APP: &str = "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f";
     const CALLBACK: &str = "https://desk.example.com/mailbox/oauth";
@@ -317,7 +324,11 @@ mod consent {
 mod account {
     use super::*;
     use onboard::profile::reauth::check_sign_in;
-    use onboard::{import_file, MailboxChoice, MemoryStore, ProfileStore};
+    use onboard::{
+        export::import_file,
+        platform::MemoryStore,
+        profile::{MailboxChoice, ProfileStore},
+    };
     use std::path::Path;
 
     const FIXTURE: &str = "tests/fixtures/channel-config-v1.json";
@@ -405,7 +416,9 @@ mod account {
 mod options {
     use super::*;
     use onboard::{
-        end_of_day, zammad_groups, ChannelSetup, OptionsDraft, Secret, ServerDraft, ServerKind,
+        platform::Secret,
+        profile::{end_of_day, ChannelSetup, OptionsDraft, ServerDraft},
+        server::{zammad_groups, ServerKind},
     };
 
     fn server() -> ServerDraft {
@@ -543,8 +556,12 @@ mod options {
 mod verify_export {
     use super::*;
     use onboard::{
-        check_passphrase, parse_channel_config, read_channel_config, write_export, Export,
-        ExportFormat, Secret, SecretsIncluded, TestMail,
+        export::{
+            check_passphrase, parse_channel_config, read_channel_config, write_export, Export,
+            ExportFormat, SecretsIncluded,
+        },
+        mailbox::TestMail,
+        platform::Secret,
     };
     use std::path::Path;
 

@@ -11,9 +11,14 @@ mod support;
 use base64::Engine;
 use m365_sim::player::{play, Person};
 use onboard::{
-    connect_mailbox, export, secrets_for_export, sign_in_with_browser, write_export, AppConnection,
-    ChannelConfig, ChannelKind, Credentials, ExportFormat, ExportOptions, MailboxChoice,
-    MemoryStore, ProfileCloud, ProfileStore, Resource, Secret, SecretHandling, Session, SignInFlow,
+    export::{
+        export, secrets_for_export, write_export, ChannelConfig, ExportFormat, ExportOptions,
+        SecretHandling,
+    },
+    identity::{sign_in_with_browser, ChannelKind, Resource},
+    mailbox::{connect_mailbox, AppConnection, Credentials},
+    platform::{MemoryStore, Secret},
+    profile::{MailboxChoice, ProfileCloud, ProfileStore, Session, SignInFlow},
 };
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};

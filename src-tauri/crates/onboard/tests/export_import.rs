@@ -8,12 +8,21 @@ mod support;
 use m365_sim::player::{play, Person};
 use m365_sim::RunningSim;
 use onboard::{
-    client_secret_key, export, import_file, keep_channel_setup, profile_folders, refresh_token_key,
-    resolve_folder, secrets_for_export, sign_in_with_browser, write_export, AppConnection,
-    ChannelConfig, ChannelKind, ChannelSetup, Cloud, ExportFormat, ExportOptions, ExportSecrets,
-    FolderRef, GraphAudience, MailboxChoice, MemoryStore, NewProfile, OptionsDraft, Profile,
-    ProfileCloud, ProfileStore, Secret, SecretHandling, SecretStore, ServerDraft, ServerKind,
-    Session, SignIn, SignInFlow,
+    app_registration::client_secret_key,
+    cloud::Cloud,
+    export::{
+        export, import_file, secrets_for_export, write_export, ChannelConfig, ExportFormat,
+        ExportOptions, ExportSecrets, SecretHandling,
+    },
+    identity::{sign_in_with_browser, ChannelKind, GraphAudience},
+    mailbox::{profile_folders, resolve_folder, AppConnection},
+    platform::{MemoryStore, Secret, SecretStore},
+    profile::{
+        keep_channel_setup, refresh_token_key, ChannelSetup, FolderRef, MailboxChoice, NewProfile,
+        OptionsDraft, Profile, ProfileCloud, ProfileStore, ServerDraft, Session, SignIn,
+        SignInFlow,
+    },
+    server::ServerKind,
 };
 use std::path::{Path, PathBuf};
 use std::sync::Arc;

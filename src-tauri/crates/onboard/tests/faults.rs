@@ -10,8 +10,13 @@ mod support;
 
 use onboard::profile::record::refresh_token_key;
 use onboard::{
-    profile_fetch_test, profile_folders, profile_message_page, profile_send_test, ChannelKind,
-    CheckStatus, MailboxChoice, MessagePage, Resource, Secret, SecretStore,
+    catalog::CheckStatus,
+    identity::{ChannelKind, Resource},
+    mailbox::{
+        profile_fetch_test, profile_folders, profile_message_page, profile_send_test, MessagePage,
+    },
+    platform::{Secret, SecretStore},
+    profile::MailboxChoice,
 };
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -26,7 +31,7 @@ async fn keep(w: &MailWorld, p: &Profiles, channel: ChannelKind) -> String {
 }
 
 /// The newest 5 messages of the profile's Inbox.
-async fn inbox(p: &Profiles, name: &str) -> Result<MessagePage, onboard::Diagnosis> {
+async fn inbox(p: &Profiles, name: &str) -> Result<MessagePage, onboard::catalog::Diagnosis> {
     let channel = p.session.profiles().require(name)?.channel;
     let folder = match Resource::of_channel(channel) {
         Resource::Graph => "inbox",

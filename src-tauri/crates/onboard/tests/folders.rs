@@ -8,8 +8,11 @@ mod support;
 use chrono::{DateTime, Utc};
 use m365_sim::tenant::mail_store::SeedFolder;
 use onboard::{
-    graph_archive_counts, graph_folders, imap_archive_counts, imap_folders, AccessToken, Folder,
-    GraphAudience, MailLogin, OutlookAudience, Resource, Secret, TokenResponse,
+    identity::{AccessToken, GraphAudience, OutlookAudience, Resource, TokenResponse},
+    mailbox::{
+        graph_archive_counts, graph_folders, imap_archive_counts, imap_folders, Folder, MailLogin,
+    },
+    platform::Secret,
 };
 use std::time::Duration;
 use support::mail::{opts, MailWorld, ALICE, SUPPORT};
@@ -18,7 +21,7 @@ use support::proxy::Proxy;
 const SHARED_GRAPH: &str = "Mail.ReadWrite.Shared offline_access";
 const OWN_GRAPH: &str = "Mail.ReadWrite offline_access";
 
-fn typed<A: onboard::Audience>(token: &Secret, resource: Resource) -> AccessToken<A> {
+fn typed<A: onboard::identity::Audience>(token: &Secret, resource: Resource) -> AccessToken<A> {
     let tokens = TokenResponse {
         access_token: token.clone(),
         refresh_token: None,

@@ -5,7 +5,7 @@
 mod support;
 
 use onboard::cloud::graph_get::MAX_ATTEMPTS;
-use onboard::{graph_message_page, Cloud};
+use onboard::{cloud::Cloud, mailbox::graph_message_page};
 use serde_json::{json, Value};
 use support::sim::{app_graph_token, sim_cloud};
 

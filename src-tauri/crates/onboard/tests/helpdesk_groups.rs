@@ -5,7 +5,7 @@
 
 mod support;
 
-use onboard::{zammad_groups, Diagnosis, Secret};
+use onboard::{catalog::Diagnosis, platform::Secret, server::zammad_groups};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
 use support::{Ca, Https};

@@ -4,7 +4,7 @@
 //! a Tauri command gets. The same mail is rendered in the real app by the end-to-end test.
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
 
-use onboard::{parse_message, MessageView};
+use onboard::message::{parse_message, MessageView};
 use std::path::PathBuf;
 
 fn corpus() -> Vec<(String, Vec<u8>)> {

@@ -11,10 +11,15 @@ use async_imap::types::Fetch;
 use futures_util::TryStreamExt;
 use m365_sim::tenant::mail_store::SeedFolder;
 use onboard::{
-    attachment_bytes, graph_message_page, imap_message_page, imap_raw_message,
-    imap_raw_message_bounded, profile_archive_counts, profile_folders, profile_message,
-    profile_message_page, profile_raw_message, AccessToken, ChannelKind, Folder, GraphAudience,
-    MailLogin, MailboxChoice, OutlookAudience, PreviewConnections, Resource, Secret, TokenResponse,
+    identity::{AccessToken, ChannelKind, GraphAudience, OutlookAudience, Resource, TokenResponse},
+    mailbox::{
+        graph_message_page, imap_message_page, imap_raw_message, imap_raw_message_bounded,
+        profile_archive_counts, profile_folders, profile_message, profile_message_page,
+        profile_raw_message, Folder, MailLogin, PreviewConnections,
+    },
+    message::attachment_bytes,
+    platform::Secret,
+    profile::MailboxChoice,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -23,7 +28,7 @@ use support::profile::{connect, session};
 use support::proxy::Proxy;
 use tokio::net::TcpStream;
 
-fn typed<A: onboard::Audience>(token: &Secret, resource: Resource) -> AccessToken<A> {
+fn typed<A: onboard::identity::Audience>(token: &Secret, resource: Resource) -> AccessToken<A> {
     let tokens = TokenResponse {
         access_token: token.clone(),
         refresh_token: None,
@@ -491,7 +496,7 @@ async fn imap_and_graph_list_the_same_messages_and_graph_sends_only_gets() {
     )
     .await
     .unwrap();
-    let facts = |p: &onboard::MessagePage| -> Vec<(String, String, String, bool)> {
+    let facts = |p: &onboard::mailbox::MessagePage| -> Vec<(String, String, String, bool)> {
         p.messages
             .iter()
             .map(|m| {
@@ -507,7 +512,7 @@ async fn imap_and_graph_list_the_same_messages_and_graph_sends_only_gets() {
     assert_eq!(facts(&imap), facts(&graph), "newest first, same facts");
     // Except for msg_41 ("64423"), a multipart without a boundary: the simulator (mail-parser)
     // counts its unreadable body as an attachment, Dovecot's BODYSTRUCTURE reads it as text.
-    let attachments = |p: &onboard::MessagePage| -> Vec<bool> {
+    let attachments = |p: &onboard::mailbox::MessagePage| -> Vec<bool> {
         p.messages
             .iter()
             .filter(|m| m.subject != "64423")

@@ -5,7 +5,10 @@
 
 mod support;
 use onboard::{
-    check_imap, check_smtp, CheckStatus, ImapCheck, MailLogin, Secret, SmtpCheck, TlsMode, Xoauth2,
+    catalog::CheckStatus,
+    cloud::TlsMode,
+    mailbox::{check_imap, check_smtp, ImapCheck, MailLogin, SmtpCheck, Xoauth2},
+    platform::Secret,
 };
 use std::sync::Arc;
 use std::time::Duration;
@@ -14,7 +17,7 @@ use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio_rustls::rustls::pki_types::pem::PemObject;
 use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
 
-fn statuses(steps: &[onboard::CheckStep]) -> Vec<(&str, CheckStatus)> {
+fn statuses(steps: &[onboard::catalog::CheckStep]) -> Vec<(&str, CheckStatus)> {
     steps.iter().map(|s| (s.id.as_str(), s.status)).collect()
 }
 
@@ -42,7 +45,7 @@ fn assert_smtp_ok(c: &SmtpCheck) {
 }
 
 /// The failed step's id and diagnosis code; the steps after it must be skipped.
-fn failure(steps: &[onboard::CheckStep]) -> (&str, &onboard::Diagnosis) {
+fn failure(steps: &[onboard::catalog::CheckStep]) -> (&str, &onboard::catalog::Diagnosis) {
     let at = steps
         .iter()
         .position(|s| s.status == CheckStatus::Failed)
@@ -103,7 +106,7 @@ async fn a_users_own_mailbox_passes_over_imap_and_smtp() {
         "{starttls:#?}"
     );
     // Dovecot counts a plain connection as secure only from its own address (127.0.0.1).
-    let plain_opts = onboard::MailCheckOptions {
+    let plain_opts = onboard::mailbox::MailCheckOptions {
         local_address: None,
         ..opts()
     };
@@ -204,7 +207,7 @@ async fn a_wrong_tls_mode_or_port_is_a_network_diagnosis() {
     let w = MailWorld::start().await;
     let token = w.outlook_token(ALICE).await;
     let login = MailLogin::own(ALICE, &token);
-    let fast = onboard::MailCheckOptions {
+    let fast = onboard::mailbox::MailCheckOptions {
         timeout: Duration::from_secs(2),
         ..opts()
     };

@@ -6,8 +6,9 @@ mod support;
 
 use onboard::message::view::MAX_MIME_DEPTH;
 use onboard::{
-    attachment_bytes, graph_fetch_test, graph_message_page, graph_raw_message, parse_message,
-    CheckStatus,
+    catalog::CheckStatus,
+    mailbox::{graph_fetch_test, graph_message_page, graph_raw_message},
+    message::{attachment_bytes, parse_message},
 };
 use std::path::PathBuf;
 use std::time::{Duration, Instant};

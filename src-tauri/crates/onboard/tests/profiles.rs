@@ -11,9 +11,18 @@ use m365_sim::tenant::seed::Seed;
 use m365_sim::RunningSim;
 use onboard::cloud::graph_get::graph_get;
 use onboard::{
-    client_secret_key, refresh_token_key, request_token, ChannelKind, Cloud, Diagnosis, Identity,
-    MailboxChoice, NewProfile, ProfileCloud, ProfileStore, Resource, Secret, SecretStore, Session,
-    SignIn, SignInFlow, TokenEndpoint, TokenFailure, TokenResponse, TokenSource,
+    app_registration::client_secret_key,
+    catalog::Diagnosis,
+    cloud::Cloud,
+    identity::{
+        request_token, ChannelKind, Identity, Resource, TokenEndpoint, TokenFailure, TokenResponse,
+        TokenSource,
+    },
+    platform::{Secret, SecretStore},
+    profile::{
+        refresh_token_key, MailboxChoice, NewProfile, ProfileCloud, ProfileStore, Session, SignIn,
+        SignInFlow,
+    },
 };
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -1,7 +1,7 @@
 //! The keyring store against a real Secret Service. `make test` runs the tests inside
 //! `dbus-run-session` with an unlocked gnome-keyring-daemon (tests/with-session.sh).
 
-use onboard::{probe_secret_store, KeyringStore, Secret, SecretStore};
+use onboard::platform::{probe_secret_store, KeyringStore, Secret, SecretStore};
 use std::process::Command;
 
 /// Looks the entry up with libsecret's own tool, so the test sees the real daemon, not a mock.

@@ -4,7 +4,10 @@
 
 mod support;
 
-use onboard::{check_server, probe_server, CheckStatus, ServerCheckInput, ServerKind, ServerProbe};
+use onboard::{
+    catalog::CheckStatus,
+    server::{check_server, probe_server, ServerCheckInput, ServerKind, ServerProbe},
+};
 use std::time::{Duration, Instant};
 use support::{local_check, opts, plain_http_listener, silent_listener, Ca, Https, CALLBACK};
 

@@ -9,12 +9,21 @@ use m365_sim::sandbox::demo_seed;
 use m365_sim::tenant::seed::{Seed, TenantSeed, UserSeed};
 use onboard::cloud::graph_get::graph_get;
 use onboard::{
-    begin_embedded_sign_in, client_secret_key, find_service_principal, finish_embedded_sign_in,
-    refresh_token_key, sign_in_app_only, sign_in_with_browser, sign_in_with_device_code,
-    verify_mailbox_access, AccessToken, AppOnlySetup, AppOnlyTarget, ChannelKind, Cloud, Diagnosis,
-    GraphAudience, MailboxChoice, MemoryStore, NewProfile, OutlookAudience, ProfileCloud,
-    ProfileStore, Resource, Secret, SecretStore, SendAsStatus, Session, SignIn, SignInFlow,
-    SignInRequest, OBJECT_ID_PLACEHOLDER,
+    app_registration::client_secret_key,
+    catalog::Diagnosis,
+    cloud::Cloud,
+    identity::{
+        begin_embedded_sign_in, find_service_principal, finish_embedded_sign_in, sign_in_app_only,
+        sign_in_with_browser, sign_in_with_device_code, AccessToken, AppOnlySetup, AppOnlyTarget,
+        ChannelKind, GraphAudience, OutlookAudience, Resource, SignInRequest,
+        OBJECT_ID_PLACEHOLDER,
+    },
+    mailbox::{verify_mailbox_access, SendAsStatus},
+    platform::{MemoryStore, Secret, SecretStore},
+    profile::{
+        refresh_token_key, MailboxChoice, NewProfile, ProfileCloud, ProfileStore, Session, SignIn,
+        SignInFlow,
+    },
 };
 use serde_json::Value;
 use std::sync::Arc;
@@ -511,7 +520,7 @@ async fn a_personal_account_never_reaches_the_wizard() {
     // and the page's message is one the catalog explains.
     let seed = demo_with(|s| {
         let mut personal = other_tenant();
-        personal.id = onboard::PERSONAL_ACCOUNT_TENANT.into();
+        personal.id = onboard::identity::PERSONAL_ACCOUNT_TENANT.into();
         personal.domains = vec!["outlook.test".into()];
         personal.users[0].upn = "dave@outlook.test".into();
         personal.users[0].personal = true;
@@ -537,7 +546,7 @@ async fn a_personal_account_never_reaches_the_wizard() {
     let (status, shown) = page.await.unwrap();
     assert_eq!(status, 400);
     assert!(shown.contains("AADSTS50020"), "{shown}");
-    assert_eq!(onboard::diagnose(&shown).code, "aadsts.50020");
+    assert_eq!(onboard::catalog::diagnose(&shown).code, "aadsts.50020");
     sim.stop().await;
 }
 

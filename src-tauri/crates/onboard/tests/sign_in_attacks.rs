@@ -12,8 +12,12 @@ use m365_sim::player::{play, Person};
 use m365_sim::tenant::keys::Keys;
 use onboard::identity::loopback::Loopback;
 use onboard::{
-    check_account, sign_in_with_browser, validate_id_token, ChannelKind, Diagnosis, Expected,
-    Secret, SignInRequest, SigningKeys, PERSONAL_ACCOUNT_TENANT,
+    catalog::Diagnosis,
+    identity::{
+        check_account, sign_in_with_browser, validate_id_token, ChannelKind, Expected,
+        SignInRequest, SigningKeys, PERSONAL_ACCOUNT_TENANT,
+    },
+    platform::Secret,
 };
 use serde_json::{json, Value};
 use std::net::{IpAddr, Ipv4Addr, SocketAddr, UdpSocket};

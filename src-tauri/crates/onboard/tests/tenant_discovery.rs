@@ -3,7 +3,7 @@
 
 mod support;
 
-use onboard::discover_tenant;
+use onboard::identity::discover_tenant;
 use support::sim::sim_cloud;
 
 #[tokio::test]

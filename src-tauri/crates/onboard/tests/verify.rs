@@ -9,9 +9,14 @@ mod support;
 
 use chrono::Utc;
 use onboard::{
-    check_smtp, graph_fetch_test, graph_message_page, graph_send_test, imap_fetch_test,
-    profile_fetch_test, profile_send_test, smtp_send_test, AccessToken, ChannelKind, CheckStatus,
-    CheckStep, MailLogin, MailboxChoice, Resource, Secret, TokenResponse,
+    catalog::{CheckStatus, CheckStep},
+    identity::{AccessToken, ChannelKind, Resource, TokenResponse},
+    mailbox::{
+        check_smtp, graph_fetch_test, graph_message_page, graph_send_test, imap_fetch_test,
+        profile_fetch_test, profile_send_test, smtp_send_test, MailLogin,
+    },
+    platform::Secret,
+    profile::MailboxChoice,
 };
 use support::mail::{opts, MailWorld, ALICE, SUPPORT};
 use support::profile::Profiles;
@@ -20,7 +25,7 @@ const OUTSIDE: &str = "desk@fabrikam.test";
 const GRAPH_SEND: &str =
     "Mail.ReadWrite Mail.ReadWrite.Shared Mail.Send Mail.Send.Shared offline_access";
 
-fn typed<A: onboard::Audience>(token: &Secret, resource: Resource) -> AccessToken<A> {
+fn typed<A: onboard::identity::Audience>(token: &Secret, resource: Resource) -> AccessToken<A> {
     let tokens = TokenResponse {
         access_token: token.clone(),
         refresh_token: None,

@@ -10,8 +10,11 @@ use crate::support::proxy::Proxy;
 use m365_sim::tenant::mail_store::SeedFolder;
 use m365_sim::tenant::seed::Seed;
 use onboard::{
-    profile_folders, ChannelKind, Cloud, Folder, GraphAudience, MailboxChoice, MemoryStore,
-    OutlookAudience, Session,
+    cloud::Cloud,
+    identity::{ChannelKind, GraphAudience, OutlookAudience},
+    mailbox::{profile_folders, Folder},
+    platform::MemoryStore,
+    profile::{MailboxChoice, Session},
 };
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -1,6 +1,6 @@
 //! The neutral JSON import (`parse_channel_config`): a file from anywhere, read as text.
 
-use onboard::{parse_channel_config, CHANNEL_CONFIG_FORMAT, CHANNEL_CONFIG_VERSION};
+use onboard::export::{parse_channel_config, CHANNEL_CONFIG_FORMAT, CHANNEL_CONFIG_VERSION};
 
 const SOURCE: &str = "fuzz.json";
 

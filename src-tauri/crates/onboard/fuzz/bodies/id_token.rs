@@ -7,7 +7,7 @@ use base64::Engine;
 use chrono::{DateTime, Utc};
 use onboard::identity::id_token::{validate, Expected, SigningKeys};
 use onboard::identity::jwt_claims::{granted, unverified_claims};
-use onboard::Secret;
+use onboard::platform::Secret;
 use rsa::pkcs1v15::SigningKey;
 use rsa::pkcs8::DecodePrivateKey;
 use rsa::sha2::Sha256;

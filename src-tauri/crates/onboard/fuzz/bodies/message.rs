@@ -1,7 +1,7 @@
 //! The preview's message summary (`parse_message`, `attachment_bytes`) and its HTML sanitizer.
 
 use super::inert_html::assert_inert;
-use onboard::{attachment_bytes, parse_message};
+use onboard::message::{attachment_bytes, parse_message};
 
 /// Attachments re-read per input: each re-parses the message, so a few are enough.
 const ATTACHMENTS_CHECKED: usize = 3;
@@ -40,9 +40,9 @@ pub fn message(raw: &[u8]) {
 /// Any text as a message's HTML part, with remote images blocked and allowed.
 pub fn sanitize_html(data: &[u8]) {
     let html = String::from_utf8_lossy(data);
-    let (blocked_html, _) = onboard::sanitize_html(&html, false);
+    let (blocked_html, _) = onboard::message::sanitize_html(&html, false);
     assert_inert(&blocked_html, false);
-    let (allowed_html, none_blocked) = onboard::sanitize_html(&html, true);
+    let (allowed_html, none_blocked) = onboard::message::sanitize_html(&html, true);
     assert_inert(&allowed_html, true);
     assert_eq!(
         none_blocked, 0,

@@ -2,7 +2,11 @@
 //! (`admin_consent=True`, or an error whose AADSTS code the catalog explains).
 
 use crate::identity::loopback::Loopback;
-use crate::{app_registration, catalog, AppInput, Cloud, Diagnosis};
+use crate::{
+    app_registration::{self, AppInput},
+    catalog::{self, Diagnosis},
+    cloud::Cloud,
+};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::future::Future;
@@ -111,7 +115,7 @@ pub async fn capture_admin_consent(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CloudPreset;
+    use crate::cloud::CloudPreset;
 
     #[test]
     fn the_url_names_the_tenant_app_scope_and_redirect() {

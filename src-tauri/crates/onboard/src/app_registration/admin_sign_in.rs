@@ -3,7 +3,7 @@
 //! the plan and its changes need.
 
 use crate::app_registration::input::{guid, AppInput};
-use crate::{Cloud, Diagnosis};
+use crate::{catalog::Diagnosis, cloud::Cloud};
 
 /// Microsoft's Azure CLI: a public client that exists in every tenant and may ask for the
 /// directory-write scopes, so the admin can sign in before any app of ours exists.
@@ -45,7 +45,7 @@ pub fn admin_sign_in_app(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CloudPreset;
+    use crate::cloud::CloudPreset;
 
     #[test]
     fn admin_scopes_are_named_with_the_graph_resource() {

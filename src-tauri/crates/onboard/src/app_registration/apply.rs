@@ -8,7 +8,12 @@ use super::plan::{
     graph_service_principal, kind_str, str_of, Action, Plan,
 };
 use crate::identity::permissions::GRAPH_APP_ID;
-use crate::{Cloud, Diagnosis, Permission, Secret, SecretStore};
+use crate::{
+    catalog::Diagnosis,
+    cloud::Cloud,
+    identity::Permission,
+    platform::{Secret, SecretStore},
+};
 use serde::Serialize;
 use serde_json::{json, Value};
 use ts_rs::TS;
@@ -394,7 +399,7 @@ async fn assign_roles(graph: &Graph, sp: &str, wanted: &[Permission]) -> Result<
     let have = assigned_roles(graph, sp, &graph_sp).await?;
     for p in wanted
         .iter()
-        .filter(|p| p.kind == crate::PermissionType::Role)
+        .filter(|p| p.kind == crate::identity::PermissionType::Role)
     {
         if have.contains(&p.id.to_ascii_lowercase()) {
             continue;
@@ -412,7 +417,7 @@ async fn assign_roles(graph: &Graph, sp: &str, wanted: &[Permission]) -> Result<
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ChannelKind;
+    use crate::identity::ChannelKind;
 
     #[test]
     fn missing_permissions_join_the_graph_entry_and_keep_the_rest() {

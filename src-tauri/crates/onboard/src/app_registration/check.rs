@@ -4,8 +4,13 @@
 use crate::app_registration::secret_expiry::{secret_expiry, SecretExpiry};
 use crate::catalog::check_step::{CheckStatus, CheckStep};
 use crate::{
-    discover_tenant, identity::jwt_claims, identity::permissions, request_token, AppFields,
-    ChannelKind, Cloud, PermissionCheck, Secret, TenantForm, TenantInfo,
+    app_registration::{AppFields, TenantForm},
+    cloud::Cloud,
+    identity::{
+        discover_tenant, jwt_claims, permissions, request_token, ChannelKind, PermissionCheck,
+        TenantInfo,
+    },
+    platform::Secret,
 };
 use serde::Serialize;
 use std::time::Instant;

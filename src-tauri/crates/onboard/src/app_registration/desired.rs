@@ -1,6 +1,6 @@
 //! What the app registration should look like, derived from the server step and the channel.
 
-use crate::{ChannelKind, Diagnosis, ServerKind};
+use crate::{catalog::Diagnosis, identity::ChannelKind, server::ServerKind};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -135,7 +135,7 @@ impl DesiredApp {
         self.channel
             .permissions()
             .iter()
-            .filter(|p| p.kind == crate::PermissionType::Scope)
+            .filter(|p| p.kind == crate::identity::PermissionType::Scope)
             .map(|p| p.name)
             .collect()
     }

@@ -1,7 +1,11 @@
 //! The few Graph calls of the app registration, with the admin's token, and what a refusal
 //! means in this context (a non-admin gets "sign in as an administrator", not a bare 403).
 
-use crate::{catalog, platform::http, Cloud, Diagnosis, Secret};
+use crate::{
+    catalog::{self, Diagnosis},
+    cloud::Cloud,
+    platform::{http, Secret},
+};
 use serde_json::Value;
 
 pub(crate) struct Graph {

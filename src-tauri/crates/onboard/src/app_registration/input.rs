@@ -2,7 +2,7 @@
 //! admins make when copying from the Entra portal (a secret's ID instead of its value, a braced
 //! GUID, an e-mail address as the tenant, a whole URL) each get the field's name and the fix.
 
-use crate::{Diagnosis, Secret};
+use crate::{catalog::Diagnosis, platform::Secret};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -20,3 +20,9 @@ pub use apply::{apply, client_secret_key, Applied, AppliedOnce, NewSecret};
 pub(crate) use desired::check_redirect;
 pub use desired::{DesiredApp, LOOPBACK_REDIRECT, MAX_SECRET_MONTHS};
 pub use plan::{plan, Action, Change, ExistingApp, Plan};
+
+pub use admin_consent::{admin_consent_url, capture_admin_consent, consent_link, ConsentGranted};
+pub use admin_sign_in::{admin_scopes, admin_sign_in_app, AZURE_CLI_CLIENT_ID};
+pub use check::{check_app, AppCheck};
+pub use input::{AppFields, AppInput, TenantForm};
+pub use secret_expiry::SecretExpiry;

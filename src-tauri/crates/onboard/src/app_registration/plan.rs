@@ -4,7 +4,12 @@
 use super::desired::DesiredApp;
 use super::graph_client::{odata_string, Graph};
 use crate::identity::permissions::GRAPH_APP_ID;
-use crate::{Cloud, Diagnosis, Permission, PermissionType, Secret};
+use crate::{
+    catalog::Diagnosis,
+    cloud::Cloud,
+    identity::{Permission, PermissionType},
+    platform::Secret,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use ts_rs::TS;

@@ -1,7 +1,11 @@
 //! When does the client secret expire? Graph lists an app's secrets with their end dates and
 //! the first three characters of each value (`hint`), which tells ours apart from the others.
 
-use crate::{cloud::graph_get, Cloud, Diagnosis, Secret};
+use crate::{
+    catalog::Diagnosis,
+    cloud::{graph_get, Cloud},
+    platform::Secret,
+};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ts_rs::TS;

@@ -5,7 +5,7 @@
 //! The codes the wizard meets most get hand-written wording on top, in [`specific`].
 
 use super::quote::{first_line, quote};
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 

@@ -1,6 +1,6 @@
 //! One live check as the wizard shows it: ✓, ✗, a warning, or not run, with its time and fix.
 
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 use serde::Serialize;
 use std::time::Instant;
 use ts_rs::TS;
@@ -30,7 +30,7 @@ pub struct CheckStep {
 }
 
 impl CheckStep {
-    /// A failed step as its diagnosis, so that [`Session::with_token`](crate::Session::with_token)
+    /// A failed step as its diagnosis, so that [`Session::with_token`](crate::profile::Session::with_token)
     /// sees a refused token (and the caller rebuilds the same failed step from it).
     pub(crate) fn into_result(self) -> Result<CheckStep, Diagnosis> {
         match (&self.status, &self.diagnosis) {

@@ -4,7 +4,7 @@
 use super::quote::{first_line, prefix, quote, SCAN_BYTES};
 use super::token::{aadsts_in, oauth_error, OAUTH_ERRORS};
 use super::{aadsts, graph, graph_error, mail_reply, network, token_error};
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 use std::borrow::Cow;
 
 /// The code of "nothing matched".

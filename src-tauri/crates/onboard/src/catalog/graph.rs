@@ -2,7 +2,7 @@
 
 use super::quote::quote;
 use super::token::slug;
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 use serde_json::Value;
 
 /// Graph error codes with an entry of their own (the codes `diagnose` recognises by name).

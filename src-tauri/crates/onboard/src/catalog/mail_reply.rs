@@ -2,7 +2,7 @@
 //! Exchange settings, mailbox permissions and the token's audience.
 
 use super::quote::quote;
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -1,6 +1,6 @@
 //! The troubleshooting catalog: every error the wizard can meet — AADSTS codes, the identity
 //! platform's and Graph's error bodies, Exchange's IMAP and SMTP replies, network and TLS
-//! failures — mapped to one [`Diagnosis`](crate::Diagnosis) with the exact fix. Callers hand
+//! failures — mapped to one [`Diagnosis`](crate::catalog::Diagnosis) with the exact fix. Callers hand
 //! over what the server said; the catalog decides what it means, so the GUI, the CLI and
 //! `diagnose` explain the same failure in the same words. Also the check step, the timed ✓/✗
 //! row every live check reports as.
@@ -23,3 +23,6 @@ pub use graph::graph_error;
 pub use mail_reply::{mail_reply, MailProtocol};
 pub use network::network_failure;
 pub use token::token_error;
+
+pub use check_step::{CheckStatus, CheckStep};
+pub use diagnosis::Diagnosis;

@@ -2,7 +2,7 @@
 //! log), with the same codes as `http::transport_error`.
 
 use super::quote::quote;
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 
 /// What kind of TLS trouble a message describes: each has its own fix.
 #[derive(Clone, Copy)]

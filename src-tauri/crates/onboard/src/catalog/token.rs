@@ -3,7 +3,7 @@
 
 use super::aadsts::aadsts;
 use super::quote::{first_line, quote};
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 use serde_json::Value;
 
 /// Explains a failed token (or authorize, device-code, discovery) response.

@@ -2,8 +2,8 @@
 //! presets for the national clouds and an override for each URL (the sandbox and the tests point
 //! them at the simulator). Nothing else in the code names a host.
 
+use crate::catalog::{Diagnosis, MailProtocol};
 use crate::platform::http::is_loopback_host;
-use crate::{Diagnosis, MailProtocol};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

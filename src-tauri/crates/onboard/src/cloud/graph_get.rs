@@ -1,7 +1,11 @@
 //! A GET on Microsoft Graph with a bearer token; a refusal becomes the diagnosis of its Graph
 //! error code.
 
-use crate::{catalog, cloud::mailbox_gate, platform::http, Cloud, Diagnosis, Secret};
+use crate::{
+    catalog::{self, Diagnosis},
+    cloud::{mailbox_gate, Cloud},
+    platform::{http, Secret},
+};
 use std::time::Duration;
 
 /// `path` is below `/v1.0`, e.g. `/applications(appId='…')?$select=passwordCredentials`.

@@ -8,3 +8,5 @@
 pub mod endpoints;
 pub mod graph_get;
 pub mod mailbox_gate;
+
+pub use endpoints::{Cloud, CloudPreset, MailEndpoint, TlsMode};

@@ -12,8 +12,13 @@
 use crate::platform::keyring_store::KeyringStore;
 use crate::profile::record::refresh_token_key;
 use crate::{
-    client_secret_key, ChannelKind, ChannelSetup, Cloud, Diagnosis, GrantedScopes, Identity,
-    MailboxRef, Profile, ProfileCloud, SignInFlow, PROFILE_VERSION,
+    app_registration::client_secret_key,
+    catalog::Diagnosis,
+    cloud::Cloud,
+    identity::{ChannelKind, Identity},
+    profile::{
+        ChannelSetup, GrantedScopes, MailboxRef, Profile, ProfileCloud, SignInFlow, PROFILE_VERSION,
+    },
 };
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
@@ -221,8 +226,8 @@ pub fn schema() -> serde_json::Value {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::cloud::CloudPreset;
     use crate::profile::record::tests::sample;
-    use crate::CloudPreset;
 
     pub(crate) fn config() -> ChannelConfig {
         let p = sample("support@contoso.test");

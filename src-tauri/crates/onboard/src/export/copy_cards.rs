@@ -2,7 +2,10 @@
 //! Contact Pro), the values to type into their mail settings and the rules each one imposes
 //! (`../shared/reference/EXPORT-TARGETS.md`), computed from a kept profile and its cloud.
 
-use crate::{Cloud, MailboxRef, Profile};
+use crate::{
+    cloud::Cloud,
+    profile::{MailboxRef, Profile},
+};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -136,8 +139,8 @@ pub fn copy_cards(profile: &Profile, cloud: &Cloud, host: &str) -> Vec<CopyCard>
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::cloud::CloudPreset;
     use crate::profile::record::tests::sample;
-    use crate::CloudPreset;
 
     fn profile(mailbox: MailboxRef) -> Profile {
         Profile {

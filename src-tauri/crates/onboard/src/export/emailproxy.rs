@@ -16,8 +16,12 @@
 use crate::export::secrets::omitted;
 use crate::identity::sign_in::{app_only_scope, AppOnlyTarget};
 use crate::{
-    ChannelConfig, ChannelKind, Diagnosis, ExportOptions, ExportSecrets, MailProtocol, MailboxRef,
-    Secret, SecretHandling, SignInFlow, TlsMode,
+    catalog::{Diagnosis, MailProtocol},
+    cloud::TlsMode,
+    export::{ChannelConfig, ExportOptions, ExportSecrets, SecretHandling},
+    identity::ChannelKind,
+    platform::Secret,
+    profile::{MailboxRef, SignInFlow},
 };
 use base64::engine::general_purpose::{STANDARD, URL_SAFE};
 use base64::Engine;
@@ -118,7 +122,7 @@ pub(super) fn render(
     }
     let key = match handling {
         SecretHandling::Encrypt(password) => {
-            crate::check_passphrase(password)?;
+            crate::export::check_passphrase(password)?;
             let mut salt = [0u8; 16];
             getrandom::fill(&mut salt).map_err(|e| {
                 Diagnosis::new(
@@ -176,7 +180,7 @@ pub(super) fn render(
     Ok(s)
 }
 
-fn server(s: &mut String, kind: &str, local_port: u16, upstream: &crate::MailEndpoint) {
+fn server(s: &mut String, kind: &str, local_port: u16, upstream: &crate::cloud::MailEndpoint) {
     let _ = writeln!(
         s,
         "[{kind}-{local_port}]\nserver_address = {}\nserver_port = {}",

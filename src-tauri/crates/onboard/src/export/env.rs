@@ -6,8 +6,9 @@
 use crate::export::secrets::{included, omitted, seal_whole};
 use crate::identity::sign_in::{app_only_scope, AppOnlyTarget};
 use crate::{
-    ChannelConfig, Diagnosis, ExportSecrets, MailProtocol, MailboxRef, ProfileCloud,
-    SecretHandling, SignInFlow,
+    catalog::{Diagnosis, MailProtocol},
+    export::{ChannelConfig, ExportSecrets, SecretHandling},
+    profile::{MailboxRef, ProfileCloud, SignInFlow},
 };
 use std::fmt::Write;
 
@@ -107,9 +108,9 @@ pub(super) fn render(
         SignInFlow::ClientCredentials => "client-credentials",
     };
     let scope = if config.flow.has_refresh_token() {
-        let resource = crate::Resource::of_channel(config.channel);
+        let resource = crate::identity::Resource::of_channel(config.channel);
         config.scopes.request(resource, cloud)
-    } else if config.channel == crate::ChannelKind::ImapDelegated {
+    } else if config.channel == crate::identity::ChannelKind::ImapDelegated {
         app_only_scope(AppOnlyTarget::ImapSmtp, cloud)
     } else {
         app_only_scope(AppOnlyTarget::Graph, cloud)

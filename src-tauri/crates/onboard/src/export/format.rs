@@ -1,6 +1,6 @@
 //! The export formats, their options, and a rendered export.
 
-use crate::{ChannelKind, Resource};
+use crate::identity::{ChannelKind, Resource};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
@@ -37,7 +37,7 @@ impl ExportFormat {
 
     /// Consumers that refresh without naming a scope get the scopes the refresh token was
     /// issued for: the resource to renew it for before it is exported
-    /// ([`secrets_for_export`](crate::secrets_for_export)). Our own import names its scopes.
+    /// ([`secrets_for_export`](crate::export::secrets_for_export)). Our own import names its scopes.
     pub fn refresh_for(self, channel: ChannelKind) -> Option<Resource> {
         match self {
             ExportFormat::Json => None,

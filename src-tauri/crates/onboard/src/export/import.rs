@@ -8,8 +8,11 @@ use crate::export::channel_config::{CHANNEL_CONFIG_FORMAT, CHANNEL_CONFIG_VERSIO
 use crate::export::secrets::SecretValues;
 use crate::profile::record::refresh_token_key;
 use crate::{
-    client_secret_key, ChannelConfig, Diagnosis, IncludedSecrets, Profile, ProfileStore, Secret,
-    SecretStore, ZAMMAD_FORMAT,
+    app_registration::client_secret_key,
+    catalog::Diagnosis,
+    export::{ChannelConfig, IncludedSecrets, ZAMMAD_FORMAT},
+    platform::{Secret, SecretStore},
+    profile::{Profile, ProfileStore},
 };
 use serde::Serialize;
 use std::path::Path;
@@ -136,12 +139,14 @@ pub fn import_channel_config(
                     "Give the passphrase used for the export (on the command line: read -rs PASS; export PASS, then --passphrase-env PASS).",
                 )
             })?;
-            serde_json::from_slice(&crate::open(armored, passphrase, source)?).map_err(|e| {
-                damaged(
-                    source,
-                    &format!("its encrypted secrets are not as expected ({e})"),
-                )
-            })?
+            serde_json::from_slice(&crate::export::open(armored, passphrase, source)?).map_err(
+                |e| {
+                    damaged(
+                        source,
+                        &format!("its encrypted secrets are not as expected ({e})"),
+                    )
+                },
+            )?
         }
     };
 
@@ -232,7 +237,7 @@ fn damaged(source: &str, why: &str) -> Diagnosis {
 mod tests {
     use super::*;
     use crate::export::channel_config::tests::config;
-    use crate::MemoryStore;
+    use crate::platform::MemoryStore;
 
     #[test]
     fn what_is_not_a_channel_config_is_named() {

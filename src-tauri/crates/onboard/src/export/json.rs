@@ -2,7 +2,10 @@
 //! asked for, go into its `secrets` block: sealed with age, or in clear.
 
 use crate::export::secrets::included;
-use crate::{ChannelConfig, Diagnosis, ExportSecrets, IncludedSecrets, SecretHandling};
+use crate::{
+    catalog::Diagnosis,
+    export::{ChannelConfig, ExportSecrets, IncludedSecrets, SecretHandling},
+};
 
 pub(super) fn render(
     config: &ChannelConfig,
@@ -14,7 +17,7 @@ pub(super) fn render(
     config.secrets = match handling {
         SecretHandling::Omit => None,
         SecretHandling::Encrypt(passphrase) => Some(IncludedSecrets::Age {
-            armored: crate::seal(&to_json(&values)?.into_bytes(), passphrase)?,
+            armored: crate::export::seal(&to_json(&values)?.into_bytes(), passphrase)?,
         }),
         SecretHandling::Plain => Some(IncludedSecrets::Plain {
             client_secret: values.client_secret,
@@ -40,7 +43,7 @@ mod tests {
     use super::*;
     use crate::export::channel_config::tests::config;
     use crate::export::secrets::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
-    use crate::Secret;
+    use crate::platform::Secret;
 
     #[test]
     fn the_secrets_block_follows_the_handling() {
@@ -63,7 +66,7 @@ mod tests {
             panic!("{:?}", sealed.secrets)
         };
         let opened: serde_json::Value =
-            serde_json::from_slice(&crate::open(armored, &pass, "t").unwrap()).unwrap();
+            serde_json::from_slice(&crate::export::open(armored, &pass, "t").unwrap()).unwrap();
         assert_eq!(opened["refresh_token"], REFRESH_TOKEN);
         assert_eq!(
             ChannelConfig {

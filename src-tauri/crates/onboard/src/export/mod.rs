@@ -23,3 +23,15 @@ pub use format::{Export, ExportFormat, ExportOptions, SecretsIncluded};
 pub use render::{export, export_profile};
 pub use write::{readme_path, write_export};
 pub use zammad::ZAMMAD_FORMAT;
+
+pub use channel_config::{
+    ChannelConfig, CloudRecord, IncludedSecrets, ProfileRecord, SecretRef, CHANNEL_CONFIG_FORMAT,
+    CHANNEL_CONFIG_VERSION,
+};
+pub use copy_cards::{copy_cards, CopyCard, CopyValue};
+pub use import::{
+    import_channel_config, import_file, parse_channel_config, read_channel_config, Imported,
+};
+pub use secrets::{
+    check_passphrase, open, seal, secrets_for_export, ExportSecrets, SecretHandling,
+};

@@ -6,8 +6,10 @@
 use crate::export::format::{Export, ExportFormat, ExportOptions, SecretsIncluded};
 use crate::export::{emailproxy, env, json, zammad};
 use crate::{
-    secrets_for_export, ChannelConfig, Diagnosis, ExportSecrets, SecretHandling, Session,
-    TokenSource,
+    catalog::Diagnosis,
+    export::{secrets_for_export, ChannelConfig, ExportSecrets, SecretHandling},
+    identity::TokenSource,
+    profile::Session,
 };
 use chrono::Utc;
 
@@ -65,7 +67,7 @@ mod tests {
     use super::*;
     use crate::export::channel_config::tests::config;
     use crate::export::secrets::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
-    use crate::{ChannelKind, Secret};
+    use crate::{identity::ChannelKind, platform::Secret};
 
     /// With the secrets at hand, no format writes them unless asked; encrypted, they are not
     /// readable; in clear, they are there.

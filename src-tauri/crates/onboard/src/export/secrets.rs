@@ -4,8 +4,11 @@
 
 use crate::profile::record::refresh_token_key;
 use crate::{
-    client_secret_key, Diagnosis, NeedsSignIn, Profile, Resource, Secret, SecretStore, Session,
-    TokenSource,
+    app_registration::client_secret_key,
+    catalog::Diagnosis,
+    identity::{Resource, TokenSource},
+    platform::{Secret, SecretStore},
+    profile::{NeedsSignIn, Profile, Session},
 };
 use age::secrecy::SecretString;
 use serde::{Deserialize, Serialize};
@@ -197,7 +200,7 @@ pub(crate) fn seal_whole(text: String, handling: &SecretHandling) -> Result<Stri
 }
 
 /// A line saying where a secret that is not in the file is, for comments (`#` formats).
-pub(crate) fn omitted(what: &str, r: &crate::SecretRef) -> String {
+pub(crate) fn omitted(what: &str, r: &crate::export::SecretRef) -> String {
     format!(
         "{what}: not exported. It is in the OS keyring (service {}, entry {}). {}",
         r.keyring_service, r.keyring_key, r.supply
@@ -249,7 +252,7 @@ pub(crate) mod tests {
 
     #[test]
     fn missing_keyring_entries_are_named() {
-        let store = crate::MemoryStore::default();
+        let store = crate::platform::MemoryStore::default();
         let p = crate::profile::record::tests::sample("support@contoso.test");
         let d = ExportSecrets::from_store(&store, &p).unwrap_err();
         assert_eq!(d.code, "export.no_client_secret");

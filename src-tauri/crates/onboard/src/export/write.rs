@@ -1,9 +1,9 @@
 //! An export written to disk: the file and its README beside it, each atomically with mode
 //! 0600, so that a failed write leaves nothing half-written.
 
+use crate::catalog::Diagnosis;
 use crate::export::format::Export;
 use crate::platform::private_file::write_atomically;
-use crate::Diagnosis;
 use std::path::{Path, PathBuf};
 
 /// Where the README of an export written to `out` goes: beside it, `NAME.README.md`.
@@ -53,7 +53,7 @@ mod tests {
     use crate::export::channel_config::tests::config;
     use crate::export::format::{ExportFormat, ExportOptions};
     use crate::export::render::export;
-    use crate::{ExportSecrets, SecretHandling};
+    use crate::export::{ExportSecrets, SecretHandling};
 
     #[test]
     fn files_are_private_and_the_readme_goes_beside() {

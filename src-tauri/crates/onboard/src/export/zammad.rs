@@ -10,8 +10,11 @@
 
 use crate::export::secrets::{included, omitted, seal_whole};
 use crate::{
-    ChannelConfig, ChannelKind, CloudPreset, Diagnosis, ExportSecrets, MailProtocol, MailboxRef,
-    ProfileCloud, SecretHandling, TlsMode,
+    catalog::{Diagnosis, MailProtocol},
+    cloud::{CloudPreset, TlsMode},
+    export::{ChannelConfig, ExportSecrets, SecretHandling},
+    identity::ChannelKind,
+    profile::{MailboxRef, ProfileCloud},
 };
 use serde_json::{json, Map, Value};
 
@@ -217,7 +220,7 @@ fn secrets_needed(
     values: &crate::export::secrets::SecretValues,
 ) -> Vec<Value> {
     let mut out = Vec::new();
-    let mut add = |fields: &[&str], env: &str, r: &crate::SecretRef| {
+    let mut add = |fields: &[&str], env: &str, r: &crate::export::SecretRef| {
         let mut m = Map::new();
         m.insert("fields".into(), json!(fields));
         m.insert("env".into(), env.into());
@@ -324,7 +327,7 @@ mod tests {
     use super::*;
     use crate::export::channel_config::tests::config;
     use crate::export::secrets::tests::{secrets, CLIENT_SECRET, REFRESH_TOKEN};
-    use crate::{Identity, SignInFlow};
+    use crate::{identity::Identity, profile::SignInFlow};
 
     fn doc(c: &ChannelConfig, handling: &SecretHandling) -> Value {
         let (text, readme) = render(c, &secrets(), handling).unwrap();

@@ -4,7 +4,7 @@
 //! cannot be handed an Outlook token: the mistake does not compile.
 
 use crate::identity::token_endpoint::TokenResponse;
-use crate::{ChannelKind, Cloud, Diagnosis, Secret};
+use crate::{catalog::Diagnosis, cloud::Cloud, identity::ChannelKind, platform::Secret};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::marker::PhantomData;

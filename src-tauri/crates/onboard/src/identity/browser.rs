@@ -1,7 +1,7 @@
 //! Opening a URL in the system browser. `M365_ONBOARD_BROWSER` names a command to run instead
 //! (the end-to-end tests use one that plays the user against the simulator).
 
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 use std::process::{Command, Stdio};
 
 pub const BROWSER_ENV: &str = "M365_ONBOARD_BROWSER";

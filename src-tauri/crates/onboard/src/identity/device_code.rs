@@ -4,7 +4,11 @@
 //! machines without a browser.
 
 use crate::identity::token_endpoint::{request_token_or_refusal, TokenResponse};
-use crate::{catalog, platform::http, Cloud, Diagnosis, Secret};
+use crate::{
+    catalog::{self, Diagnosis},
+    cloud::Cloud,
+    platform::{http, Secret},
+};
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use std::time::Duration;
@@ -212,7 +216,7 @@ pub async fn poll_device_code_as(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CloudPreset;
+    use crate::cloud::CloudPreset;
 
     #[tokio::test]
     async fn a_cancelled_poll_stops_before_asking() {

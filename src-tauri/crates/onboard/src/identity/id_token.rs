@@ -3,7 +3,12 @@
 //! `nbf`. Fetching the keys ([`fetch_signing_keys`]) and judging a token ([`validate`]) are
 //! separate, so the judgement is a pure function of the token, the keys and what was expected.
 
-use crate::{platform::http, Cloud, Diagnosis, Identity, Secret};
+use crate::{
+    catalog::Diagnosis,
+    cloud::Cloud,
+    identity::Identity,
+    platform::{http, Secret},
+};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use chrono::{DateTime, Utc};

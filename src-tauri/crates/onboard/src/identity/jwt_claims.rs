@@ -1,7 +1,7 @@
 //! Reading a JWT's claims without verifying it. Only for showing what a token grants (the
 //! permission checklist); nothing is decided on claims read this way.
 
-use crate::Secret;
+use crate::platform::Secret;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 

@@ -2,7 +2,7 @@
 //! `http://localhost:{port}/?…`, and exactly one request carrying the expected `state` ends the
 //! wait. Other requests (a favicon, a stale tab, a forged response) are answered and ignored.
 
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 use std::collections::HashMap;
 use std::future::Future;
 use std::time::Duration;

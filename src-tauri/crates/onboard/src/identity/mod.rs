@@ -20,3 +20,22 @@ pub mod sign_in;
 pub mod tenant_discovery;
 pub mod token_endpoint;
 pub mod token_source;
+
+pub use audience::{AccessToken, Audience, GraphAudience, OutlookAudience, Resource};
+pub use device_code::{
+    poll_device_code, poll_device_code_as, start_device_code, CancelToken, DeviceCodePrompt,
+};
+pub use id_token::{fetch_signing_keys, validate as validate_id_token, Expected, SigningKeys};
+pub use permissions::{ChannelKind, Permission, PermissionCheck, PermissionType};
+pub use principal::Identity;
+pub use sandbox_info::SandboxInfo;
+pub use sign_in::{
+    authorize_url, begin_embedded_sign_in, check_account, find_service_principal,
+    finish_embedded_sign_in, scopes_for, sign_in_app_only, sign_in_with_browser,
+    sign_in_with_device_code, AppOnly, AppOnlySetup, AppOnlyTarget, PendingSignIn,
+    ServicePrincipal, SignInRequest, SignInSummary, SignedIn, OBJECT_ID_PLACEHOLDER,
+    PERSONAL_ACCOUNT_TENANT,
+};
+pub use tenant_discovery::{discover_tenant, TenantInfo};
+pub use token_endpoint::{request_token, TokenRefusal, TokenResponse};
+pub use token_source::{TokenEndpoint, TokenFailure, TokenSource};

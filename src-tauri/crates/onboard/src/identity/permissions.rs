@@ -2,7 +2,7 @@
 //! The ids are Microsoft Graph's own (shared/reference/microsoft/graph_permission_ids_mail_subset.json);
 //! IMAP and SMTP delegated access are Graph permissions too, although their tokens are for Outlook.
 
-use crate::ServerKind;
+use crate::server::ServerKind;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;

@@ -2,7 +2,7 @@
 //! (RFC 7636), the `state` that ties the answer to the request, and the `nonce` that ties the
 //! ID token to it. All come from the operating system's CSPRNG.
 
-use crate::{Diagnosis, Secret};
+use crate::{catalog::Diagnosis, platform::Secret};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use sha2::{Digest, Sha256};

@@ -1,6 +1,6 @@
 //! What the wizard knows about a running sandbox tenant, to show and to prefill.
 
-use crate::{Cloud, TenantInfo};
+use crate::{cloud::Cloud, identity::TenantInfo};
 use serde::Serialize;
 use ts_rs::TS;
 

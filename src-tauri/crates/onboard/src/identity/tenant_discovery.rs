@@ -1,6 +1,10 @@
 //! Does the tenant exist? OpenID discovery answers it, and names the tenant's GUID.
 
-use crate::{catalog, platform::http, Cloud, Diagnosis};
+use crate::{
+    catalog::{self, Diagnosis},
+    cloud::Cloud,
+    platform::http,
+};
 use serde::Serialize;
 use ts_rs::TS;
 

@@ -2,7 +2,11 @@
 //! (client credentials, device code, authorization code, refresh) goes through `request_token`,
 //! so every failure reaches the user through the same AADSTS diagnosis.
 
-use crate::{catalog, platform::http, Cloud, Diagnosis, Secret};
+use crate::{
+    catalog::{self, Diagnosis},
+    cloud::Cloud,
+    platform::{http, Secret},
+};
 use serde::Deserialize;
 
 /// A successful answer. Tokens are `Secret`s: they cannot be printed or serialized by accident.

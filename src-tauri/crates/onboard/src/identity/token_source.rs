@@ -1,8 +1,8 @@
-//! Where a [`Session`](crate::Session) gets tokens: the identity platform's token endpoint in
+//! Where a [`Session`](crate::profile::Session) gets tokens: the identity platform's token endpoint in
 //! the app and the CLI ([`TokenEndpoint`]), a fake in unit tests.
 
 use crate::identity::token_endpoint::request_token_or_refusal;
-use crate::{Cloud, Diagnosis, TokenResponse};
+use crate::{catalog::Diagnosis, cloud::Cloud, identity::TokenResponse};
 use std::future::Future;
 
 /// Why no token came back.

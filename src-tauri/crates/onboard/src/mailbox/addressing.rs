@@ -3,7 +3,10 @@
 //! starts here.
 
 use crate::mailbox::mail_conn::MailLogin;
-use crate::{MailboxRef, Profile, Secret, SignInFlow};
+use crate::{
+    platform::Secret,
+    profile::{MailboxRef, Profile, SignInFlow},
+};
 
 /// How the profile's mailbox is named over Graph: `me` for the signed-in user's own.
 pub(crate) fn graph_mailbox(p: &Profile) -> String {

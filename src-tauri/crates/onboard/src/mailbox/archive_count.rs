@@ -6,12 +6,18 @@ use crate::mailbox::addressing::{graph_mailbox, imap_login};
 use crate::mailbox::folder_gone::{gone, imap_gone};
 use crate::mailbox::folders::{graph_get_kept, mailbox_base};
 use crate::mailbox::mail_conn::{bounded, MailCheckOptions, MailLogin};
-use crate::{
-    mailbox::imap::check as imap_check, mailbox::imap::pipeline as imap_pipeline,
-    mailbox::imap::utf7 as imap_utf7,
+use crate::mailbox::{
+    imap::check as imap_check, imap::pipeline as imap_pipeline, imap::utf7 as imap_utf7,
 };
-use crate::{AccessToken, Cloud, Diagnosis, GraphAudience, OutlookAudience};
-use crate::{Resource, Session, TokenSource};
+use crate::{
+    catalog::Diagnosis,
+    cloud::Cloud,
+    identity::{AccessToken, GraphAudience, OutlookAudience},
+};
+use crate::{
+    identity::{Resource, TokenSource},
+    profile::Session,
+};
 use async_imap::imap_proto::{MailboxDatum, Response};
 use chrono::{DateTime, Days, NaiveDate, SecondsFormat, Utc};
 use serde::Serialize;

@@ -5,10 +5,15 @@
 use crate::identity::sign_in::{AppOnly, AppOnlySetup, AppOnlyTarget, SignInRequest, SignedIn};
 use crate::profile::reauth::shared_address;
 use crate::{
-    check_imap, check_smtp, client_secret_key, cloud::graph_get, verify_mailbox_access,
-    AccessToken, ChannelKind, CheckStatus, CheckStep, Cloud, Diagnosis, GraphAudience, Identity,
-    MailCheckOptions, MailLogin, MailboxChoice, NewProfile, OutlookAudience, Profile, ProfileCloud,
-    Resource, Secret, Session, SignIn, SignInFlow, TokenSource,
+    app_registration::client_secret_key,
+    catalog::{CheckStatus, CheckStep, Diagnosis},
+    cloud::{graph_get, Cloud},
+    identity::{
+        AccessToken, ChannelKind, GraphAudience, Identity, OutlookAudience, Resource, TokenSource,
+    },
+    mailbox::{check_imap, check_smtp, verify_mailbox_access, MailCheckOptions, MailLogin},
+    platform::Secret,
+    profile::{MailboxChoice, NewProfile, Profile, ProfileCloud, Session, SignIn, SignInFlow},
 };
 use serde::Serialize;
 use std::time::Instant;

@@ -5,7 +5,7 @@
 
 use crate::mailbox::imap::preview::ImapConn;
 use crate::profile::kept::Kept;
-use crate::{Cloud, Diagnosis, Session, TokenSource};
+use crate::{catalog::Diagnosis, cloud::Cloud, identity::TokenSource, profile::Session};
 use std::collections::HashMap;
 use std::future::Future;
 use std::pin::Pin;

@@ -8,8 +8,14 @@ use crate::mailbox::graph::preview::graph_message_page;
 use crate::mailbox::imap::check::{self as imap_check, ImapSession, Replies};
 use crate::mailbox::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::message::view::addresses;
-use crate::{CheckStep, Cloud, Diagnosis, MailEndpoint};
-use crate::{Resource, Session, TokenSource};
+use crate::{
+    catalog::{CheckStep, Diagnosis},
+    cloud::{Cloud, MailEndpoint},
+};
+use crate::{
+    identity::{Resource, TokenSource},
+    profile::Session,
+};
 use chrono::{SecondsFormat, Utc};
 use futures_util::TryStreamExt;
 use std::time::Instant;

@@ -7,12 +7,17 @@ use crate::mailbox::addressing::{graph_mailbox, imap_login};
 use crate::mailbox::folder_gone::{gone, imap_gone};
 use crate::mailbox::imap::check::{self as imap_check, ImapSession, Replies};
 use crate::mailbox::mail_conn::{bounded, MailCheckOptions, MailLogin};
+use crate::mailbox::{imap::pipeline as imap_pipeline, imap::utf7 as imap_utf7};
 use crate::{
-    cloud::graph_get::graph_get_on, AccessToken, Cloud, Diagnosis, GraphAudience, MailEndpoint,
-    OutlookAudience, Secret,
+    catalog::Diagnosis,
+    cloud::{graph_get::graph_get_on, Cloud, MailEndpoint},
+    identity::{AccessToken, GraphAudience, OutlookAudience},
+    platform::Secret,
 };
-use crate::{mailbox::imap::pipeline as imap_pipeline, mailbox::imap::utf7 as imap_utf7};
-use crate::{FolderRef, Resource, Session, TokenSource};
+use crate::{
+    identity::{Resource, TokenSource},
+    profile::{FolderRef, Session},
+};
 use futures_util::future::try_join_all;
 use futures_util::TryStreamExt;
 use serde::Serialize;
@@ -544,7 +549,7 @@ pub async fn profile_folders<T: TokenSource>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{catalog, MailProtocol};
+    use crate::catalog::{self, MailProtocol};
 
     fn listed(name: &str) -> Listed {
         Listed {

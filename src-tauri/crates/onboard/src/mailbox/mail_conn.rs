@@ -4,7 +4,11 @@
 
 use crate::cloud::endpoints::MailEndpoint;
 use crate::platform::tls;
-use crate::{catalog, Diagnosis, Secret, Xoauth2};
+use crate::{
+    catalog::{self, Diagnosis},
+    mailbox::Xoauth2,
+    platform::Secret,
+};
 use rustls::pki_types::ServerName;
 use std::future::Future;
 use std::io;
@@ -221,16 +225,16 @@ pub(crate) fn tls_version(tls: &TlsStream<TcpStream>) -> &'static str {
 
 /// Step `at` of `all` failed: it is recorded with its diagnosis, and the later ones as skipped.
 pub(crate) fn fail_from(
-    steps: &mut Vec<crate::CheckStep>,
+    steps: &mut Vec<crate::catalog::CheckStep>,
     all: &[(&str, &str)],
     at: usize,
     started: std::time::Instant,
     d: Diagnosis,
 ) {
     let (id, label) = all[at];
-    steps.push(crate::CheckStep::failed(id, label, started, d));
+    steps.push(crate::catalog::CheckStep::failed(id, label, started, d));
     for (id, next) in &all[at + 1..] {
-        steps.push(crate::CheckStep::skipped(
+        steps.push(crate::catalog::CheckStep::skipped(
             id,
             next,
             format!("Not run: “{label}” failed."),
@@ -308,7 +312,10 @@ mod tests {
     #[test]
     fn a_delegates_refusal_names_full_access_first() {
         let token = Secret::new("t0k3n");
-        let refused = catalog::mail_reply(crate::MailProtocol::Imap, "a1 NO AUTHENTICATE failed.");
+        let refused = catalog::mail_reply(
+            crate::catalog::MailProtocol::Imap,
+            "a1 NO AUTHENTICATE failed.",
+        );
         let own = MailLogin::own("bob@contoso.com", &token);
         assert_eq!(own.explain_refusal(refused.clone()), refused);
         assert!(
@@ -327,7 +334,7 @@ mod tests {
         assert!(d.detail.contains("NO AUTHENTICATE failed."));
 
         // A refusal with a certain cause keeps its own fix.
-        let off = catalog::mail_reply(crate::MailProtocol::Smtp, "525 5.7.13 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.");
+        let off = catalog::mail_reply(crate::catalog::MailProtocol::Smtp, "525 5.7.13 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.");
         assert_eq!(shared.explain_refusal(off.clone()), off);
         // A transport failure is no refusal: it stays as the catalog said it.
         let timeout = catalog::network_failure("127.0.0.1:993", "timed out", true);

@@ -1,7 +1,7 @@
 //! What a preview page is, over either protocol: the messages of one page (newest first) with a
 //! cursor for the next, and the bounds of what the preview downloads.
 
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 use serde::Serialize;
 use ts_rs::TS;
 

@@ -22,3 +22,27 @@ pub mod preview;
 pub mod send_test;
 pub mod smtp;
 pub mod xoauth2;
+
+pub use archive_count::{
+    graph_archive_counts, imap_archive_counts, imap_before_day, profile_archive_counts,
+    ArchiveCounts,
+};
+pub use connect::{connect_mailbox, reverify, AppConnection, Connected, Credentials};
+pub use connections::PreviewConnections;
+pub use fetch_test::{graph_fetch_test, imap_fetch_test, profile_fetch_test};
+pub use folders::{
+    graph_folders, imap_folders, profile_folders, resolve_folder, Folder, MAX_DEPTH, MAX_FOLDERS,
+};
+pub use graph::access::{
+    explain_send_refusal, no_full_access, send_as_denied, verify_mailbox_access, MailboxAccess,
+    SendAsStatus,
+};
+pub use graph::preview::{graph_message_page, graph_raw_message};
+pub use imap::check::{check_imap, ImapCheck, InboxFacts};
+pub use imap::preview::{imap_message_page, imap_raw_message, imap_raw_message_bounded};
+pub use mail_conn::{MailCheckOptions, MailLogin};
+pub use message_page::{MessagePage, MessageSummary};
+pub use preview::{profile_message, profile_message_page, profile_raw_message};
+pub use send_test::{graph_send_test, profile_send_test, smtp_send_test, TestMail};
+pub use smtp::check::{check_smtp, SmtpCheck};
+pub use xoauth2::Xoauth2;

@@ -10,8 +10,12 @@ use crate::mailbox::graph::preview::graph_raw_message_on;
 use crate::mailbox::imap::preview::ImapConn;
 use crate::mailbox::message_page::MAX_RAW_BYTES;
 use crate::{
-    parse_message, AccessToken, Cloud, Diagnosis, GraphAudience, MailCheckOptions, MessagePage,
-    MessageView, OutlookAudience, Profile, Resource, Session, TokenSource,
+    catalog::Diagnosis,
+    cloud::Cloud,
+    identity::{AccessToken, GraphAudience, OutlookAudience, Resource, TokenSource},
+    mailbox::{MailCheckOptions, MessagePage},
+    message::{parse_message, MessageView},
+    profile::{Profile, Session},
 };
 
 /// One page of `folder` (a `Folder::id` from `profile_folders`), newest first; `cursor` is the
@@ -123,7 +127,7 @@ async fn with_imap<T: TokenSource, R>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{MemoryStore, ProfileStore};
+    use crate::{platform::MemoryStore, profile::ProfileStore};
     use std::sync::Arc;
 
     /// The app's commands run these on Tauri's thread pool: their futures must be `Send`

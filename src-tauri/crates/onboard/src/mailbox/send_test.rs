@@ -1,6 +1,6 @@
 //! Verify, send side: a short plain-text test mail over the channel's own protocol, as the
 //! helpdesk will send it: SMTP submission (the connection and `AUTH XOAUTH2` of
-//! [`check_smtp`](crate::check_smtp), then lettre's MAIL/RCPT/DATA) or Graph `sendMail` with a
+//! [`check_smtp`](crate::mailbox::check_smtp), then lettre's MAIL/RCPT/DATA) or Graph `sendMail` with a
 //! copy kept in Sent Items. A shared mailbox's test mail is from the shared address, sent by its
 //! delegate, so a missing Send As shows here, named for both people with its fix.
 
@@ -9,10 +9,15 @@ use crate::mailbox::addressing::{graph_mailbox, imap_login};
 use crate::mailbox::graph::preview::segment;
 use crate::mailbox::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::{
-    catalog, explain_send_refusal, mailbox::smtp::check as smtp_check, platform::http, CheckStep,
-    Cloud, Diagnosis, MailProtocol,
+    catalog::{self, CheckStep, Diagnosis, MailProtocol},
+    cloud::Cloud,
+    mailbox::{explain_send_refusal, smtp::check as smtp_check},
+    platform::http,
 };
-use crate::{MailboxRef, Resource, Session, SignInFlow, TokenSource};
+use crate::{
+    identity::{Resource, TokenSource},
+    profile::{MailboxRef, Session, SignInFlow},
+};
 use chrono::{DateTime, Utc};
 use lettre::message::{header::ContentType, Mailbox, Message};
 use std::time::Instant;

@@ -3,7 +3,7 @@
 //! SMTP connection using OAuth"). For a shared mailbox, `user=` is the shared address and the
 //! token is the delegate's own.
 
-use crate::Secret;
+use crate::platform::Secret;
 use base64::Engine;
 use std::fmt;
 

@@ -1,8 +1,8 @@
 //! Saving an attachment from the preview: a file name that stays in the chosen folder, and an
 //! atomic write, so a crash leaves no half-written file under the attachment's name.
 
+use crate::catalog::Diagnosis;
 use crate::platform::private_file::write_atomically;
-use crate::Diagnosis;
 use std::path::Path;
 
 /// The attachment's name as a file name: no directories, no control characters, no leading

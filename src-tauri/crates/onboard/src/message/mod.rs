@@ -12,3 +12,7 @@ pub(crate) mod inline_images;
 pub mod remote_images;
 pub(crate) mod sanitize;
 pub mod view;
+
+pub use attachment_file::{safe_file_name, save_attachment_file};
+pub use remote_images::inline_remote_images;
+pub use view::{attachment_bytes, parse_message, sanitize_html, AttachmentInfo, MessageView};

@@ -1,7 +1,7 @@
 //! The one HTTP client: rustls with the platform's roots, plus an extra CA when the sandbox or
 //! a test set one. Requests time out instead of hanging the wizard.
 
-use crate::{catalog, Diagnosis};
+use crate::catalog::{self, Diagnosis};
 use std::net::IpAddr;
 use std::time::Duration;
 

@@ -1,6 +1,9 @@
 //! The OS keyring (Secret Service on Linux, Keychain on macOS, Credential Manager on Windows).
 
-use crate::{Diagnosis, Secret, SecretStore};
+use crate::{
+    catalog::Diagnosis,
+    platform::{Secret, SecretStore},
+};
 
 /// Entries are stored under one service name, with the key as the account name.
 pub struct KeyringStore {

@@ -10,3 +10,6 @@ pub mod keyring_store;
 pub(crate) mod private_file;
 pub mod secret_store;
 pub(crate) mod tls;
+
+pub use keyring_store::KeyringStore;
+pub use secret_store::{probe_secret_store, MemoryStore, Secret, SecretStore, SecretStoreStatus};

@@ -1,6 +1,6 @@
 //! Where secrets live: behind this trait only, never in a file, a log line or an error.
 
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;

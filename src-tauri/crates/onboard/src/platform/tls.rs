@@ -3,7 +3,7 @@
 //! diagnoses of a CA that cannot be read. The server step's certificate check and the mail
 //! connections both start here.
 
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::CertificateDer;
 use rustls::{ClientConfig, RootCertStore};

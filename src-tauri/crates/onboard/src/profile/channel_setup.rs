@@ -1,9 +1,9 @@
 //! What the channel options step decided for a kept mailbox, checked: the helpdesk and its
 //! callback URL, the folder, the destination group, keep on server and archive mode. A profile
-//! keeps it ([`Profile::channel_setup`](crate::Profile)) so that an export, in the wizard or the
+//! keeps it ([`Profile::channel_setup`](crate::profile::Profile)) so that an export, in the wizard or the
 //! CLI, describes the channel the admin chose.
 
-use crate::{Diagnosis, ServerKind};
+use crate::{catalog::Diagnosis, server::ServerKind};
 use chrono::{DateTime, NaiveDate, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

@@ -3,7 +3,10 @@
 
 use crate::profile::channel_setup::{end_of_day, ArchiveMode, ChannelSetup, FolderRef};
 use crate::server::check::{check_server, ServerCheckInput};
-use crate::{ChannelKind, CloudPreset, Diagnosis, ServerKind, SignInFlow};
+use crate::{
+    catalog::Diagnosis, cloud::CloudPreset, identity::ChannelKind, profile::SignInFlow,
+    server::ServerKind,
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

@@ -14,3 +14,14 @@ pub mod reauth;
 pub mod record;
 pub mod session;
 pub mod store;
+
+pub use channel_setup::{end_of_day, ArchiveMode, ChannelSetup, FolderRef};
+pub use draft::{AccountDraft, AppDraft, Draft, OptionsDraft, ServerDraft, WizardStep};
+pub use needs_sign_in::NeedsSignIn;
+pub use reauth::{MailboxChoice, NewProfile, SignIn};
+pub use record::{
+    refresh_token_key, GrantedScopes, MailboxRef, Profile, ProfileCloud, SignInFlow,
+    PROFILE_VERSION,
+};
+pub use session::{Session, REFRESH_AHEAD_SECS};
+pub use store::{default_profiles_dir, keep_channel_setup, Deleted, ProfileList, ProfileStore};

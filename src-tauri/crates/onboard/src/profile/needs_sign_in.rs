@@ -2,7 +2,10 @@
 //! why, in the user's words. Nothing is deleted: the old refresh token stays in the keyring
 //! until the next sign-in overwrites it.
 
-use crate::{Diagnosis, MailboxRef, Profile};
+use crate::{
+    catalog::Diagnosis,
+    profile::{MailboxRef, Profile},
+};
 use serde::Serialize;
 use ts_rs::TS;
 

@@ -8,8 +8,10 @@
 
 use crate::profile::record::{refresh_token_key, PROFILE_VERSION};
 use crate::{
-    ChannelKind, Diagnosis, GrantedScopes, Identity, MailboxRef, Profile, ProfileCloud,
-    ProfileStore, Resource, SecretStore, SignInFlow, TokenResponse,
+    catalog::Diagnosis,
+    identity::{ChannelKind, Identity, Resource, TokenResponse},
+    platform::SecretStore,
+    profile::{GrantedScopes, MailboxRef, Profile, ProfileCloud, ProfileStore, SignInFlow},
 };
 use chrono::{DateTime, Duration, Utc};
 use serde::{Deserialize, Serialize};
@@ -275,7 +277,10 @@ fn record(profile: &mut Profile, sign_in: &SignIn, now: DateTime<Utc>) {
 mod tests {
     use super::*;
     use crate::profile::record::tests::alice;
-    use crate::{CloudPreset, MemoryStore, Secret};
+    use crate::{
+        cloud::CloudPreset,
+        platform::{MemoryStore, Secret},
+    };
 
     fn bob() -> Identity {
         Identity {

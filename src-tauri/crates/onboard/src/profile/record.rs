@@ -1,13 +1,18 @@
 //! A profile: one connected mailbox, as the wizard remembers it between runs.
 //!
-//! A profile holds no secret. It has no field of type [`Secret`](crate::Secret) (which does not
+//! A profile holds no secret. It has no field of type [`Secret`](crate::platform::Secret) (which does not
 //! implement `Serialize`, so `#[derive(Serialize)]` on `Profile` would not compile with one), and
-//! no string field meant for a token: the refresh token lives in the [`SecretStore`](crate::SecretStore)
+//! no string field meant for a token: the refresh token lives in the [`SecretStore`](crate::platform::SecretStore)
 //! under [`refresh_token_key`], the client secret under
-//! [`client_secret_key`](crate::client_secret_key), and access tokens only in memory
-//! ([`Session`](crate::Session)). A test serializes a full profile and checks it.
+//! [`client_secret_key`](crate::app_registration::client_secret_key), and access tokens only in memory
+//! ([`Session`](crate::profile::Session)). A test serializes a full profile and checks it.
 
-use crate::{ChannelKind, ChannelSetup, Cloud, CloudPreset, Diagnosis, Identity, Resource};
+use crate::{
+    catalog::Diagnosis,
+    cloud::{Cloud, CloudPreset},
+    identity::{ChannelKind, Identity, Resource},
+    profile::ChannelSetup,
+};
 use chrono::{DateTime, Utc};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -278,17 +283,17 @@ pub(crate) mod tests {
             signed_in_at: at,
             created_at: at,
             channel_setup: Some(ChannelSetup {
-                server: crate::ServerKind::ZammadImap,
+                server: crate::server::ServerKind::ZammadImap,
                 callback_url:
                     "https://desk.example.com/api/v1/external_credentials/microsoft365/callback"
                         .into(),
                 group: "Support L1".into(),
-                folder: crate::FolderRef {
+                folder: crate::profile::FolderRef {
                     id: "INBOX.Inquiries".into(),
                     path: "Inbox/Inquiries".into(),
                 },
                 keep_on_server: true,
-                archive: Some(crate::ArchiveMode {
+                archive: Some(crate::profile::ArchiveMode {
                     before: at,
                     state: "closed".into(),
                 }),

@@ -10,9 +10,14 @@ use crate::profile::kept::{Kept, KeptStates};
 use crate::profile::reauth::{self, NewProfile, SignIn};
 use crate::profile::record::refresh_token_key;
 use crate::{
-    client_secret_key, AccessToken, Audience, Cloud, Diagnosis, NeedsSignIn, Profile, ProfileCloud,
-    ProfileStore, Resource, Secret, SecretStore, TokenEndpoint, TokenFailure, TokenResponse,
-    TokenSource,
+    app_registration::client_secret_key,
+    catalog::Diagnosis,
+    cloud::Cloud,
+    identity::{
+        AccessToken, Audience, Resource, TokenEndpoint, TokenFailure, TokenResponse, TokenSource,
+    },
+    platform::{Secret, SecretStore},
+    profile::{NeedsSignIn, Profile, ProfileCloud, ProfileStore},
 };
 use chrono::{DateTime, Duration, Utc};
 use std::collections::HashMap;
@@ -265,7 +270,7 @@ impl<T: TokenSource> Session<T> {
     }
 
     /// Deletes the profile and its keyring entries ([`ProfileStore::delete`]).
-    pub fn delete(&self, name: &str) -> Result<crate::Deleted, Diagnosis> {
+    pub fn delete(&self, name: &str) -> Result<crate::profile::Deleted, Diagnosis> {
         self.forget(name);
         self.profiles.delete(name, self.secrets.as_ref())
     }
@@ -355,7 +360,11 @@ mod tests {
     use crate::profile::reauth::{MailboxChoice, NewProfile};
     use crate::profile::record::tests::{alice, sample};
     use crate::{
-        catalog, ChannelKind, CloudPreset, MailboxRef, MemoryStore, ProfileCloud, SignInFlow,
+        catalog,
+        cloud::CloudPreset,
+        identity::ChannelKind,
+        platform::MemoryStore,
+        profile::{MailboxRef, ProfileCloud, SignInFlow},
     };
     use std::collections::VecDeque;
 
@@ -530,7 +539,7 @@ mod tests {
         proxy.authority = "https://127.0.0.1:2".into();
         let session = f.session.with_overrides(proxy);
         p.cloud = ProfileCloud::Preset {
-            preset: crate::CloudPreset::Global,
+            preset: crate::cloud::CloudPreset::Global,
         };
         assert_eq!(
             session.cloud_of(&p).unwrap().authority,

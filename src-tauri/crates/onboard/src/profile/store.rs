@@ -20,7 +20,10 @@
 use crate::platform::private_file::{sync_dir, write_atomically};
 use crate::profile::channel_setup::ChannelSetup;
 use crate::profile::record::refresh_token_key;
-use crate::{client_secret_key, Diagnosis, Profile, SecretStore};
+use crate::{
+    app_registration::client_secret_key, catalog::Diagnosis, platform::SecretStore,
+    profile::Profile,
+};
 use serde::Serialize;
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -258,8 +261,8 @@ pub fn keep_channel_setup(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::platform::{MemoryStore, Secret};
     use crate::profile::record::tests::sample;
-    use crate::{MemoryStore, Secret};
 
     fn temp_store() -> (tempfile::TempDir, ProfileStore) {
         let dir = tempfile::tempdir().unwrap();
@@ -306,7 +309,7 @@ mod tests {
         }
         // Saving again replaces the file and leaves no temporary file behind.
         let mut a2 = a.clone();
-        a2.channel = crate::ChannelKind::GraphDelegated;
+        a2.channel = crate::identity::ChannelKind::GraphDelegated;
         store.save(&a2).unwrap();
         assert_eq!(store.get(&a.name).unwrap(), Some(a2));
         let files: Vec<_> = fs::read_dir(store.dir()).unwrap().collect();

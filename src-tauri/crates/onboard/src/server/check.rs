@@ -1,6 +1,9 @@
 //! The server step: from the helpdesk kind and host name to the callback URL Entra must know.
 
-use crate::{Diagnosis, HostName, ServerKind};
+use crate::{
+    catalog::Diagnosis,
+    server::{HostName, ServerKind},
+};
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 

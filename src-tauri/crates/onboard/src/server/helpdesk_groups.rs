@@ -5,7 +5,10 @@
 //! is never quoted: not in a diagnosis, not from a server's answer.
 
 use crate::platform::http::is_loopback_host;
-use crate::{platform::http, Diagnosis, Secret};
+use crate::{
+    catalog::Diagnosis,
+    platform::{http, Secret},
+};
 use reqwest::header::{HeaderValue, ACCEPT, AUTHORIZATION};
 use serde::Serialize;
 use serde_json::Value;

@@ -1,7 +1,7 @@
 //! The helpdesk's host name as an admin types or pastes it: forgiving where the intent is clear
 //! (a pasted URL, a trailing dot, capitals), strict where a callback URL could not work.
 
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 use serde::Serialize;
 use ts_rs::TS;
 

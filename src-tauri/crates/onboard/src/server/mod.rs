@@ -11,3 +11,9 @@ pub mod host_name;
 pub mod kind;
 pub mod probe;
 pub(crate) mod tls_check;
+
+pub use check::{check_server, ServerCheck, ServerCheckInput};
+pub use helpdesk_groups::{zammad_groups, HelpdeskGroup};
+pub use host_name::HostName;
+pub use kind::ServerKind;
+pub use probe::{probe_server, ProbeOptions, ServerProbe};

@@ -2,7 +2,11 @@
 //! browser trusts for that name, and does a web server answer there (and at the callback path)?
 //! Each step is timed and bounded by one timeout; a failed step skips the ones that need it.
 
-use crate::{platform::http, server::tls_check, CheckStatus, CheckStep, Diagnosis, ServerCheck};
+use crate::{
+    catalog::{CheckStatus, CheckStep, Diagnosis},
+    platform::http,
+    server::{tls_check, ServerCheck},
+};
 use serde::Serialize;
 use std::future::Future;
 use std::net::SocketAddr;

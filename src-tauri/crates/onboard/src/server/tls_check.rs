@@ -1,8 +1,8 @@
 //! The HTTPS step: a TLS handshake validated for the helpdesk's name as a browser would (public
 //! roots), and each way it can fail as a diagnosis an admin can act on.
 
+use crate::catalog::Diagnosis;
 use crate::platform::tls::{internal, roots};
-use crate::Diagnosis;
 use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
 use rustls::client::WebPkiServerVerifier;
 use rustls::crypto::CryptoProvider;

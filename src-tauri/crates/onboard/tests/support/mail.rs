@@ -8,7 +8,11 @@
 use m365_sim::exchange::smtp_sink::SmtpSink;
 use m365_sim::sandbox::demo_seed;
 use m365_sim::RunningSim;
-use onboard::{Cloud, CloudPreset, MailCheckOptions, Secret, TlsMode};
+use onboard::{
+    cloud::{Cloud, CloudPreset, TlsMode},
+    mailbox::MailCheckOptions,
+    platform::Secret,
+};
 use serde_json::Value;
 use std::net::{IpAddr, Ipv4Addr};
 use std::path::{Path, PathBuf};

@@ -7,7 +7,7 @@ pub mod profile;
 pub mod proxy;
 pub mod sim;
 
-use onboard::{HostName, ProbeOptions, ServerCheck, ServerKind};
+use onboard::server::{HostName, ProbeOptions, ServerCheck, ServerKind};
 use rcgen::{
     date_time_ymd, BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair,
     KeyUsagePurpose,

@@ -5,8 +5,11 @@
 use super::mail::{MailWorld, ALICE};
 use m365_sim::player::{play, Person};
 use onboard::{
-    connect_mailbox, sign_in_with_browser, AppConnection, ChannelKind, Cloud, Credentials,
-    MailboxChoice, MemoryStore, Profile, ProfileCloud, ProfileStore, Secret, Session, SignInFlow,
+    cloud::Cloud,
+    identity::{sign_in_with_browser, ChannelKind},
+    mailbox::{connect_mailbox, AppConnection, Credentials},
+    platform::{MemoryStore, Secret},
+    profile::{MailboxChoice, Profile, ProfileCloud, ProfileStore, Session, SignInFlow},
 };
 use std::sync::Arc;
 use std::time::Duration;

@@ -6,7 +6,11 @@ use m365_sim::tenant::seed::Seed;
 use m365_sim::RunningSim;
 use onboard::identity::audience::{AccessToken, GraphAudience};
 use onboard::identity::sign_in::AppOnlyTarget;
-use onboard::{sign_in_app_only, Cloud, CloudPreset, Secret};
+use onboard::{
+    cloud::{Cloud, CloudPreset},
+    identity::sign_in_app_only,
+    platform::Secret,
+};
 
 pub async fn sim_cloud_with(seed: Seed) -> (RunningSim, Cloud) {
     let sim = RunningSim::start("127.0.0.1:0".parse().unwrap(), seed)

@@ -1,7 +1,7 @@
 //! Is the signed-in account one the wizard may connect? Not a personal Microsoft account, and
 //! in the tenant the app registration step configured.
 
-use crate::{Diagnosis, Identity};
+use crate::{catalog::Diagnosis, identity::Identity};
 
 /// The tenant every personal Microsoft account (outlook.com, hotmail.com, live.com) signs in with.
 pub const PERSONAL_ACCOUNT_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";

@@ -6,7 +6,7 @@
 use crate::cloud::graph_get::graph_get;
 use crate::identity::audience::{AccessToken, Audience, GraphAudience, Resource};
 use crate::identity::token_endpoint::{request_token, TokenResponse};
-use crate::{identity::jwt_claims, Cloud, Diagnosis, Secret};
+use crate::{catalog::Diagnosis, cloud::Cloud, identity::jwt_claims, platform::Secret};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ts_rs::TS;
@@ -209,7 +209,7 @@ impl AppOnlySetup {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CloudPreset;
+    use crate::cloud::CloudPreset;
 
     #[test]
     fn outlook_app_only_scope_uses_exchange_onlines_name() {

@@ -8,7 +8,10 @@ use crate::identity::audience::Resource;
 use crate::identity::id_token::{fetch_signing_keys, validate, Expected};
 use crate::identity::pkce::{new_nonce, new_state, Pkce, CHALLENGE_METHOD};
 use crate::identity::token_endpoint::{request_token, TokenResponse};
-use crate::{catalog, Diagnosis, Identity};
+use crate::{
+    catalog::{self, Diagnosis},
+    identity::Identity,
+};
 use chrono::Utc;
 use std::collections::HashMap;
 
@@ -191,7 +194,10 @@ pub(super) async fn verified_identity(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{ChannelKind, Cloud, CloudPreset};
+    use crate::{
+        cloud::{Cloud, CloudPreset},
+        identity::ChannelKind,
+    };
 
     fn request() -> SignInRequest {
         SignInRequest {

@@ -4,7 +4,10 @@ use super::authorization_code::verified_identity;
 use super::request::{granted_scopes, require_delegated, scopes_for, SignInRequest, SignedIn};
 use crate::identity::audience::Resource;
 use crate::identity::device_code::{poll_device_code_as, start_device_code};
-use crate::{CancelToken, DeviceCodePrompt, Diagnosis};
+use crate::{
+    catalog::Diagnosis,
+    identity::{CancelToken, DeviceCodePrompt},
+};
 use chrono::Utc;
 
 /// Asks for a code, hands it to `on_prompt` (show the code and URL), polls until the person

@@ -4,7 +4,7 @@
 
 use super::authorization_code::PendingSignIn;
 use super::request::{SignInRequest, SignedIn};
-use crate::Diagnosis;
+use crate::catalog::Diagnosis;
 use std::collections::HashMap;
 
 fn bad_redirect(detail: String) -> Diagnosis {

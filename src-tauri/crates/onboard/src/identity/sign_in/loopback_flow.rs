@@ -2,8 +2,8 @@
 
 use super::authorization_code::PendingSignIn;
 use super::request::{SignInRequest, SignedIn};
+use crate::catalog::Diagnosis;
 use crate::identity::loopback::Loopback;
-use crate::Diagnosis;
 use std::future::Future;
 use std::time::Duration;
 

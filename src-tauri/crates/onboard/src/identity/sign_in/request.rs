@@ -3,7 +3,12 @@
 
 use crate::identity::audience::{AccessToken, Audience, Resource};
 use crate::identity::token_endpoint::TokenResponse;
-use crate::{ChannelKind, Cloud, Diagnosis, Identity, Secret};
+use crate::{
+    catalog::Diagnosis,
+    cloud::Cloud,
+    identity::{ChannelKind, Identity},
+    platform::Secret,
+};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 use ts_rs::TS;
@@ -100,7 +105,7 @@ pub(crate) fn granted_scopes(tokens: &TokenResponse) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CloudPreset;
+    use crate::cloud::CloudPreset;
 
     #[test]
     fn scopes_name_the_channels_resource() {

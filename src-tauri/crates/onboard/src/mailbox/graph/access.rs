@@ -4,7 +4,7 @@
 
 use crate::cloud::graph_get::graph_get;
 use crate::identity::audience::{AccessToken, GraphAudience};
-use crate::{identity::jwt_claims, Cloud, Diagnosis};
+use crate::{catalog::Diagnosis, cloud::Cloud, identity::jwt_claims};
 use serde::Serialize;
 use ts_rs::TS;
 
@@ -139,7 +139,7 @@ mod tests {
         assert_eq!(d.code, "mailbox.no_send_as");
         assert!(d.fix.contains("Add-RecipientPermission -Identity support@contoso.test -Trustee bob@contoso.test -AccessRights SendAs"));
         let smtp = crate::catalog::mail_reply(
-            crate::MailProtocol::Smtp,
+            crate::catalog::MailProtocol::Smtp,
             "554 5.2.252 SendAsDenied; bob@contoso.test not allowed to send as support@contoso.test",
         );
         let d = explain_send_refusal(smtp, "bob@contoso.test", "support@contoso.test");

@@ -8,7 +8,7 @@ use crate::mailbox::message_page::{
     refused_cursor, too_large, MessagePage, MessageSummary, MAX_PAGE, MAX_RAW_BYTES,
 };
 use crate::platform::http;
-use crate::{Cloud, Diagnosis};
+use crate::{catalog::Diagnosis, cloud::Cloud};
 use serde_json::Value;
 
 const SELECT: &str = "id,from,subject,receivedDateTime,hasAttachments,isRead";
@@ -217,7 +217,7 @@ pub(crate) async fn graph_raw_message_on(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::CloudPreset;
+    use crate::cloud::CloudPreset;
     use serde_json::json;
 
     #[test]

@@ -6,7 +6,11 @@
 
 use crate::cloud::endpoints::{MailEndpoint, TlsMode};
 use crate::mailbox::mail_conn::{self, bounded, MailCheckOptions, MailLogin, Wire};
-use crate::{catalog, CheckStatus, CheckStep, Cloud, Diagnosis, MailProtocol, Secret};
+use crate::{
+    catalog::{self, CheckStatus, CheckStep, Diagnosis, MailProtocol},
+    cloud::Cloud,
+    platform::Secret,
+};
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use std::io;

@@ -4,10 +4,10 @@
 //! without waiting). Only for commands whose results do not depend on each other's message
 //! numbers: `STATUS`es, or an `EXAMINE` and a `SEARCH` in it.
 
+use crate::catalog::Diagnosis;
 use crate::catalog::{self, MailProtocol};
 use crate::cloud::endpoints::MailEndpoint;
 use crate::mailbox::imap::check::{self as imap_check, Replies};
-use crate::Diagnosis;
 use async_imap::error::Error;
 use async_imap::imap_proto::{Response, Status};
 use std::fmt::Debug;

@@ -13,7 +13,10 @@ use crate::mailbox::imap::utf7 as imap_utf7;
 use crate::mailbox::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::mailbox::message_page::{refused_cursor, too_large, MAX_PAGE, MAX_RAW_BYTES};
 use crate::{
-    AccessToken, Cloud, Diagnosis, MailEndpoint, MessagePage, MessageSummary, OutlookAudience,
+    catalog::Diagnosis,
+    cloud::{Cloud, MailEndpoint},
+    identity::{AccessToken, OutlookAudience},
+    mailbox::{MessagePage, MessageSummary},
 };
 use async_imap::imap_proto::types::{Address, BodyStructure};
 use async_imap::types::{Fetch, Flag};
@@ -409,7 +412,7 @@ fn has_attachments(b: &BodyStructure<'_>) -> bool {
 }
 
 /// One page of an IMAP folder's messages on a connection of its own (signed in, read, logged
-/// out). `folder` is a [`crate::Folder::id`]; `cursor` the `next` of the previous page. The
+/// out). `folder` is a [`crate::mailbox::Folder::id`]; `cursor` the `next` of the previous page. The
 /// first page costs 2 commands after sign-in (`EXAMINE`, `FETCH`).
 pub async fn imap_message_page(
     cloud: &Cloud,

@@ -9,7 +9,12 @@
 
 use crate::cloud::endpoints::{MailEndpoint, TlsMode};
 use crate::mailbox::mail_conn::{self, bounded, MailCheckOptions, MailLogin, Wire};
-use crate::{catalog, CheckStatus, CheckStep, Cloud, Diagnosis, MailProtocol, Secret, Xoauth2};
+use crate::{
+    catalog::{self, CheckStatus, CheckStep, Diagnosis, MailProtocol},
+    cloud::Cloud,
+    mailbox::Xoauth2,
+    platform::Secret,
+};
 use lettre::transport::smtp::authentication::Mechanism;
 use lettre::transport::smtp::client::{
     AsyncSmtpConnection, Certificate, CertificateStore, TlsParameters,
