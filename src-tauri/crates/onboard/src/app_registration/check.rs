@@ -1,15 +1,13 @@
 //! The app registration step's live checks: the tenant exists, the app exists there and its
 //! secret works (a client-credentials request), when the secret expires, and what it is granted.
 
+use crate::app_registration::checklist::{checklist, PermissionCheck};
 use crate::app_registration::secret_expiry::{secret_expiry, SecretExpiry};
 use crate::catalog::check_step::{CheckStatus, CheckStep};
 use crate::{
     app_registration::{AppFields, TenantForm},
     cloud::Cloud,
-    identity::{
-        discover_tenant, jwt_claims, permissions, request_token, ChannelKind, PermissionCheck,
-        TenantInfo,
-    },
+    identity::{discover_tenant, jwt_claims, request_token, ChannelKind, TenantInfo},
     platform::Secret,
 };
 use serde::Serialize;
@@ -61,7 +59,7 @@ pub async fn check_app(
         tenant: None,
         steps: Vec::new(),
         secret_expiry: None,
-        checklist: permissions::checklist(channel, None),
+        checklist: checklist(channel, None),
         permissions_page: cloud.api_permissions_page(&fields.client_id),
         credentials_page: cloud.credentials_page(&fields.client_id),
         notes: fields.notes.clone(),
@@ -139,7 +137,7 @@ pub async fn check_app(
     ));
     if channel.is_app_only() {
         if let Some(granted) = jwt_claims::granted(&token.access_token) {
-            out.checklist = permissions::checklist(channel, Some(&granted));
+            out.checklist = checklist(channel, Some(&granted));
         }
     }
 

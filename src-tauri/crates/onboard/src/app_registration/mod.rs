@@ -1,5 +1,5 @@
 //! The App registration and Admin consent steps: the fields checked offline, the live checks
-//! (the tenant, the app and its secret, the secret's expiry, the permissions granted), the admin
+//! (the tenant, the app and its secret, the secret's expiry, the permission checklist), the admin
 //! consent URL and its answer, and "create it for me", which creates or repairs the registration
 //! through Graph with an admin's token: `plan` reads the tenant and lists the changes; `apply`
 //! makes them.
@@ -10,6 +10,7 @@ pub mod admin_consent;
 pub mod admin_sign_in;
 mod apply;
 pub mod check;
+pub mod checklist;
 mod desired;
 mod graph_client;
 pub mod input;
@@ -24,5 +25,6 @@ pub use plan::{plan, Action, Change, ExistingApp, Plan};
 pub use admin_consent::{admin_consent_url, capture_admin_consent, consent_link, ConsentGranted};
 pub use admin_sign_in::{admin_scopes, admin_sign_in_app, AZURE_CLI_CLIENT_ID};
 pub use check::{check_app, AppCheck};
+pub use checklist::{checklist, PermissionCheck};
 pub use input::{AppFields, AppInput, TenantForm};
 pub use secret_expiry::SecretExpiry;

@@ -26,7 +26,7 @@ pub use device_code::{
     poll_device_code, poll_device_code_as, start_device_code, CancelToken, DeviceCodePrompt,
 };
 pub use id_token::{fetch_signing_keys, validate as validate_id_token, Expected, SigningKeys};
-pub use permissions::{ChannelKind, Permission, PermissionCheck, PermissionType};
+pub use permissions::{ChannelKind, Permission, PermissionType};
 pub use principal::Identity;
 pub use sandbox_info::SandboxInfo;
 pub use sign_in::{
