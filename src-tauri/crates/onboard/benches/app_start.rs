@@ -27,24 +27,38 @@ const SETTLE: Duration = Duration::from_secs(1);
 const POLL: Duration = Duration::from_millis(10);
 
 /// The root window's pixels, without `xwd`'s header. A capture that fails says why: xwd's own
-/// words, its exit status and the display it was given.
+/// words, its exit status and the display it was given. xwd walks the windows below the root,
+/// so a window destroyed meanwhile (the app's windows come and go while it starts and stops)
+/// fails that one capture with `BadWindow`: it is taken again, at most a few times.
 fn screen() -> Vec<u8> {
+    let mut changed = 0;
+    loop {
+        match capture() {
+            Ok(pixels) => return pixels,
+            Err(why) if why.contains("BadWindow") && changed < 5 => changed += 1,
+            Err(why) => panic!("{why}"),
+        }
+    }
+}
+
+fn capture() -> Result<Vec<u8>, String> {
     let out = match Command::new("xwd").args(["-root", "-silent"]).output() {
         Ok(out) => out,
         Err(e) => panic!("xwd could not run ({e}): `scripts/setup.sh bench` installs x11-apps"),
     };
-    let display = std::env::var("DISPLAY").unwrap_or_else(|_| "(DISPLAY is not set)".into());
-    assert!(
-        out.status.success() && out.stdout.len() > 100,
-        "xwd failed on display {display} ({}, {} bytes): {}",
-        out.status,
-        out.stdout.len(),
-        String::from_utf8_lossy(&out.stderr).trim()
-    );
+    if !out.status.success() || out.stdout.len() <= 100 {
+        let display = std::env::var("DISPLAY").unwrap_or_else(|_| "(DISPLAY is not set)".into());
+        return Err(format!(
+            "xwd failed on display {display} ({}, {} bytes): {}",
+            out.status,
+            out.stdout.len(),
+            String::from_utf8_lossy(&out.stderr).trim()
+        ));
+    }
     let be = |at: usize| u32::from_be_bytes(out.stdout[at..at + 4].try_into().unwrap()) as usize;
     // XWD: header_size at 0, ncolors at 76; 12 bytes per colour entry after the header.
     let pixels = be(0) + be(76) * 12;
-    out.stdout[pixels..].to_vec()
+    Ok(out.stdout[pixels..].to_vec())
 }
 
 fn colours(pixels: &[u8]) -> usize {
