@@ -57,8 +57,10 @@ if [ "$mode" = test ]; then
     echo "setup: installing tauri-driver"
     cargo install tauri-driver --version '^2' --locked
   fi
-  # The dependency policy (deny.toml): licences, bans, sources.
+  # The dependency policy (deny.toml): licences, bans, sources. cargo-deny runs offline over
+  # every platform's crates (Windows' and macOS' too), which a Linux build never downloads.
   cargo_tool cargo-deny 0.20.2
+  cargo fetch --locked --quiet
 fi
 if [ "$mode" = fuzz ]; then
   # cargo fuzz builds with nightly-only compiler flags (sanitizer, coverage instrumentation).

@@ -3,6 +3,7 @@
 
 use super::cancel_slot::CancelSlot;
 use super::cloud;
+use super::opener::system_opener;
 use super::sandbox::SandboxState;
 use crate::Secrets;
 use onboard::{
@@ -128,7 +129,7 @@ pub async fn sign_in_mailbox<R: Runtime>(
         SignInFlow::Browser => Credentials::Delegated {
             signed_in: sign_in_with_browser(
                 req,
-                browser::open_in_browser,
+                |url: &str| browser::open_in_browser(url, system_opener(&app)),
                 WAIT,
                 cancel.cancelled(),
             )

@@ -2,6 +2,7 @@
 
 use super::cancel_slot::CancelSlot;
 use super::cloud;
+use super::opener::system_opener;
 use super::sandbox::SandboxState;
 use onboard::{
     app_registration::{capture_admin_consent, AppInput, ConsentGranted},
@@ -10,7 +11,7 @@ use onboard::{
     identity::browser,
 };
 use std::time::Duration;
-use tauri::State;
+use tauri::{AppHandle, Runtime, State};
 
 /// How long the wizard waits for the admin to finish in the browser.
 const WAIT: Duration = Duration::from_secs(10 * 60);
@@ -51,7 +52,8 @@ pub async fn consent_link(
 
 /// Opens the consent page in the system browser and waits for the answer on loopback.
 #[tauri::command]
-pub async fn grant_admin_consent(
+pub async fn grant_admin_consent<R: Runtime>(
+    handle: AppHandle<R>,
     tenant: String,
     client_id: String,
     preset: CloudPreset,
@@ -65,7 +67,7 @@ pub async fn grant_admin_consent(
         &cloud,
         &tenant,
         &client_id,
-        browser::open_in_browser,
+        |url: &str| browser::open_in_browser(url, system_opener(&handle)),
         WAIT,
         cancel.cancelled(),
     )
@@ -80,6 +82,6 @@ pub async fn cancel_admin_consent(wait: State<'_, ConsentWait>) -> Result<(), Di
 
 /// Opens a link shown by the wizard (documentation, the Entra portal) in the system browser.
 #[tauri::command]
-pub async fn open_link(url: String) -> Result<(), Diagnosis> {
-    browser::open_link(&url)
+pub async fn open_link<R: Runtime>(handle: AppHandle<R>, url: String) -> Result<(), Diagnosis> {
+    browser::open_link(&url, system_opener(&handle))
 }

@@ -10,6 +10,7 @@ pub mod draft;
 pub mod export;
 mod file_dialog;
 pub mod import;
+mod opener;
 pub mod preview;
 pub mod sandbox;
 pub mod secrets;

@@ -71,6 +71,7 @@ async fn main() -> ExitCode {
 
 /// Ctrl+C or SIGTERM (what `kill` and test harnesses send): either way the CA and mail
 /// directories are removed on the way out.
+#[cfg(unix)]
 async fn stopped() {
     let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
         Ok(t) => t,
@@ -80,4 +81,10 @@ async fn stopped() {
         _ = tokio::signal::ctrl_c() => {}
         _ = term.recv() => {}
     }
+}
+
+/// Windows has no SIGTERM; Ctrl+C (and Ctrl+Break, which tokio maps to it) stops the simulator.
+#[cfg(not(unix))]
+async fn stopped() {
+    let _ = tokio::signal::ctrl_c().await;
 }

@@ -104,6 +104,13 @@ impl Sandbox {
     }
 }
 
+/// The stack is Debian's Dovecot driven by a shell script: Linux only.
+#[cfg(not(target_os = "linux"))]
+fn start_stack(_: &Path, _: &RunningSim, _: u16) -> Result<MailStack, String> {
+    Err("IMAP and SMTP are not simulated on this system: the sandbox's mail half is the Dovecot stack, which runs on Linux. The Graph channels work fully here; try IMAP and SMTP against a real mailbox or in the sandbox on Linux.".into())
+}
+
+#[cfg(target_os = "linux")]
 fn start_stack(dir: &Path, sim: &RunningSim, relay_port: u16) -> Result<MailStack, String> {
     let dovecot_installed = ["/usr/sbin/dovecot", "/usr/bin/dovecot"]
         .iter()
@@ -151,6 +158,7 @@ fn start_stack(dir: &Path, sim: &RunningSim, relay_port: u16) -> Result<MailStac
     })
 }
 
+#[cfg(target_os = "linux")]
 fn set_executable(path: &Path) -> Result<(), String> {
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755))

@@ -84,7 +84,8 @@ to keep it in memory only (tests)."
     #[command(
         after_help = "With --flow browser the system browser opens (M365_ONBOARD_BROWSER names another command);\n\
 with --flow device the code and URL are printed on stderr. Profiles live in\n\
-$XDG_DATA_HOME/net.m365onboard.wizard/profiles, shared with the wizard."
+net.m365onboard.wizard/profiles under the platform's data folder ($XDG_DATA_HOME or\n\
+~/.local/share, %APPDATA%, ~/Library/Application Support), shared with the wizard."
     )]
     SignIn(sign_in::SignIn),
     /// The profiles (connected mailboxes); --delete removes one and its keyring entries.

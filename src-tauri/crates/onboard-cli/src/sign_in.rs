@@ -126,7 +126,7 @@ async fn sign_in(args: SignIn, cloud_args: &CloudArgs) -> Result<Connected, Diag
         Flow::Browser => Credentials::Delegated {
             signed_in: sign_in_with_browser(
                 req,
-                browser::open_in_browser,
+                |url: &str| browser::open_in_browser(url, system_opener),
                 Duration::from_secs(600),
                 std::future::pending(),
             )
@@ -204,4 +204,10 @@ fn list_text(l: &ProfileList) -> String {
         s.push_str("No profiles yet: add one with sign-in.\n");
     }
     s
+}
+
+/// The platform's opener: `ShellExecute` on Windows, `open` on macOS, the desktop's handler
+/// (xdg-open, gio, …) elsewhere.
+fn system_opener(url: &str) -> Result<(), String> {
+    open::that_detached(url).map_err(|e| e.to_string())
 }

@@ -8,6 +8,7 @@
 #![allow(clippy::unwrap_used, clippy::print_stdout)] // a benchmark's output is its table
 
 use std::collections::HashSet;
+#[cfg(unix)]
 use std::os::unix::process::CommandExt;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
@@ -127,17 +128,18 @@ struct Start {
 
 fn start(app: &PathBuf, home: &std::path::Path, blank: &[u8]) -> Start {
     let launched = Instant::now();
-    let mut child = Command::new(app)
-        .env("HOME", home)
+    let mut app = Command::new(app);
+    app.env("HOME", home)
         .env("XDG_DATA_HOME", home.join("data"))
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_CACHE_HOME", home.join("cache"))
         .env("NO_AT_BRIDGE", "1")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .process_group(0)
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    // Its own group, so the whole tree (WebKit's processes) is stopped together.
+    #[cfg(unix)]
+    app.process_group(0);
+    let mut child = app.spawn().unwrap();
     let pid = child.id();
     let mut mapped = None;
     let paint = loop {

@@ -2,6 +2,11 @@
 //! in the same folder (readable by the user only), which is synced and renamed over the target,
 //! and the folder is synced. A crash leaves the old file or the new one, never a mix. Profiles,
 //! exports and saved attachments are written this way.
+//!
+//! On Unix the file is created with mode 0600. Windows has no mode bits: a new file takes the
+//! folder's ACL, which under the user's profile (`%APPDATA%`, the user's chosen folder) admits the
+//! user, SYSTEM and Administrators only; the standard library's rename there is `MoveFileExW`
+//! with `MOVEFILE_REPLACE_EXISTING`, which replaces the target in one step.
 
 use std::fs;
 use std::io::{self, Write};
@@ -37,7 +42,8 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> io::Result<()> {
     Ok(())
 }
 
-/// Makes a rename or removal durable. Best effort: not every platform can open a directory.
+/// Makes a rename or removal durable. Best effort: Windows cannot open a directory as a file (and
+/// flushes the rename itself).
 pub(crate) fn sync_dir(dir: &Path) {
     if let Ok(d) = fs::File::open(dir) {
         let _ = d.sync_all();

@@ -54,15 +54,14 @@ pub struct Deleted {
 /// The app's identifier (tauri.conf.json): the wizard and the CLI share its data folder.
 pub const APP_IDENTIFIER: &str = "net.m365onboard.wizard";
 
-/// Where profiles live: `$XDG_DATA_HOME/net.m365onboard.wizard/profiles` (by default under
-/// `~/.local/share`), the folder Tauri gives the wizard on Linux, so the CLI sees the same ones.
+/// Where profiles live: `profiles` in the folder Tauri gives the wizard (the platform's data folder
+/// and the app's identifier), so the CLI sees the same ones: `$XDG_DATA_HOME` or `~/.local/share`
+/// on Linux, `%APPDATA%` on Windows, `~/Library/Application Support` on macOS.
 pub fn default_profiles_dir() -> PathBuf {
-    let data = std::env::var_os("XDG_DATA_HOME")
-        .filter(|d| !d.is_empty())
-        .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .unwrap_or_else(|| PathBuf::from("."));
-    data.join(APP_IDENTIFIER).join("profiles")
+    dirs::data_dir()
+        .unwrap_or_else(|| PathBuf::from("."))
+        .join(APP_IDENTIFIER)
+        .join("profiles")
 }
 
 impl ProfileStore {
