@@ -8,10 +8,11 @@ cd "$(dirname "$0")/.."
 mode=${1:-run}
 
 # Dovecot, curl and openssl make the sandbox's real IMAP/SMTP server.
-# python3-venv: the emailproxy export is checked against the real email-oauth2-proxy (PyPI).
+# python3-venv: the emailproxy export is checked against the real email-oauth2-proxy (PyPI);
+# python3-pip: MSAL and the Graph SDK, Microsoft's clients the simulator is tested with.
 run_pkgs=(build-essential pkg-config libwebkit2gtk-4.1-dev libssl-dev librsvg2-dev libdbus-1-dev
   gnome-keyring dbus-daemon dovecot-imapd dovecot-submissiond openssl curl)
-test_pkgs=(xvfb webkit2gtk-driver at-spi2-core libsecret-tools python3-venv)
+test_pkgs=(xvfb webkit2gtk-driver at-spi2-core libsecret-tools python3-venv python3-pip)
 # The bench's parse peers (ruby-mail: the parser Zammad uses; Python's email), and Xvfb and xwd
 # for the app's start.
 bench_pkgs=(ruby-mail python3 xvfb x11-apps)
@@ -48,10 +49,13 @@ if [ "$mode" = test ]; then
   for c in rustfmt clippy; do
     rustup component list --installed 2>/dev/null | grep -q "^$c" || rustup component add "$c"
   done
-  # Microsoft's own client library, to prove the simulator speaks its protocol (tests/msal).
-  if ! python3 -c 'import msal' 2>/dev/null; then
-    echo "setup: installing MSAL for Python"
-    python3 -m pip install --quiet --disable-pip-version-check 'msal>=1.28,<2'
+  # Microsoft's own client libraries, to prove the simulator speaks their protocols (tests/msal):
+  # MSAL for Python and the Graph SDK for Python (on azure-identity and Kiota).
+  if ! python3 -c 'import msal, msgraph, azure.identity' 2>/dev/null; then
+    echo "setup: installing MSAL and the Graph SDK for Python"
+    # Debian's Python is "externally managed"; these are test tools, not the product's.
+    PIP_BREAK_SYSTEM_PACKAGES=1 python3 -m pip install --quiet --disable-pip-version-check \
+      'msal>=1.28,<2' 'msgraph-sdk>=1,<2' 'azure-identity>=1.15,<2'
   fi
   if ! command -v tauri-driver >/dev/null; then
     echo "setup: installing tauri-driver"

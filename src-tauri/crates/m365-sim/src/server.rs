@@ -77,7 +77,13 @@ pub fn router(sim: Shared) -> Router {
         .route("/_sim/tokens", get(control::tokens))
         .route("/_sim/device", post(control::device_decision))
         .route("/_sim/introspect", post(introspection::introspect))
-        .nest("/graph/v1.0", crate::graph::router())
+        .nest(
+            "/graph/v1.0",
+            crate::graph::router().layer(axum::middleware::from_fn_with_state(
+                sim.clone(),
+                crate::graph::error::request_ids,
+            )),
+        )
         .layer(axum::middleware::from_fn_with_state(
             sim.clone(),
             control::observe,

@@ -28,9 +28,76 @@ async fn unknown_tenant_90002_and_malformed_tenant_900023() {
     let (status, body) = client_credentials(&t, "nosuch.example", APP, APP_SECRET).await;
     assert_eq!((status, code_of(&body)), (400, 90002));
     assert_eq!(body["error"], "invalid_request");
+    assert_envelope_names(&body, "nosuch.example");
+    // Discovery says `invalid_tenant`, the device code endpoint `invalid_request`, /authorize
+    // shows the error on its page (the app's redirect URI cannot be trusted yet).
+    for (path, error) in [
+        ("v2.0/.well-known/openid-configuration", "invalid_tenant"),
+        ("discovery/v2.0/keys", "invalid_tenant"),
+    ] {
+        let res = t
+            .http
+            .get(t.url(&format!("/nosuch.example/{path}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 400, "{path}");
+        let body: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(
+            (body["error"].as_str(), code_of(&body)),
+            (Some(error), 90002),
+            "{path}"
+        );
+        assert_envelope_names(&body, "nosuch.example");
+    }
+    let res = t
+        .http
+        .post(t.url("/nosuch.example/oauth2/v2.0/devicecode"))
+        .form(&[("client_id", APP), ("scope", "Mail.ReadWrite")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(
+        (body["error"].as_str(), code_of(&body)),
+        (Some("invalid_request"), 90002)
+    );
+    let page = t
+        .authorize(
+            "nosuch.example",
+            &[("client_id", APP), ("response_type", "code")],
+        )
+        .await;
+    assert_eq!(
+        (page.status, page.location.as_deref()),
+        (400, None),
+        "{page:?}"
+    );
+    assert!(page.body.contains("AADSTS90002"), "{}", page.body);
     let (_, body) = client_credentials(&t, "not_a_tenant", APP, APP_SECRET).await;
     assert_eq!(code_of(&body), 900023);
     t.stop().await;
+}
+
+/// Microsoft's envelope: the description names the tenant and carries the ids and the time, and
+/// every field of shared/reference/microsoft/token_error_reference_sample_with_error_uri.json.
+fn assert_envelope_names(body: &serde_json::Value, tenant: &str) {
+    let description = body["error_description"].as_str().unwrap();
+    assert!(
+        description.starts_with(&format!("AADSTS90002: Tenant '{tenant}' not found.")),
+        "{description}"
+    );
+    for part in ["\r\nTrace ID: ", "\r\nCorrelation ID: ", "\r\nTimestamp: "] {
+        assert!(description.contains(part), "{part:?} in {description}");
+    }
+    let sample = sample("token_error_reference_sample_with_error_uri.json");
+    let keys = |v: &serde_json::Value| v.as_object().unwrap().keys().cloned().collect::<Vec<_>>();
+    assert_eq!(keys(body), keys(&sample));
+    assert_eq!(
+        body["error_uri"],
+        "https://login.microsoftonline.com/error?code=90002"
+    );
 }
 
 #[tokio::test]

@@ -69,15 +69,72 @@ async fn wrong_audience_expired_and_missing_tokens_get_401() {
     );
     let theirs = sample("graph_error_errors_doc_example.json");
     assert_eq!(keys(&err["error"]), keys(&theirs["error"]));
-    assert_eq!(
-        keys(&err["error"]["innerError"]),
-        keys(&theirs["error"]["innerError"])
-    );
+    // The documented `request-id` and `date`, then the `client-request-id` Graph adds.
+    let mut inner = keys(&theirs["error"]["innerError"]);
+    inner.sort();
+    inner.insert(0, "client-request-id".to_owned());
+    let mut ours = keys(&err["error"]["innerError"]);
+    ours.sort();
+    assert_eq!(ours, inner);
 
     let graph = graph_token(&t, "alice@contoso.test", GRAPH_SCOPES).await;
     t.clock(3600).await;
     assert_eq!(get(&t, &graph, "/me").await.0, 401);
     assert_eq!(get(&t, "", "/me").await.0, 401);
+    t.stop().await;
+}
+
+/// Every answer names its request in `request-id` and echoes the client's `client-request-id`
+/// (or repeats the request id), and an error's `innerError` carries the same ids and the
+/// simulator's time.
+#[tokio::test]
+async fn answers_and_errors_carry_the_request_ids() {
+    let t = TestSim::start().await;
+    let mine = "6f1d1c1e-2b3a-4c5d-8e9f-0a1b2c3d4e5f";
+    let res = t
+        .http
+        .get(format!("{}/v1.0/me", t.sim.endpoints.graph))
+        .header("client-request-id", mine)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let header = |n: &str| res.headers()[n].to_str().unwrap().to_owned();
+    let (request_id, client_request_id) = (header("request-id"), header("client-request-id"));
+    assert_eq!(client_request_id, mine);
+    assert!(uuid::Uuid::parse_str(&request_id).is_ok(), "{request_id}");
+    let err: Value = res.json().await.unwrap();
+    let inner = &err["error"]["innerError"];
+    assert_eq!(
+        (
+            inner["request-id"].as_str(),
+            inner["client-request-id"].as_str()
+        ),
+        (Some(request_id.as_str()), Some(mine))
+    );
+    t.clock(86_400 * 40).await;
+    let token = graph_token(&t, "alice@contoso.test", GRAPH_SCOPES).await;
+    let res = t
+        .http
+        .get(format!("{}/v1.0/me", t.sim.endpoints.graph))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert_eq!(
+        res.headers()["request-id"],
+        res.headers()["client-request-id"],
+        "no client id given: Graph repeats its own"
+    );
+    let (_, err) = get(&t, &token, "/users/nobody@contoso.test").await;
+    let date = err["error"]["innerError"]["date"].as_str().unwrap();
+    let date = chrono::NaiveDateTime::parse_from_str(date, "%Y-%m-%dT%H:%M:%S").unwrap();
+    let off = date.and_utc() - (chrono::Utc::now() + chrono::Duration::days(40));
+    assert!(
+        off.num_minutes().abs() < 10,
+        "dated by the simulator's clock: {err}"
+    );
     t.stop().await;
 }
 

@@ -3,7 +3,7 @@
 
 use clap::{Args, ValueEnum};
 use onboard::{
-    catalog::Diagnosis,
+    catalog::{Diagnosis, MailProtocol},
     cloud::{Cloud, CloudPreset, TlsMode},
 };
 use std::path::PathBuf;
@@ -29,6 +29,12 @@ pub struct CloudArgs {
     /// Default as Exchange Online: implicit for IMAP, STARTTLS for SMTP.
     #[arg(long, global = true, value_name = "MODE")]
     tls: Option<String>,
+    /// TLS for the IMAP server only (overrides --tls for it).
+    #[arg(long, global = true, value_name = "MODE")]
+    imap_tls: Option<String>,
+    /// TLS for the SMTP server only (overrides --tls for it).
+    #[arg(long, global = true, value_name = "MODE")]
+    smtp_tls: Option<String>,
     /// Trust one more CA (PEM), for the sandbox and tests; never implied.
     #[arg(long, global = true, value_name = "PEM")]
     pub ca_file: Option<PathBuf>,
@@ -53,15 +59,24 @@ impl CloudArgs {
         }
         if let Some(imap) = &self.imap {
             cloud.imap.clone_from(imap);
+            cloud.mail_address(MailProtocol::Imap)?;
         }
         if let Some(smtp) = &self.smtp {
             cloud.smtp.clone_from(smtp);
+            cloud.mail_address(MailProtocol::Smtp)?;
         }
-        if let Some(tls) = &self.tls {
-            let mode: TlsMode = tls.parse()?;
+        if let Some(mode) = tls_flag("--tls", &self.tls)? {
             (cloud.imap_tls, cloud.smtp_tls) = (mode, mode);
         }
+        if let Some(mode) = tls_flag("--imap-tls", &self.imap_tls)? {
+            cloud.imap_tls = mode;
+        }
+        if let Some(mode) = tls_flag("--smtp-tls", &self.smtp_tls)? {
+            cloud.smtp_tls = mode;
+        }
         cloud.extra_ca_pem = self.extra_ca_pem()?;
+        // The mail servers' TLS policy (no "none" beyond loopback) is checked where a command
+        // uses that server: `folders --imap 127.0.0.1:143 --tls none` never meets the SMTP one.
         cloud.validate()?;
         Ok(cloud)
     }
@@ -83,6 +98,8 @@ impl CloudArgs {
             || self.imap.is_some()
             || self.smtp.is_some()
             || self.tls.is_some()
+            || self.imap_tls.is_some()
+            || self.smtp_tls.is_some()
     }
 
     pub fn extra_ca_pem(&self) -> Result<Option<String>, Diagnosis> {
@@ -100,6 +117,17 @@ impl CloudArgs {
             })
             .transpose()
     }
+}
+
+/// A TLS mode flag's value, the error naming the flag.
+fn tls_flag(flag: &str, value: &Option<String>) -> Result<Option<TlsMode>, Diagnosis> {
+    value
+        .as_deref()
+        .map(|v| {
+            v.parse::<TlsMode>()
+                .map_err(|d| Diagnosis::field(flag, &d.code, d.detail, d.fix))
+        })
+        .transpose()
 }
 
 /// A secret named on the command line by the environment variable that holds it

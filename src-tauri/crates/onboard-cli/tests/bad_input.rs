@@ -214,7 +214,13 @@ fn check_app() {
             "--cloud",
             "possible values",
         ),
-        (global(&["--tls", "ssl3"]), 1, "TLS", "Give implicit"),
+        (global(&["--tls", "ssl3"]), 1, "--tls", "Give implicit"),
+        (
+            global(&["--smtp-tls", "ssl3"]),
+            1,
+            "--smtp-tls",
+            "Give implicit",
+        ),
         (
             global(&["--imap", "outlook.office365.com"]),
             1,
@@ -222,17 +228,10 @@ fn check_app() {
             "host and port",
         ),
         (
-            global(&[
-                "--imap",
-                "127.0.0.1:143",
-                "--smtp",
-                "mail.example.com:587",
-                "--tls",
-                "none",
-            ]),
+            global(&["--smtp", "mail.example.com"]),
             1,
-            "SMTP TLS",
-            "Choose implicit",
+            "SMTP server",
+            "host and port",
         ),
         (
             global(&["--authority-url", "http://login.example.com"]),
@@ -564,6 +563,24 @@ fn folders() {
             "Add --mailbox ADDRESS",
         ),
         (
+            vec![
+                "--imap",
+                "mail.example.com:143",
+                "--tls",
+                "none",
+                "folders",
+                "--via",
+                "imap",
+                "--mailbox",
+                "support@contoso.test",
+                "--access-token-env",
+                TOKEN_VAR,
+            ],
+            1,
+            "IMAP TLS",
+            "Choose implicit",
+        ),
+        (
             vec!["folders", "--via", "pop3"],
             2,
             "--via",
@@ -582,7 +599,7 @@ fn folders() {
             "cannot be used with",
         ),
     ];
-    check_table(kept().path(), &rows, 6);
+    check_table(kept().path(), &rows, 7);
 }
 
 #[test]

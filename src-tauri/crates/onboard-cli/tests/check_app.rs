@@ -134,10 +134,7 @@ fn mail_server_flags_are_checked_before_anything_is_sent() {
             json["error"]["field"].as_str().map(str::to_owned),
         )
     };
-    assert_eq!(run(&["--tls", "ssl3"]), (1, Some("TLS".into())));
-    assert_eq!(
-        run(&["--imap", "mail.example.com:143", "--tls", "none"]),
-        (1, Some("IMAP TLS".into()))
-    );
+    assert_eq!(run(&["--tls", "ssl3"]), (1, Some("--tls".into())));
+    assert_eq!(run(&["--imap-tls", "ssl3"]), (1, Some("--imap-tls".into())));
     assert_eq!(run(&["--smtp", "no-port"]), (1, Some("SMTP server".into())));
 }

@@ -1,6 +1,10 @@
 //! `folders` and `count` over Graph against the simulated tenant, with an app-only token from
-//! the environment.
+//! the environment; and `folders` over IMAP against the real Dovecot, which needs no SMTP server.
 #![allow(clippy::unwrap_used)] // test code: a panic is the failure report
+
+#[allow(dead_code)]
+#[path = "../../onboard/tests/support/mail.rs"]
+mod mail;
 
 use m365_sim::sandbox::demo_seed;
 use m365_sim::RunningSim;
@@ -115,4 +119,45 @@ async fn folders_prints_the_tree_and_count_the_archive_split() {
         "{text}"
     );
     sim.stop().await;
+}
+
+/// Only the endpoint a command uses is checked: the IMAP tree over Dovecot's plain port with
+/// `--tls none` works although the default SMTP server (smtp.office365.com) would not be allowed
+/// without TLS; `--imap-tls` says the same for IMAP alone, and `--smtp-tls none` for a remote
+/// SMTP host does not stop an IMAP command either.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_imap_command_checks_only_the_imap_endpoint() {
+    let w = mail::MailWorld::start().await;
+    let token = w.outlook_token(mail::ALICE).await;
+    let imap = format!("127.0.0.1:{}", w.imap);
+    let folders = |tls: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_m365-onboard"))
+            .args(["--json", "--authority-url", &w.sim.endpoints.authority])
+            .args(["--imap", &imap])
+            .args(tls)
+            .args(["folders", "--via", "imap", "--mailbox", mail::ALICE])
+            .args(["--access-token-env", "IMAP_TOKEN"])
+            .env("IMAP_TOKEN", token.expose())
+            .env("M365_ONBOARD_SECRET_STORE", "memory")
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout).into_owned();
+        (out.status.code().unwrap(), text)
+    };
+    for tls in [
+        &["--tls", "none"][..],
+        &["--imap-tls", "none"],
+        &["--imap-tls", "none", "--smtp-tls", "none"],
+    ] {
+        let (code, text) = folders(tls);
+        assert_eq!(code, 0, "{tls:?}: {text}");
+        let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(v["result"][0]["path"], "INBOX", "{tls:?}: {v}");
+    }
+    // The flag for the other protocol does not reach IMAP: the default (implicit TLS) on the
+    // plain port fails, and the error is about the IMAP server.
+    let (code, text) = folders(&["--smtp-tls", "none"]);
+    assert_eq!(code, 1, "{text}");
+    assert!(text.contains("127.0.0.1"), "{text}");
+    w.stop().await;
 }

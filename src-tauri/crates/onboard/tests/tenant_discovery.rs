@@ -27,6 +27,14 @@ async fn an_unknown_tenant_is_diagnosed_on_the_tenant_field() {
         ("aadsts.90002", Some("Tenant"))
     );
     assert!(d.detail.contains("AADSTS90002"), "{}", d.detail);
+    // Discovery answers `invalid_tenant` (not the token endpoint's invalid_request): the code
+    // still picks the specific cause and fix, not a generic OAuth error.
+    assert_eq!(d.title, "The tenant is not found");
+    assert!(
+        d.fix.contains("verified domain") && d.fix.contains("national cloud"),
+        "{}",
+        d.fix
+    );
     sim.stop().await;
 }
 

@@ -7,7 +7,8 @@ use crate::tenant::scopes::{self, Requested};
 use crate::tenant::sim::Shared;
 use crate::tenant::world::{consent_key, AuthCode, DeviceState, Flow, FlowKind, TenantPath, World};
 use axum::extract::{Form, Path, Query, State};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 
 type Params = Query<HashMap<String, String>>;
@@ -72,7 +73,9 @@ fn redirect_to(uri: &str, params: &[(&str, &str)]) -> Response {
             q.append_pair(k, v);
         }
     }
-    Redirect::to(url.as_str()).into_response()
+    // 302 Found, as login.microsoftonline.com answers (axum's `Redirect::to` is a 303): clients
+    // that follow only 302 must work here too.
+    (StatusCode::FOUND, [(header::LOCATION, url.as_str())]).into_response()
 }
 
 fn redirect_error(sim: &Shared, flow: &Flow, error: &str, e: &AadError) -> Response {

@@ -15,7 +15,7 @@ pub async fn openid_configuration(
         Ok(crate::tenant::world::TenantPath::Tenant(t)) => sim.world().tenants[t].id.clone(),
         // The shared endpoints publish a templated issuer; clients substitute the token's tid.
         Ok(_) => "{tenantid}".to_owned(),
-        Err(e) => return e.into_response_at(now, None),
+        Err(e) => return e.for_discovery().into_response_at(now, None),
     };
     let base = &sim.base_url;
     let issuer = sim.issuer(&tenant_id);
@@ -53,7 +53,7 @@ pub async fn keys(State(sim): State<Shared>, Path(segment): Path<String>) -> Res
     let issuer = match resolved {
         Ok(crate::tenant::world::TenantPath::Tenant(t)) => sim.issuer(&sim.world().tenants[t].id),
         Ok(_) => sim.issuer("{tenantid}"),
-        Err(e) => return e.into_response_at(now, None),
+        Err(e) => return e.for_discovery().into_response_at(now, None),
     };
     axum::Json(sim.keys.jwks(&issuer)).into_response()
 }

@@ -24,6 +24,15 @@ impl AadError {
         }
     }
 
+    /// OpenID discovery names a tenant that does not exist `invalid_tenant` where the token and
+    /// device code endpoints say `invalid_request` (same code, same text).
+    pub fn for_discovery(mut self) -> Self {
+        if self.code == 90002 {
+            self.error = "invalid_tenant";
+        }
+        self
+    }
+
     /// `error_description` as Microsoft writes it, with `\r\n` between the parts.
     pub fn description(&self, trace_id: &str, correlation_id: &str, at: DateTime<Utc>) -> String {
         format!(

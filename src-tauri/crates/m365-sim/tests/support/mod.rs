@@ -275,6 +275,10 @@ async fn step(res: reqwest::Response) -> Step {
 
 impl Step {
     pub fn redirect_params(&self) -> HashMap<String, String> {
+        assert_eq!(
+            self.status, 302,
+            "login.microsoftonline.com redirects with 302 Found"
+        );
         let loc = self
             .location
             .as_deref()

@@ -170,7 +170,9 @@ impl Cloud {
         }
     }
 
-    /// Checks every URL: https, or plain http to a loopback host only.
+    /// Checks the identity platform's and Graph's URLs: https, or plain http to a loopback host
+    /// only. The mail servers are checked where a command uses them ([`Cloud::mail_endpoint`]),
+    /// so an IMAP-only command never refuses the SMTP server, and vice versa.
     pub fn validate(&self) -> Result<(), Diagnosis> {
         for (field, value) in [
             ("Authority URL", &self.authority),
@@ -188,8 +190,6 @@ impl Cloud {
                 _ => return Err(bad(format!("“{value}” must use https."))),
             }
         }
-        self.mail_endpoint(MailProtocol::Imap)?;
-        self.mail_endpoint(MailProtocol::Smtp)?;
         Ok(())
     }
 
@@ -197,6 +197,25 @@ impl Cloud {
     /// and `none` (no TLS) is accepted for loopback hosts only, since the token would cross the
     /// network in clear text.
     pub fn mail_endpoint(&self, protocol: MailProtocol) -> Result<MailEndpoint, Diagnosis> {
+        let endpoint = self.mail_address(protocol)?;
+        if endpoint.tls == TlsMode::None && !is_loopback_host(&endpoint.host) {
+            let tls_field = match protocol {
+                MailProtocol::Imap => "IMAP TLS",
+                MailProtocol::Smtp => "SMTP TLS",
+            };
+            return Err(Diagnosis::field(
+                tls_field,
+                "cloud.tls_none",
+                format!("Without TLS the access token would cross the network in clear text; “none” is accepted for a loopback host (127.0.0.1, ::1, localhost) only, not for {}.", endpoint.host),
+                "Choose implicit (IMAP on 993) or starttls (SMTP on 587), as Exchange Online uses.",
+            ));
+        }
+        Ok(endpoint)
+    }
+
+    /// The IMAP or SMTP server's `host:port` read (a port and a host name are required), before
+    /// the TLS policy: what a setting or flag can be checked for as soon as it is typed.
+    pub fn mail_address(&self, protocol: MailProtocol) -> Result<MailEndpoint, Diagnosis> {
         let (field, value, tls, example) = match protocol {
             MailProtocol::Imap => (
                 "IMAP server",
@@ -231,18 +250,6 @@ impl Cloud {
         let host = host.trim_start_matches('[').trim_end_matches(']');
         if host.is_empty() || host.contains(char::is_whitespace) {
             return Err(bad(format!("“{value}” has no host name.")));
-        }
-        if tls == TlsMode::None && !is_loopback_host(host) {
-            let tls_field = match protocol {
-                MailProtocol::Imap => "IMAP TLS",
-                MailProtocol::Smtp => "SMTP TLS",
-            };
-            return Err(Diagnosis::field(
-                tls_field,
-                "cloud.tls_none",
-                format!("Without TLS the access token would cross the network in clear text; “none” is accepted for a loopback host (127.0.0.1, ::1, localhost) only, not for {host}."),
-                "Choose implicit (IMAP on 993) or starttls (SMTP on 587), as Exchange Online uses.",
-            ));
         }
         Ok(MailEndpoint {
             host: host.to_owned(),
@@ -331,7 +338,15 @@ mod tests {
             (d.code.as_str(), d.field.as_deref()),
             ("cloud.tls_none", Some("IMAP TLS"))
         );
-        assert_eq!(c.validate().unwrap_err().code, "cloud.tls_none");
+        // Only a command that uses IMAP meets the refusal; the URLs are still fine.
+        c.validate().unwrap();
+        assert_eq!(
+            c.mail_address(MailProtocol::Imap).unwrap().tls,
+            TlsMode::None
+        );
+        c.smtp = "no-port".into();
+        c.validate().unwrap();
+        c.smtp = "smtp.office365.com:587".into();
         for host in [
             "127.0.0.1:143",
             "127.0.1.7:143",
