@@ -21,8 +21,8 @@ pub async fn preview_page(
     .await
 }
 
-/// With `remote_images`, the app fetches the message's remote images itself and inlines them:
-/// the webview never loads anything remote.
+/// With `remote_images`, the app fetches the message's remote images itself, from the public
+/// internet only, and inlines them: the webview never loads anything remote.
 #[tauri::command]
 pub async fn preview_message(
     profile: String,
@@ -34,11 +34,7 @@ pub async fn preview_message(
     let mut view =
         onboard::mailbox::profile_message(&session, &profile, &folder, &id, remote_images).await?;
     if remote_images {
-        if let Some(html) = view.html_sanitized.take() {
-            let (inlined, missing) = onboard::message::inline_remote_images(&html).await;
-            view.html_sanitized = Some(inlined);
-            view.remote_images = missing;
-        }
+        view.load_remote_images().await;
     }
     Ok(view)
 }

@@ -721,6 +721,24 @@ async fn preview_blocks_remote_content_and_saves_attachments(
     );
     h.screenshot("preview-html").await?;
 
+    // Allowed, the image is still not fetched: it points at this computer (the canary), and
+    // the app fetches remote images from the public internet only; the notice says why.
+    h.click("#allow-images").await?;
+    h.text_containing("[data-testid='images-not-loaded']", "could not be loaded")
+        .await?;
+    h.click("[data-testid='images-not-loaded'] summary").await?;
+    h.text_containing(
+        "[data-testid='images-not-loaded']",
+        "127.0.0.1:47613/canary.png",
+    )
+    .await?;
+    assert_eq!(
+        hits.load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "the app fetched an image from this computer"
+    );
+    h.screenshot("preview-images-refused").await?;
+
     h.click("[data-attachment='november-figures.csv']").await?;
     h.text_containing("[data-testid='saved']", "november-figures.csv")
         .await?;

@@ -617,6 +617,20 @@ export type AttachmentInfo = {
  */
 index: number, name: string, content_type: string, size: number, };
 
+export type RemoteImageFailure = { 
+/**
+ * As the message gives it (cut to 200 characters).
+ */
+url: string, 
+/**
+ * Why, with particulars: "points into your local network (10.0.0.5, a private network)".
+ */
+reason: string, 
+/**
+ * Why, the same words for every image refused alike: "points into your local network".
+ */
+summary: string, };
+
 export type MessageView = { 
 /**
  * From, To, Cc, Date, Subject, Message-ID, in that order, those present.
@@ -627,9 +641,14 @@ headers: Array<[string, string]>, text: string | null,
  */
 html_sanitized: string | null, 
 /**
- * Remote images removed from the HTML (0 when they were allowed).
+ * Remote images removed from the HTML: blocked, or once allowed, the distinct ones that
+ * could not be loaded.
  */
-remote_images: number, attachments: Array<AttachmentInfo>, raw_size: number, 
+remote_images: number, 
+/**
+ * Why each allowed remote image could not be loaded (the first 100).
+ */
+remote_image_failures: Array<RemoteImageFailure>, attachments: Array<AttachmentInfo>, raw_size: number, 
 /**
  * What could not be parsed, in words for the user.
  */

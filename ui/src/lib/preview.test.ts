@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnosis, MessageSummary } from './bindings';
-import { appendPage, formatHeaderDate, formatReceived, formatSize, nearEnd, needsSignIn, srcdocFor } from './preview';
+import { appendPage, formatHeaderDate, formatReceived, formatSize, nearEnd, needsSignIn, remoteImagesNotice, srcdocFor } from './preview';
 
 const msg = (id: string): MessageSummary => ({
   id,
@@ -55,5 +55,28 @@ describe('preview', () => {
     expect(needsSignIn(d('net.refused'))).toBe(false);
     expect(needsSignIn(d('aadsts.7000222'))).toBe(false);
     expect(needsSignIn(null)).toBe(false);
+  });
+});
+
+describe('remote images notice', () => {
+  const fail = (summary: string) => ({ url: 'http://x/y.png', reason: `${summary} (details)`, summary });
+
+  it('says why, grouped by reason', () => {
+    const view = {
+      remote_images: 3,
+      remote_image_failures: [fail('points into your local network'), fail('unreachable'), fail('points into your local network')],
+    };
+    expect(remoteImagesNotice(view)).toBe(
+      '3 remote images could not be loaded and are left out: points into your local network (2), unreachable (1).',
+    );
+  });
+
+  it('gives one reason without a count, and none when the core listed none', () => {
+    expect(remoteImagesNotice({ remote_images: 1, remote_image_failures: [fail('points into your local network')] })).toBe(
+      '1 remote image could not be loaded and is left out: points into your local network.',
+    );
+    expect(remoteImagesNotice({ remote_images: 2, remote_image_failures: [] })).toBe(
+      '2 remote images could not be loaded and are left out.',
+    );
   });
 });

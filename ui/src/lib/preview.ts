@@ -1,5 +1,5 @@
 // The preview's display rules. Pure functions, tested by Vitest.
-import type { Diagnosis, MessageSummary } from './bindings';
+import type { Diagnosis, MessageSummary, MessageView } from './bindings';
 
 /** "812 B", "14 KB", "3.2 MB"; an empty string when the size is unknown (Graph gives none). */
 export function formatSize(bytes: number | null): string {
@@ -45,4 +45,19 @@ export function appendPage(list: MessageSummary[], page: MessageSummary[]): Mess
 /** A refusal that only a new interactive sign-in fixes (the saved one expired or was revoked). */
 export function needsSignIn(d: Diagnosis | null): boolean {
   return d?.code.startsWith('reauth.') ?? false;
+}
+
+/**
+ * Why allowed remote images were left out, grouped by the core's reason: "2 remote images could
+ * not be loaded and are left out: points into your local network (1), unreachable (1)."
+ */
+export function remoteImagesNotice(view: Pick<MessageView, 'remote_images' | 'remote_image_failures'>): string {
+  const n = view.remote_images;
+  const head = n === 1 ? '1 remote image could not be loaded and is left out' : `${n} remote images could not be loaded and are left out`;
+  const counts = new Map<string, number>();
+  for (const f of view.remote_image_failures) counts.set(f.summary, (counts.get(f.summary) ?? 0) + 1);
+  if (counts.size === 0) return `${head}.`;
+  const only = counts.size === 1 && view.remote_image_failures.length === n;
+  const why = [...counts].map(([summary, count]) => (only ? summary : `${summary} (${count})`));
+  return `${head}: ${why.join(', ')}.`;
 }

@@ -32,6 +32,10 @@ pub struct Preview {
     /// With --message: its raw MIME source instead.
     #[arg(long, requires = "message")]
     raw: bool,
+    /// With --message: fetch its remote images (public internet only, as the wizard does) and
+    /// inline them; each one not loaded is listed with why.
+    #[arg(long, requires = "message", conflicts_with = "raw")]
+    remote_images: bool,
 }
 
 async fn page(args: &Preview, t: &Target, folder: &str) -> Result<MessagePage, Diagnosis> {
@@ -100,11 +104,14 @@ pub async fn run(args: Preview, cloud: &CloudArgs, json: bool) -> ExitCode {
             Ok(serde_json::json!({ "raw": String::from_utf8_lossy(&bytes) })),
             |_| String::new(),
         ),
-        other => output::verdict(
-            json,
-            other.map(|b| onboard::message::parse_message(&b, false)),
-            message_text,
-        ),
+        Ok(bytes) => {
+            let mut view = onboard::message::parse_message(&bytes, args.remote_images);
+            if args.remote_images {
+                view.load_remote_images().await;
+            }
+            output::verdict(json, Ok(view), message_text)
+        }
+        Err(d) => output::verdict::<MessageView>(json, Err(d), message_text),
     }
 }
 
@@ -182,6 +189,21 @@ fn message_text(v: &MessageView) -> String {
         (None, None) => s.push_str("(no text)"),
     }
     s.push('\n');
+    for f in &v.remote_image_failures {
+        s.push_str(&format!(
+            "Remote image not loaded: {}: {}\n",
+            f.url, f.reason
+        ));
+    }
+    let unlisted = (v.remote_images as usize).saturating_sub(v.remote_image_failures.len());
+    if unlisted > 0 {
+        let what = if v.remote_image_failures.is_empty() {
+            "blocked (--remote-images loads them)"
+        } else {
+            "more not loaded"
+        };
+        s.push_str(&format!("Remote images: {unlisted} {what}\n"));
+    }
     for a in &v.attachments {
         s.push_str(&format!(
             "Attachment: {}  {}  {}\n",

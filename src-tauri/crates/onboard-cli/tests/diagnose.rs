@@ -90,3 +90,80 @@ fn unknown_text_exits_1_and_says_what_to_paste() {
     assert_eq!(v["ok"], false);
     assert_eq!(v["error"]["code"], "diagnose.unknown");
 }
+
+/// `--json` carries what a script needs from a bounce: the code, Microsoft's cause, the fix and
+/// the source of both.
+#[test]
+fn a_bounce_is_explained_with_its_source() {
+    let reply = "Remote server returned '550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. For more information please go to http://go.microsoft.com/fwlink/?LinkId=526653 AS(7230)'";
+    let out = run(&["diagnose", reply, "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &v["result"];
+    assert_eq!(d["code"], "smtp.5.7.705");
+    let detail = d["detail"].as_str().unwrap();
+    assert!(
+        detail.contains("detected as suspicious") && detail.contains("550 5.7.708"),
+        "{detail}"
+    );
+    assert!(
+        d["fix"].as_str().unwrap().contains("open relays"),
+        "{}",
+        d["fix"]
+    );
+    assert_eq!(
+        d["docs_url"],
+        "https://learn.microsoft.com/exchange/troubleshoot/email-delivery/ndr/fix-error-codes-550-5-7-703-550-5-7-705-550-5-7-708-550-5-7-750"
+    );
+
+    let out = run(&["diagnose", "550 5.7.708 Access denied"]);
+    assert_eq!(out.status.code(), Some(0));
+    let text = stdout(&out);
+    assert!(text.contains("The tenant's sending is banned"), "{text}");
+    assert!(
+        text.contains("See: https://learn.microsoft.com/exchange/troubleshoot/"),
+        "{text}"
+    );
+}
+
+#[test]
+fn an_unknown_status_code_is_read_by_class_and_subject() {
+    let out = run(&["diagnose", "550 5.7.999 Rejected for reasons", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &v["result"];
+    assert_eq!(d["code"], "smtp.5.7.x");
+    assert_eq!(d["title"], "5.7.x: a permanent failure, security or policy");
+    assert!(d["detail"].as_str().unwrap().contains("RFC 3463"), "{d}");
+    assert!(!d["fix"].as_str().unwrap().is_empty());
+    assert_eq!(d["docs_url"], "https://www.rfc-editor.org/rfc/rfc3463");
+}
+
+#[test]
+fn an_imap_refusal_names_its_cause_and_source() {
+    let out = run(&["diagnose", "A7 NO EXPUNGE failed.", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let d = &v["result"];
+    assert_eq!(d["code"], "imap.expunge_failed");
+    assert!(d["detail"].as_str().unwrap().contains("quota"), "{d}");
+    assert!(
+        d["fix"].as_str().unwrap().contains("RetainDeletedItemsFor"),
+        "{d}"
+    );
+    assert!(
+        d["docs_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("https://learn.microsoft.com/"),
+        "{d}"
+    );
+
+    let out = run(&["diagnose", "CBDM90 NO Server Unavailable. 15", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["result"]["code"], "imap.unavailable");
+    assert_eq!(
+        v["result"]["docs_url"],
+        "https://www.rfc-editor.org/rfc/rfc5530"
+    );
+}

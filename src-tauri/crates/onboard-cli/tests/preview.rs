@@ -216,3 +216,131 @@ async fn preview_over_imap_reads_the_same_mailbox() {
     assert!(refused.contains("renumbered"), "{refused}");
     w.stop().await;
 }
+
+/// A mail whose images point at this computer, one of them at a live loopback server: with
+/// `--remote-images` each is refused with its reason before any connection (the server sees no
+/// request), in text and in `--json`.
+#[tokio::test(flavor = "multi_thread")]
+async fn preview_remote_images_refuses_this_computer_with_the_reason() {
+    use m365_sim::tenant::mail_store::{SeedFolder, SeedMailbox, SeedMessage};
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    // A loopback image server that counts what reaches it.
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let hits = Arc::new(AtomicU32::new(0));
+    let counter = Arc::clone(&hits);
+    tokio::spawn(async move {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        while let Ok((mut s, _)) = listener.accept().await {
+            counter.fetch_add(1, Ordering::SeqCst);
+            let _ = s.read(&mut [0u8; 2048]).await;
+            let _ = s
+                .write_all(b"HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 3\r\nConnection: close\r\n\r\nPNG")
+                .await;
+        }
+    });
+
+    let dir = tempfile::tempdir().unwrap();
+    let eml = dir.path().join("images.eml");
+    std::fs::write(
+        &eml,
+        format!(
+            "From: Mallory <mallory@evil.test>\r\nTo: support@contoso.test\r\nSubject: Pictures\r\n\
+             Date: Mon, 07 Dec 2026 10:00:00 +0000\r\nMessage-ID: <pictures@evil.test>\r\n\
+             MIME-Version: 1.0\r\nContent-Type: text/html; charset=utf-8\r\n\r\n\
+             <p>Look</p><img src=\"http://127.0.0.1:{port}/a.png\"><img src=\"http://0x7f.1/b.png\">\
+             <img src=\"http://[::1]/c.png\">\r\n"
+        ),
+    )
+    .unwrap();
+    let mut seed = demo_seed().unwrap();
+    seed.mailboxes
+        .entry("support@contoso.test".into())
+        .or_insert(SeedMailbox {
+            folders: Vec::new(),
+        })
+        .folders
+        .push(SeedFolder {
+            name: "Pictures".into(),
+            messages: vec![SeedMessage {
+                eml: eml.clone(), // absolute: the seed's base folder does not apply
+                received: "2026-12-07T10:00:00Z".parse().unwrap(),
+                is_read: false,
+            }],
+            children: Vec::new(),
+            hidden: false,
+            generated: 0,
+        });
+    let sim = RunningSim::start("127.0.0.1:0".parse().unwrap(), seed)
+        .await
+        .unwrap();
+    let token = app_token(&sim).await;
+    let ca = sim.endpoints.ca_file.to_str().unwrap();
+    let at = [
+        "--authority-url",
+        &sim.endpoints.authority,
+        "--graph-url",
+        &sim.endpoints.graph,
+        "--ca-file",
+        ca,
+    ];
+    let folder = ["--mailbox", "support@contoso.test", "--folder", "Pictures"];
+    let run = |extra: &[&str], json: bool| {
+        let mut args: Vec<&str> = if json { vec!["--json"] } else { vec![] };
+        args.extend(["preview"].iter().chain(&folder).chain(extra));
+        cli(&at, &args, &token)
+    };
+    let (code, page) = run(&[], true);
+    assert_eq!(code, 0, "{page}");
+    let id = json(&page)["result"]["messages"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let (code, blocked) = run(&["--message", &id], false);
+    assert_eq!(code, 0, "{blocked}");
+    assert!(blocked.contains("Remote images: 3 blocked"), "{blocked}");
+
+    let (code, text) = run(&["--message", &id, "--remote-images"], false);
+    assert_eq!(code, 0, "{text}");
+    let expect = [
+        format!("Remote image not loaded: http://127.0.0.1:{port}/a.png: not on the default port (port {port}, not 80 or 443)"),
+        "Remote image not loaded: http://0x7f.1/b.png: points into your local network (127.0.0.1, this computer)".to_owned(),
+        "Remote image not loaded: http://[::1]/c.png: points into your local network (::1, this computer)".to_owned(),
+    ];
+    for line in &expect {
+        assert!(text.contains(line.as_str()), "{line}\n---\n{text}");
+    }
+
+    let (code, out) = run(&["--message", &id, "--remote-images"], true);
+    assert_eq!(code, 0, "{out}");
+    let view = &json(&out)["result"];
+    assert_eq!(view["remote_images"], 3);
+    let summaries: Vec<&str> = view["remote_image_failures"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["summary"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        summaries,
+        [
+            "not on the default port",
+            "points into your local network",
+            "points into your local network"
+        ]
+    );
+    let html = view["html_sanitized"].as_str().unwrap();
+    assert!(
+        !html.contains("127.0.0.1") && !html.contains("data:image"),
+        "{html}"
+    );
+    assert_eq!(
+        hits.load(Ordering::SeqCst),
+        0,
+        "nothing reached the loopback server"
+    );
+    sim.stop().await;
+}

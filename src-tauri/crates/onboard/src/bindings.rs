@@ -80,6 +80,7 @@ pub fn typescript() -> String {
         MessageSummary::decl(&cfg),
         MessagePage::decl(&cfg),
         AttachmentInfo::decl(&cfg),
+        RemoteImageFailure::decl(&cfg),
         MessageView::decl(&cfg),
         SecretRef::decl(&cfg),
         IncludedSecrets::decl(&cfg),

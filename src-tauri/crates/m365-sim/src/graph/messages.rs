@@ -60,8 +60,18 @@ fn time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// A message's file with its headers as Exchange keeps them: decoded, whatever charset their
+/// raw bytes or encoded words were in.
+pub(super) fn read_decoded(entry: &Entry) -> Vec<u8> {
+    let raw = std::fs::read(&entry.path).unwrap_or_default();
+    let decoded = MessageParser::default()
+        .parse(&raw)
+        .and_then(|m| super::header_text::utf8_headers(&m));
+    decoded.unwrap_or(raw)
+}
+
 fn representation(mailbox: &Mailbox, entry: &Entry, select: Option<&[String]>) -> Value {
-    let bytes = std::fs::read(&entry.path).unwrap_or_default();
+    let bytes = read_decoded(entry);
     let parsed = MessageParser::default().parse(&bytes);
     let person = |a: Option<&mail_parser::Addr>| {
         a.map(|a| json!({ "emailAddress": { "name": a.name.as_deref().unwrap_or_default(), "address": a.address.as_deref().unwrap_or_default() } }))

@@ -140,6 +140,20 @@ impl Seed {
                 return Err(format!("seed: tenant id {:?} is not a GUID", t.id));
             }
         }
+        // A mailbox's address names its folder under the mail store: it must stay a name there.
+        for address in seed.mailboxes.keys() {
+            let path_like = address.is_empty()
+                || address.starts_with('.')
+                || address
+                    .chars()
+                    .any(|c| c.is_control() || matches!(c, '/' | '\\' | ':'));
+            if path_like || !address.contains('@') {
+                return Err(format!(
+                    "seed: mailbox “{}” is not a mail address",
+                    address.escape_debug()
+                ));
+            }
+        }
         Ok(seed)
     }
 
@@ -181,6 +195,47 @@ impl AppSeed {
             service_principal: true,
             first_party: true,
             ..Self::default()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_mailbox_address_that_is_a_path_is_refused() {
+        let seed = |address: &str| {
+            Seed::from_json(
+                &serde_json::json!({ "tenants": [], "mailboxes": { address: {} } }).to_string(),
+            )
+        };
+        assert!(seed("alice@contoso.test").is_ok());
+        for bad in [
+            "../../escaped@x.test",
+            "/tmp/escaped@x.test",
+            "..\\escaped@x.test",
+            ".hidden@x.test",
+            "a\u{0}b@x.test",
+            "C:@x.test",
+            "no-at-sign",
+            "",
+        ] {
+            let e = seed(bad).unwrap_err();
+            assert!(e.contains("is not a mail address"), "{bad:?}: {e}");
+        }
+    }
+
+    /// Tenant IDs name issuers and token audiences: a seed's must be a GUID.
+    #[test]
+    fn a_tenant_id_that_is_not_a_guid_is_refused() {
+        let mut demo: serde_json::Value =
+            serde_json::from_str(include_str!("../../seeds/demo.json")).unwrap();
+        assert!(Seed::from_json(&demo.to_string()).is_ok());
+        for bad in ["../../x", "contoso.test", ""] {
+            demo["tenants"][0]["id"] = bad.into();
+            let e = Seed::from_json(&demo.to_string()).unwrap_err();
+            assert!(e.contains("is not a GUID"), "{bad:?}: {e}");
         }
     }
 }

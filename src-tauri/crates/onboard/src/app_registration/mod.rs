@@ -18,7 +18,7 @@ mod plan;
 pub mod secret_expiry;
 
 pub use apply::{apply, client_secret_key, Applied, AppliedOnce, NewSecret};
-pub(crate) use desired::check_redirect;
+pub(crate) use desired::{check_redirect, is_guid};
 pub use desired::{DesiredApp, LOOPBACK_REDIRECT, MAX_SECRET_MONTHS};
 pub use plan::{plan, Action, Change, ExistingApp, Plan};
 

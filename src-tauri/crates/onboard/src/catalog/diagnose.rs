@@ -32,6 +32,7 @@ fn recognise(text: &str) -> Option<Diagnosis> {
         .or_else(|| bare_number(text))
         .or_else(|| json_body(text))
         .or_else(|| aadsts_line(text))
+        .or_else(|| helpdesk_page(text))
         .or_else(|| mail_reply::recognise(text))
         .or_else(|| graph_code(text))
         .or_else(|| oauth_error_word(text))
@@ -79,7 +80,11 @@ fn bare_number(text: &str) -> Option<Diagnosis> {
     if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    digits.parse().ok().map(|code| aadsts(code, ""))
+    let zero = digits.starts_with('0');
+    digits
+        .parse()
+        .ok()
+        .map(|code| aadsts(misprinted(code, zero), ""))
 }
 
 /// A JSON error body, alone or inside a log line: Graph's nests `error` in an object, the
@@ -100,7 +105,8 @@ fn json_body(text: &str) -> Option<Diagnosis> {
 
 /// `AADSTS50011: …` anywhere: an error page, a log line, a redirect URL's `error_description`.
 fn aadsts_line(text: &str) -> Option<Diagnosis> {
-    let code = aadsts_in(text)?;
+    let zero = text.to_ascii_uppercase().contains("AADSTS0");
+    let code = misprinted(aadsts_in(text)?, zero);
     let at = text.to_ascii_uppercase().find("AADSTS")?;
     let said = first_line(&text[at..]);
     let said = match said.find(['&', '"']) {
@@ -108,6 +114,47 @@ fn aadsts_line(text: &str) -> Option<Diagnosis> {
         None => said,
     };
     Some(aadsts(code, said))
+}
+
+/// Zammad's troubleshooting list prints AADSTS700016 as "AADSTS00016" and AADSTS900023 as
+/// "AADSTS0023"; no AADSTS code starts with a zero, so those are read as meant.
+fn misprinted(code: u32, leading_zero: bool) -> u32 {
+    match (code, leading_zero) {
+        (16, true) => 700016,
+        (23, true) => 900023,
+        (other, _) => other,
+    }
+}
+
+/// What a helpdesk shows instead of Microsoft's words, as its troubleshooting list explains it
+/// (Zammad's "Common errors" for Microsoft 365).
+fn helpdesk_page(text: &str) -> Option<Diagnosis> {
+    const ZAMMAD: &str =
+        "https://admin-docs.zammad.org/en/latest/channels/microsoft365/common-errors.html";
+    let lower = text.to_ascii_lowercase();
+    let (code, says) = if lower.contains("we're sorry, but something went wrong") {
+        // Zammad: "This error occurs when the client uses an incorrect or expired client secret."
+        (
+            7000215,
+            "Zammad shows this page when the app's client secret is wrong or expired.",
+        )
+    } else if lower.trim() == "approval required"
+        || lower.contains("approval required") && lower.contains("admin consent")
+    {
+        // Zammad: the app has not yet been approved by an administrator of the tenant.
+        (
+            90094,
+            "Zammad shows “approval required” when no administrator has consented to the app yet.",
+        )
+    } else {
+        return None;
+    };
+    let mut d = aadsts(code, "");
+    d.detail = format!("{says} {}", d.detail);
+    if code == 7000215 {
+        d.title = "The client secret is wrong or expired".to_owned();
+    }
+    Some(d.with_docs(ZAMMAD))
 }
 
 /// A Graph error code by name (`ErrorItemNotFound`), alone or in a message.
@@ -185,7 +232,7 @@ fn unknown(text: &str) -> Diagnosis {
         UNKNOWN,
         "Not recognised",
         detail,
-        "Paste an AADSTS code (700016 or AADSTS700016), the whole error message, page or redirect URL the browser showed, the JSON error body a server logged, a Graph error code (ErrorItemNotFound), an IMAP or SMTP reply line (535 5.7.3 …), or a code this tool printed (net.tls).",
+        "Paste an AADSTS code (700016 or AADSTS700016), the whole error message, page or redirect URL the browser showed, the JSON error body a server logged, a Graph error code (ErrorItemNotFound), an IMAP or SMTP reply line (535 5.7.3 …) or a bounce's status code (5.7.708), or a code this tool printed (net.tls).",
     )
 }
 
@@ -236,6 +283,65 @@ mod tests {
         }
     }
 
+    /// Every error of the seeds' troubleshooting lists (Zammad's "Common errors" for Microsoft
+    /// 365, IMAP and Graph channels, its tracker's EXPUNGE failure, FreeScout's fetch error)
+    /// gets its own entry.
+    #[test]
+    fn the_helpdesks_troubleshooting_lists_are_covered() {
+        let cases = [
+            ("AADSTS00016: Application with identifier 'xxxxxxxx' was not found in the directory 'MSFT'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant.", "aadsts.700016", "Application (client) ID"),
+            ("AADSTS0023: Specified tenant identifier 'xxxxxxxx' is neither a valid DNS name, nor a valid external domain.", "aadsts.900023", "Directory (tenant) ID"),
+            ("500: We're sorry, but something went wrong.", "aadsts.7000215", "Value"),
+            ("approval required", "aadsts.90094", "consent"),
+            ("AADSTS0023", "aadsts.900023", "Directory (tenant) ID"),
+            ("AADSTS16", "aadsts.16", "Sign-in logs"),
+            ("Can't use Channel:Driver::SMTPAuthentificationError:Net::SMTPAuthentificationError", "smtp.zammad_auth_error", "SmtpClientAuthenticationDisabled $false"),
+            ("Retrieval using the IMAP4 protocol failed for the following message: 17", "imap.retrieval_failed", "Safe Attachments"),
+            ("535 5.7.3 Authentication unsuccessful", "smtp.535_5.7.3", "SMTP.Send"),
+            // FreeScout's fetch error (php-imap), as its tracker shows it.
+            ("imap_open(): Couldn't open stream {outlook.office365.com:993/imap/ssl}. Retrying PLAIN authentication after AUTHENTICATE failed.; Can not authenticate to IMAP server: AUTHENTICATE failed.", "imap.auth_failed", "IMAP.AccessAsUser.All"),
+            ("EXPUNGE failed", "imap.expunge_failed", "RetainDeletedItemsFor"),
+            ("MailboxNotEnabledForRESTAPI", "graph.MailboxNotEnabledForRESTAPI", ""),
+            ("ErrorItemNotFound", "graph.ErrorItemNotFound", ""),
+            ("ErrorInvalidUser", "graph.ErrorInvalidUser", ""),
+        ];
+        for (text, want, action) in cases {
+            let d = diagnose(text);
+            assert_eq!(d.code, want, "{text}");
+            assert!(d.fix.contains(action), "{text}: {}", d.fix);
+        }
+        let d = diagnose("500: We're sorry, but something went wrong.");
+        assert!(
+            d.detail.starts_with("Zammad shows this page"),
+            "{}",
+            d.detail
+        );
+        assert!(d.docs_url.as_deref().is_some_and(|u| u.contains("zammad")));
+    }
+
+    #[test]
+    fn bounces_and_status_codes_are_explained() {
+        let cases = [
+            ("Remote server returned '550 5.7.708 Service unavailable. Access denied, traffic not accepted from this IP. For more information please go to http://go.microsoft.com/fwlink/?LinkId=526653 AS(7230)'", "smtp.5.7.705"),
+            ("Your message to bob@fabrikam.com couldn't be delivered.\nMore Info for Email Admins\nStatus code: 550 5.7.509", "smtp.5.7.509"),
+            ("5.7.708", "smtp.5.7.705"),
+            ("550 5.7.57", "smtp.530_5.7.57"),
+            ("smtp.5.7.708", "smtp.5.7.705"),
+            ("smtp.5.7.705", "smtp.5.7.705"),
+            ("SMTP.4.7.500-699", "smtp.4.7.500-699"),
+            ("smtp.5.7.x", "smtp.5.7.x"),
+            ("imap.expunge_failed", "imap.expunge_failed"),
+            ("5.7.999", "smtp.5.7.x"),
+            ("4.4.999", "smtp.4.4.x"),
+        ];
+        for (text, want) in cases {
+            assert_eq!(code(text), want, "{text}");
+            assert!(explain(text).is_ok(), "{text}");
+        }
+        let d = diagnose("5.7.999");
+        assert_eq!(d.title, "5.7.x: a permanent failure, security or policy");
+    }
+
     #[test]
     fn pasted_details_reach_the_diagnosis() {
         let url = "https://x/cb?error=invalid_request&error_description=AADSTS50011%3a+The+redirect+URI+does+not+match.&state=1";
@@ -270,6 +376,10 @@ mod tests {
             "net.nope",
             "aadsts.x",
             "404 Not Found",
+            "smtp.5.7.nope",
+            "smtp.9.1.x",
+            "9.1.1",
+            "at 10.5.1.1 version 1.2.3",
         ] {
             let d = diagnose(text);
             assert_eq!(d.code, UNKNOWN, "{text}: {d:?}");

@@ -3,6 +3,11 @@
 //! version, the passphrase, a clash with an existing profile); a refused import changes nothing.
 //! Secrets the file carries go to the keyring first, then the profile is saved; if that fails the
 //! keyring is put back as it was.
+//!
+//! The file may come from anyone (it is mailed around to be imported): it is read up to
+//! [`MAX_IMPORT_BYTES`], a wrong field is named by its path without its value (which may be a
+//! secret), and the tenant and client IDs must be GUIDs. The endpoints the file lists are not
+//! used: the profile keeps only which cloud it is in.
 
 use crate::export::channel_config::{CHANNEL_CONFIG_FORMAT, CHANNEL_CONFIG_VERSION};
 use crate::export::secrets::SecretValues;
@@ -15,6 +20,7 @@ use crate::{
     profile::{Profile, ProfileStore},
 };
 use serde::Serialize;
+use std::io::Read;
 use std::path::Path;
 use ts_rs::TS;
 
@@ -46,10 +52,13 @@ pub fn import_file(
     )
 }
 
+/// The largest file imported: an export is a few KB, with encrypted secrets a few more.
+pub const MAX_IMPORT_BYTES: u64 = 1024 * 1024;
+
 /// Reads and checks the channel config in `path`, migrating an older version.
 pub fn read_channel_config(path: &Path) -> Result<ChannelConfig, Diagnosis> {
     let name = path.display().to_string();
-    let text = std::fs::read_to_string(path).map_err(|e| {
+    let unreadable = |e: &dyn std::fmt::Display| {
         let mut d = Diagnosis::new(
             "import.unreadable",
             "The file cannot be read",
@@ -58,7 +67,25 @@ pub fn read_channel_config(path: &Path) -> Result<ChannelConfig, Diagnosis> {
         );
         d.field = Some(name.clone());
         d
-    })?;
+    };
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(MAX_IMPORT_BYTES + 1).read_to_end(&mut bytes))
+        .map_err(|e| unreadable(&e))?;
+    if bytes.len() as u64 > MAX_IMPORT_BYTES {
+        let mut d = Diagnosis::new(
+            "import.too_large",
+            "The file is too large for a channel config",
+            format!(
+                "{name} is larger than {} KB; a channel config is a few KB. Nothing was imported.",
+                MAX_IMPORT_BYTES / 1024
+            ),
+            "Import the neutral JSON export (export --format json), unchanged.",
+        );
+        d.field = Some(name);
+        return Err(d);
+    }
+    let text = String::from_utf8(bytes).map_err(|_| unreadable(&"it is not UTF-8 text"))?;
     parse_channel_config(&text, &name)
 }
 
@@ -103,8 +130,51 @@ pub fn parse_channel_config(text: &str, source: &str) -> Result<ChannelConfig, D
         return Err(damaged(source, "it has no format version"));
     }
     // Format 1 is the first: later versions migrate older files here, one version at a time.
-    serde_json::from_value(value)
-        .map_err(|e| damaged(source, &format!("a field is missing or wrong ({e})")))
+    let config: ChannelConfig =
+        serde_path_to_error::deserialize(value).map_err(|e| damaged(source, &wrong_field(&e)))?;
+    for (field, value) in [
+        ("tenant_id", &config.tenant_id),
+        ("client_id", &config.client_id),
+    ] {
+        if !crate::app_registration::is_guid(value) {
+            return Err(damaged(
+                source,
+                &format!("the field “{field}” is not a GUID"),
+            ));
+        }
+    }
+    Ok(config)
+}
+
+/// Which field is wrong and how, without the value serde would quote (it may be a secret).
+fn wrong_field(e: &serde_path_to_error::Error<serde_json::Error>) -> String {
+    let path = e.path().to_string();
+    let what = without_value(&e.inner().to_string());
+    if path == "." {
+        what
+    } else {
+        format!("the field “{path}” is wrong: {what}")
+    }
+}
+
+/// serde's message with the value it quotes left out: `invalid type: string "…", expected u32`
+/// becomes `expected u32, found string`.
+fn without_value(message: &str) -> String {
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let expected = rest.split_once(", expected ").map_or("", |(_, e)| e);
+        return format!("an unknown value, expected {expected}");
+    }
+    let Some(rest) = message
+        .strip_prefix("invalid type: ")
+        .or_else(|| message.strip_prefix("invalid value: "))
+    else {
+        return message.to_owned();
+    };
+    let kind = rest.split([' ', ',']).next().unwrap_or("value");
+    let expected = rest
+        .rsplit_once(", expected ")
+        .map_or("another value", |(_, e)| e);
+    format!("expected {expected}, found {kind}")
 }
 
 /// Makes a profile of `config`, with the secrets it carries (opened with `passphrase` when they
@@ -139,14 +209,17 @@ pub fn import_channel_config(
                     "Give the passphrase used for the export (on the command line: read -rs PASS; export PASS, then --passphrase-env PASS).",
                 )
             })?;
-            serde_json::from_slice(&crate::export::open(armored, passphrase, source)?).map_err(
-                |e| {
-                    damaged(
-                        source,
-                        &format!("its encrypted secrets are not as expected ({e})"),
-                    )
-                },
-            )?
+            let plain = crate::export::open(armored, passphrase, source)?;
+            let mut json = serde_json::Deserializer::from_slice(&plain);
+            serde_path_to_error::deserialize(&mut json).map_err(|e| {
+                damaged(
+                    source,
+                    &format!(
+                        "its encrypted secrets are not as expected ({})",
+                        wrong_field(&e)
+                    ),
+                )
+            })?
         }
     };
 

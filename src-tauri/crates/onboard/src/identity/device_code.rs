@@ -90,10 +90,7 @@ pub async fn start_device_code(
         .await
         .map_err(|e| http::transport_error(&url, &e))?;
     let status = res.status();
-    let body = res
-        .text()
-        .await
-        .map_err(|e| http::transport_error(&url, &e))?;
+    let body = http::read_text_limited(res, &url, http::MAX_ANSWER).await?;
     if !status.is_success() {
         return Err(catalog::token_error(status.as_u16(), &body));
     }

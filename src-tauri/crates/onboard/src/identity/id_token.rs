@@ -135,10 +135,7 @@ async fn get_json(cloud: &Cloud, url: &str) -> Result<Value, Diagnosis> {
         .await
         .map_err(|e| http::transport_error(url, &e))?;
     let status = res.status();
-    let body = res
-        .text()
-        .await
-        .map_err(|e| http::transport_error(url, &e))?;
+    let body = http::read_text_limited(res, url, http::MAX_ANSWER).await?;
     if !status.is_success() {
         return Err(crate::catalog::token_error(status.as_u16(), &body));
     }

@@ -1,16 +1,27 @@
 //! The one-shot loopback listener of RFC 8252: Microsoft redirects the system browser to
 //! `http://localhost:{port}/?…`, and exactly one request carrying the expected `state` ends the
 //! wait. Other requests (a favicon, a stale tab, a forged response) are answered and ignored.
+//! Connections are served side by side, each within [`REQUEST_DEADLINE`], and at most
+//! [`MAX_OPEN`] at once (a new one pushes out the oldest): a flood of idle or junk connections
+//! cannot hold the browser's answer back, nor fill the memory.
 
 use crate::catalog::Diagnosis;
-use std::collections::HashMap;
+use std::collections::{HashMap, VecDeque};
 use std::future::Future;
 use std::time::Duration;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
 
 /// The request line and headers of a browser's GET fit in this many bytes.
 const MAX_HEAD: usize = 16 * 1024;
+
+/// The time one connection may take to send its request head, in all.
+pub const REQUEST_DEADLINE: Duration = Duration::from_secs(5);
+
+/// Connections served at once.
+pub const MAX_OPEN: usize = 64;
 
 pub struct Loopback {
     listener: TcpListener,
@@ -44,13 +55,21 @@ impl Loopback {
         timeout: Duration,
         cancel: impl Future<Output = ()>,
     ) -> Result<HashMap<String, String>, Diagnosis> {
+        let (tx, mut rx) = mpsc::channel(1);
+        let mut open = Connections(VecDeque::new());
         let wait = async {
             loop {
-                let Ok((stream, _)) = self.listener.accept().await else {
-                    continue;
-                };
-                if let Some(params) = answer(stream, state).await {
-                    return params;
+                tokio::select! {
+                    biased;
+                    Some(params) = rx.recv() => return params,
+                    accepted = self.listener.accept() => {
+                        let Ok((stream, _)) = accepted else {
+                            // Out of file descriptors, say: wait instead of spinning.
+                            tokio::time::sleep(Duration::from_millis(10)).await;
+                            continue;
+                        };
+                        open.push(stream, state, &tx);
+                    }
                 }
             }
         };
@@ -68,6 +87,39 @@ impl Loopback {
                 "The wait for the browser was cancelled.",
                 "Start again when you are ready.",
             )),
+        }
+    }
+}
+
+/// The connections being answered; dropping it ends them (the wait is over).
+struct Connections(VecDeque<JoinHandle<()>>);
+
+impl Connections {
+    fn push(
+        &mut self,
+        stream: TcpStream,
+        state: &str,
+        found: &mpsc::Sender<HashMap<String, String>>,
+    ) {
+        self.0.retain(|task| !task.is_finished());
+        if self.0.len() >= MAX_OPEN {
+            if let Some(oldest) = self.0.pop_front() {
+                oldest.abort();
+            }
+        }
+        let (state, found) = (state.to_owned(), found.clone());
+        self.0.push_back(tokio::spawn(async move {
+            if let Some(params) = answer(stream, &state).await {
+                let _ = found.try_send(params);
+            }
+        }));
+    }
+}
+
+impl Drop for Connections {
+    fn drop(&mut self) {
+        for task in &self.0 {
+            task.abort();
         }
     }
 }
@@ -91,13 +143,16 @@ pub fn callback_query(head: &[u8]) -> HashMap<String, String> {
 async fn answer(mut stream: TcpStream, state: &str) -> Option<HashMap<String, String>> {
     let mut head = Vec::new();
     let mut buf = [0u8; 2048];
-    while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < MAX_HEAD {
-        let read = tokio::time::timeout(Duration::from_secs(5), stream.read(&mut buf)).await;
-        match read {
-            Ok(Ok(n)) if n > 0 => head.extend_from_slice(&buf[..n]),
-            _ => break,
+    let read_head = async {
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") && head.len() < MAX_HEAD {
+            match stream.read(&mut buf).await {
+                Ok(n) if n > 0 => head.extend_from_slice(&buf[..n]),
+                _ => break,
+            }
         }
-    }
+    };
+    // One deadline for the whole head: a client trickling a byte at a time is cut off too.
+    let _ = tokio::time::timeout(REQUEST_DEADLINE, read_head).await;
     let params = callback_query(&head);
     let (status, title, body, result) = match params.get("state") {
         Some(s) if s == state => (
@@ -121,8 +176,11 @@ async fn answer(mut stream: TcpStream, state: &str) -> Option<HashMap<String, St
         "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nConnection: close\r\nCache-Control: no-store\r\n\r\n{page}",
         page.len()
     );
-    let _ = stream.write_all(response.as_bytes()).await;
-    let _ = stream.shutdown().await;
+    let write = async {
+        let _ = stream.write_all(response.as_bytes()).await;
+        let _ = stream.shutdown().await;
+    };
+    let _ = tokio::time::timeout(REQUEST_DEADLINE, write).await;
     result
 }
 

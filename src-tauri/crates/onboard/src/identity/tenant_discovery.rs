@@ -27,10 +27,7 @@ pub async fn discover_tenant(cloud: &Cloud, tenant: &str) -> Result<TenantInfo, 
         .await
         .map_err(|e| http::transport_error(&url, &e))?;
     let status = res.status();
-    let body = res
-        .text()
-        .await
-        .map_err(|e| http::transport_error(&url, &e))?;
+    let body = http::read_text_limited(res, &url, http::MAX_ANSWER).await?;
     if !status.is_success() {
         // Whatever Microsoft says, it is the tenant field that led here.
         let mut d = catalog::token_error(status.as_u16(), &body);

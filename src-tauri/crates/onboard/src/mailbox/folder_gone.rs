@@ -18,7 +18,9 @@ pub(crate) fn gone(mut d: Diagnosis, path: &str) -> Diagnosis {
 
 /// A `NO` to `STATUS`: the folder went away between `LIST` and `STATUS`.
 pub(crate) fn imap_gone(mut d: Diagnosis, segments: &[String]) -> Diagnosis {
-    if d.code.starts_with("imap.") && d.code != "imap.bye" {
+    // Only a plain refusal: a refusal that names its own cause (over quota, unavailable,
+    // throttled, expired) keeps its diagnosis.
+    if matches!(d.code.as_str(), "imap.no" | "imap.cannot") {
         let path = segments.join("/");
         d.code = "imap.folder_gone".to_owned();
         d.title = format!("The folder “{path}” is gone");

@@ -610,5 +610,10 @@ mod tests {
         let d = imap_gone(d, &["INBOX".into(), "Gone".into()]);
         assert_eq!(d.code, "imap.folder_gone");
         assert!(d.title.contains("INBOX/Gone"), "{}", d.title);
+        // A refusal that names its own cause is not taken for a folder gone.
+        let quota = catalog::mail_reply(MailProtocol::Imap, "a3 NO [OVERQUOTA] Quota exceeded");
+        let quota_code = quota.code.clone();
+        assert_ne!(quota_code, "imap.no");
+        assert_eq!(imap_gone(quota, &["INBOX".into()]).code, quota_code);
     }
 }

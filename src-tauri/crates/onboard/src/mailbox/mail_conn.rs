@@ -285,10 +285,22 @@ impl MailLogin {
 
     /// A sign-in the server refused, said for a delegate: the catalog's causes hold, but the
     /// likeliest is the missing Full Access, so that fix comes first. Transport failures and a
-    /// refusal that names its cause (SMTP AUTH turned off) pass.
+    /// refusal that names its cause (SMTP AUTH turned off, the mailbox over quota) pass.
     pub(crate) fn explain_refusal(&self, mut d: Diagnosis) -> Diagnosis {
+        // These name a cause of their own, which no Full Access would change.
+        const OWN_CAUSE: [&str; 9] = [
+            "smtp.client_auth_disabled",
+            "smtp.security_defaults",
+            "smtp.tls_legacy",
+            "smtp.basic_auth_retired",
+            "imap.unavailable",
+            "imap.overquota",
+            "imap.limit",
+            "imap.expunge_failed",
+            "imap.bye",
+        ];
         let refused = (d.code.starts_with("imap.") || d.code.starts_with("smtp."))
-            && d.code != "smtp.client_auth_disabled";
+            && !OWN_CAUSE.contains(&d.code.as_str());
         let Some(delegate) = self.delegate.as_ref().filter(|_| refused) else {
             return d;
         };
@@ -336,6 +348,11 @@ mod tests {
         // A refusal with a certain cause keeps its own fix.
         let off = catalog::mail_reply(crate::catalog::MailProtocol::Smtp, "525 5.7.13 Authentication unsuccessful, SmtpClientAuthentication is disabled for the Tenant.");
         assert_eq!(shared.explain_refusal(off.clone()), off);
+        let quota = catalog::mail_reply(
+            crate::catalog::MailProtocol::Imap,
+            "a2 NO [OVERQUOTA] Mailbox is over quota",
+        );
+        assert_eq!(shared.explain_refusal(quota.clone()), quota);
         // A transport failure is no refusal: it stays as the catalog said it.
         let timeout = catalog::network_failure("127.0.0.1:993", "timed out", true);
         assert_eq!(shared.explain_refusal(timeout.clone()), timeout);

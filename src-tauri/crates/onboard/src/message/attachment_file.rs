@@ -5,28 +5,78 @@ use crate::catalog::Diagnosis;
 use crate::platform::private_file::write_atomically;
 use std::path::Path;
 
-/// The attachment's name as a file name: no directories, no control characters, no leading
-/// dots (a hidden file, or `..`), at most 200 bytes; `attachment` when nothing is left.
+/// The longest file name made, in bytes (file systems take 255).
+const MAX_NAME_BYTES: usize = 200;
+
+/// The attachment's name as a file name: no directories, no control or bidirectional-override
+/// characters (`invoice\u{202E}fdp.exe` shows as `invoiceexe.pdf`), no leading dots (a hidden
+/// file, or `..`), no trailing dots or spaces (Windows drops them), no reserved Windows device
+/// name (`CON`, `nul.txt`, `COM1`), at most [`MAX_NAME_BYTES`] with its extension kept;
+/// `attachment` when nothing is left.
 pub fn safe_file_name(name: &str) -> String {
     let cleaned: String = name
         .chars()
         .map(|c| {
-            if c.is_control() || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|') {
+            if c.is_control()
+                || is_bidi_control(c)
+                || matches!(c, '/' | '\\' | ':' | '*' | '?' | '"' | '<' | '>' | '|')
+            {
                 '_'
             } else {
                 c
             }
         })
         .collect();
-    let mut out = cleaned.trim().trim_start_matches('.').trim().to_owned();
-    while out.len() > 200 {
-        out.pop();
+    let mut out = cleaned
+        .trim()
+        .trim_start_matches('.')
+        .trim_end_matches(['.', ' '])
+        .trim()
+        .to_owned();
+    if out.len() > MAX_NAME_BYTES {
+        out = shortened(&out);
     }
     if out.is_empty() {
-        "attachment".to_owned()
-    } else {
-        out
+        return "attachment".to_owned();
     }
+    if is_reserved_on_windows(&out) {
+        out.insert(0, '_');
+    }
+    out
+}
+
+/// The marks that reorder how a name is shown (Unicode's bidirectional controls).
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{200E}' | '\u{200F}' | '\u{061C}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `name` cut to [`MAX_NAME_BYTES`] on a character boundary, keeping a short extension.
+fn shortened(name: &str) -> String {
+    let ext = name
+        .rfind('.')
+        .map(|i| &name[i..])
+        .filter(|e| e.len() <= 16)
+        .unwrap_or("");
+    let mut stem = name[..name.len() - ext.len()].to_owned();
+    while stem.len() + ext.len() > MAX_NAME_BYTES {
+        stem.pop();
+    }
+    format!("{}{ext}", stem.trim_end_matches(['.', ' ']))
+}
+
+/// A DOS device name, with or without an extension: Windows opens the device, not a file.
+fn is_reserved_on_windows(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or(name).trim_end();
+    let upper = stem.to_ascii_uppercase();
+    matches!(
+        upper.as_str(),
+        "CON" | "PRN" | "AUX" | "NUL" | "CONIN$" | "CONOUT$"
+    ) || ((upper.starts_with("COM") || upper.starts_with("LPT"))
+        && upper.len() == 4
+        && matches!(
+            stem.chars().nth(3),
+            Some('0'..='9' | '\u{00B9}' | '\u{00B2}' | '\u{00B3}')
+        ))
 }
 
 /// Writes `bytes` to `path` atomically (readable by the user only, as mail is private).
@@ -56,6 +106,11 @@ mod tests {
             ("a\u{0}b\nc.txt", "a_b_c.txt"),
             ("C:\\x\\y.doc", "C__x_y.doc"),
             ("", "attachment"),
+            ("nul.txt", "_nul.txt"),
+            ("COM1", "_COM1"),
+            ("CONSOLE.txt", "CONSOLE.txt"),
+            ("report.pdf. . ", "report.pdf"),
+            ("invoice\u{202E}fdp.exe", "invoice_fdp.exe"),
         ] {
             assert_eq!(safe_file_name(given), want, "{given:?}");
         }

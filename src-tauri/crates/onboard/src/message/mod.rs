@@ -6,6 +6,7 @@
 //! Uses catalog/ and platform/.
 
 pub mod attachment_file;
+pub mod header_text;
 pub mod html_depth;
 pub mod image_limits;
 pub(crate) mod inline_images;
@@ -14,5 +15,5 @@ pub(crate) mod sanitize;
 pub mod view;
 
 pub use attachment_file::{safe_file_name, save_attachment_file};
-pub use remote_images::inline_remote_images;
+pub use remote_images::{inline_remote_images, RemoteImageFailure, RemoteImages};
 pub use view::{attachment_bytes, parse_message, sanitize_html, AttachmentInfo, MessageView};

@@ -3,9 +3,10 @@
 //! sizes. Parsed by `mail-parser`; a message it cannot make sense of still shows what could be
 //! read plus a notice, never a blank screen or a panic.
 
-use crate::message::html_depth;
 use crate::message::inline_images::InlineImages;
+use crate::message::remote_images::{inline_remote_images, RemoteImageFailure};
 use crate::message::sanitize::{clean_html, ImgSrc};
+use crate::message::{header_text, html_depth};
 use mail_parser::{Address, MessageParser, MimeHeaders};
 use serde::Serialize;
 use std::borrow::Cow;
@@ -34,13 +35,29 @@ pub struct MessageView {
     pub text: Option<String>,
     /// Safe to show in a sandboxed iframe without scripts.
     pub html_sanitized: Option<String>,
-    /// Remote images removed from the HTML (0 when they were allowed).
+    /// Remote images removed from the HTML: blocked, or once allowed, the distinct ones that
+    /// could not be loaded.
     pub remote_images: u32,
+    /// Why each allowed remote image could not be loaded (the first 100).
+    pub remote_image_failures: Vec<RemoteImageFailure>,
     pub attachments: Vec<AttachmentInfo>,
     #[ts(type = "number")]
     pub raw_size: u64,
     /// What could not be parsed, in words for the user.
     pub notices: Vec<String>,
+}
+
+impl MessageView {
+    /// Fetches the remote images of a view parsed with them allowed and inlines them, from the
+    /// public internet only; those not loaded are counted and listed with why.
+    pub async fn load_remote_images(&mut self) {
+        if let Some(html) = self.html_sanitized.take() {
+            let loaded = inline_remote_images(&html).await;
+            self.html_sanitized = Some(loaded.html);
+            self.remote_images = loaded.not_loaded;
+            self.remote_image_failures = loaded.failures;
+        }
+    }
 }
 
 /// `Name <address>` for each, joined; `None` when there is none.
@@ -102,10 +119,21 @@ fn sanitize_with(
 
 /// mail-parser's reading of `raw`, or `None`: it can panic on malformed MIME (a debug assertion
 /// in 0.11 fires on some broken multipart nesting), which here is a message it cannot parse.
-fn parse_mime(raw: &[u8]) -> Option<mail_parser::Message<'_>> {
-    std::panic::catch_unwind(|| MessageParser::default().parse(raw))
-        .ok()
-        .flatten()
+/// Headers that break the RFCs are first rewritten into UTF-8, kept in `fixed` (header_text.rs).
+fn parse_mime<'a>(
+    raw: &'a [u8],
+    fixed: &'a mut Option<Vec<u8>>,
+) -> Option<mail_parser::Message<'a>> {
+    let parse = |bytes: &'a [u8]| {
+        std::panic::catch_unwind(|| MessageParser::default().parse(bytes))
+            .ok()
+            .flatten()
+    };
+    let m = parse(raw)?;
+    match header_text::utf8_headers(&m) {
+        None => Some(m),
+        Some(bytes) => parse(fixed.insert(bytes)).or(Some(m)),
+    }
 }
 
 /// Parses the message; never panics, and never returns an empty view for a non-empty input.
@@ -115,6 +143,7 @@ pub fn parse_message(raw: &[u8], allow_remote_images: bool) -> MessageView {
         text: None,
         html_sanitized: None,
         remote_images: 0,
+        remote_image_failures: Vec::new(),
         attachments: Vec::new(),
         raw_size: raw.len() as u64,
         notices: Vec::new(),
@@ -131,7 +160,8 @@ pub fn parse_message(raw: &[u8], allow_remote_images: bool) -> MessageView {
         view.text = Some(raw_text(raw));
         return view;
     }
-    let Some(m) = parse_mime(raw) else {
+    let mut fixed = None;
+    let Some(m) = parse_mime(raw, &mut fixed) else {
         view.notices
             .push("The message could not be parsed as MIME; it is shown as raw text.".into());
         view.text = Some(raw_text(raw));
@@ -250,7 +280,8 @@ pub fn attachment_bytes(raw: &[u8], index: u32) -> Option<(String, String, Vec<u
     if boundary_count(raw) > MAX_MIME_DEPTH {
         return None;
     }
-    let m = parse_mime(raw)?;
+    let mut fixed = None;
+    let m = parse_mime(raw, &mut fixed)?;
     let i = usize::try_from(index).ok()?;
     let a = m.attachments().nth(i)?;
     Some((

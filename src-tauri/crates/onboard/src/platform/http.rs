@@ -53,6 +53,53 @@ fn error_chain(e: &dyn std::error::Error) -> String {
     parts.join(": ")
 }
 
+/// The most a JSON answer of the identity platform may be (discovery, keys, device code,
+/// tokens): a few KB in practice.
+pub const MAX_ANSWER: usize = 1024 * 1024;
+
+/// [`read_body_limited`] as text (invalid UTF-8 replaced: the callers parse JSON).
+pub async fn read_text_limited(
+    res: reqwest::Response,
+    url: &str,
+    max: usize,
+) -> Result<String, Diagnosis> {
+    let body = read_body_limited(res, url, max).await?;
+    Ok(String::from_utf8_lossy(&body).into_owned())
+}
+
+/// The body of `res`, at most `max` bytes: a server (or whatever sits on the network path) that
+/// promises or streams more is cut off there instead of filling the memory. `url` names it.
+pub async fn read_body_limited(
+    mut res: reqwest::Response,
+    url: &str,
+    max: usize,
+) -> Result<Vec<u8>, Diagnosis> {
+    if res.content_length().is_some_and(|n| n > max as u64) {
+        return Err(body_too_large(url, max));
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = res.chunk().await.map_err(|e| transport_error(url, &e))? {
+        if body.len() + chunk.len() > max {
+            return Err(body_too_large(url, max));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
+}
+
+fn body_too_large(url: &str, max: usize) -> Diagnosis {
+    let host = reqwest::Url::parse(url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_owned))
+        .unwrap_or_else(|| url.to_owned());
+    Diagnosis::new(
+        "http.too_large",
+        format!("The answer from {host} is too large"),
+        format!("{url} answered with more than {} KB; the wizard stops reading there.", max / 1024),
+        "Check that the URL points at the service itself and not at a proxy or another server; then try again.",
+    )
+}
+
 /// A host on this machine (plain `http` is allowed to it only): `localhost`, or an address in 127.0.0.0/8 or ::1.
 pub fn is_loopback_host(host: &str) -> bool {
     let host = host.trim_start_matches('[').trim_end_matches(']');

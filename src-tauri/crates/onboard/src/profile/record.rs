@@ -227,6 +227,10 @@ impl Profile {
         if name.chars().count() > 200 {
             return Err(bad("The profile name is longer than 200 characters.".into()));
         }
+        // `.` and `..` are no file names of their own anywhere a profile's name may end up.
+        if name == "." || name == ".." {
+            return Err(bad(format!("“{name}” names a folder, not a profile.")));
+        }
         if name
             .chars()
             .any(|c| c.is_control() || c == '/' || c == '\\')

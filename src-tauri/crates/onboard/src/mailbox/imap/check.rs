@@ -5,6 +5,7 @@
 //! Every failure is the catalog's: the server's tagged reply, or the transport failure.
 
 use crate::cloud::endpoints::{MailEndpoint, TlsMode};
+use crate::mailbox::imap::wire_bound::{self, TooLarge, WireBound};
 use crate::mailbox::mail_conn::{self, bounded, MailCheckOptions, MailLogin, Wire};
 use crate::{
     catalog::{self, CheckStatus, CheckStep, Diagnosis, MailProtocol},
@@ -240,6 +241,7 @@ async fn connect(
     let client = async_imap::Client::new(Tap {
         inner: BufWriter::new(wire),
         replies: replies.clone(),
+        bound: WireBound::default(),
     });
     Ok((client, replies, format!("{endpoint}: {how}")))
 }
@@ -296,6 +298,9 @@ async fn read_line<S: AsyncRead + Unpin>(
 }
 
 fn io_failure(endpoint: &MailEndpoint, e: &io::Error) -> Diagnosis {
+    if let Some(too_large) = e.get_ref().and_then(|i| i.downcast_ref::<TooLarge>()) {
+        return wire_bound::too_large(&endpoint.to_string(), too_large);
+    }
     if e.get_ref()
         .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some())
     {
@@ -426,10 +431,12 @@ impl Replies {
     }
 }
 
-/// A stream that copies what it reads into [`Replies`].
+/// A stream that copies what it reads into [`Replies`], and fails the read when the server's
+/// response outgrows the [`WireBound`].
 pub(crate) struct Tap<S> {
     inner: S,
     replies: Replies,
+    bound: WireBound,
 }
 
 impl<S> std::fmt::Debug for Tap<S> {
@@ -448,7 +455,11 @@ impl<S: AsyncRead + Unpin> AsyncRead for Tap<S> {
         let before = buf.filled().len();
         let polled = Pin::new(&mut this.inner).poll_read(cx, buf);
         if let Poll::Ready(Ok(())) = &polled {
-            this.replies.record(&buf.filled()[before..]);
+            let read = &buf.filled()[before..];
+            this.replies.record(read);
+            if let Err(too_large) = this.bound.take(read) {
+                return Poll::Ready(Err(io::Error::new(io::ErrorKind::InvalidData, too_large)));
+            }
         }
         polled
     }

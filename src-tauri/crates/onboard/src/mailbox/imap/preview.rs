@@ -12,21 +12,25 @@ use crate::mailbox::imap::check::{self as imap_check, ImapSession, Replies};
 use crate::mailbox::imap::utf7 as imap_utf7;
 use crate::mailbox::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::mailbox::message_page::{refused_cursor, too_large, MAX_PAGE, MAX_RAW_BYTES};
+use crate::message::header_text;
 use crate::{
     catalog::Diagnosis,
     cloud::{Cloud, MailEndpoint},
     identity::{AccessToken, OutlookAudience},
     mailbox::{MessagePage, MessageSummary},
 };
-use async_imap::imap_proto::types::{Address, BodyStructure};
+use async_imap::imap_proto::types::BodyStructure;
 use async_imap::types::{Fetch, Flag};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use futures_util::TryStreamExt;
-use mail_parser::MessageParser;
+use mail_parser::{MessageParser, MimeHeaders};
 
-/// What a list page fetches: `BODYSTRUCTURE` marks attachments without reading the message.
-pub(crate) const PAGE_ITEMS: &str = "(UID FLAGS INTERNALDATE RFC822.SIZE ENVELOPE BODYSTRUCTURE)";
+/// What a list page fetches: `BODYSTRUCTURE` marks attachments without reading the message;
+/// From and Subject as raw header fields, not `ENVELOPE`: servers pass raw 8-bit and ISO-2022-JP
+/// header bytes on in it as they are, split at bytes that only look like address syntax, and
+/// without the `Content-Type` charset they are to be read in.
+pub(crate) const PAGE_ITEMS: &str = "(UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (FROM SUBJECT CONTENT-TYPE)])";
 
 /// The source, at most `max` bytes of it and one more to tell a larger message; `PEEK` so that
 /// `\Seen` stays as it is.
@@ -344,18 +348,9 @@ fn not_open(folder: &str) -> Diagnosis {
     )
 }
 
-/// The list entry: envelope, flags, size and internal date as the server has them.
+/// The list entry: From and Subject, flags, size and internal date as the server has them.
 fn summary(f: &Fetch, uid_validity: u32) -> MessageSummary {
-    let envelope = f.envelope();
-    let subject = envelope
-        .and_then(|e| e.subject.as_deref())
-        .map(header_text)
-        .unwrap_or_default();
-    let from = envelope
-        .and_then(|e| e.from.as_ref())
-        .and_then(|a| a.first())
-        .map(person)
-        .unwrap_or_default();
+    let (from, subject) = f.header().map(from_and_subject).unwrap_or_default();
     MessageSummary {
         id: message_id(uid_validity, f.uid.unwrap_or_default()),
         from,
@@ -370,32 +365,34 @@ fn summary(f: &Fetch, uid_validity: u32) -> MessageSummary {
     }
 }
 
-/// An envelope string (raw header text, RFC 2047 words and all) as people read it.
-fn header_text(raw: &[u8]) -> String {
-    let mut header = b"Subject: ".to_vec();
-    header.extend_from_slice(raw);
-    header.extend_from_slice(b"\r\n\r\n");
-    MessageParser::default()
-        .parse_headers(&header)
-        .and_then(|m| m.subject().map(str::to_owned))
-        .unwrap_or_else(|| String::from_utf8_lossy(raw).into_owned())
-}
-
-/// `Name <mailbox@host>`, or the address alone, as the Graph list shows it.
-fn person(a: &Address<'_>) -> String {
-    let text =
-        |b: &Option<std::borrow::Cow<'_, [u8]>>| b.as_deref().map(header_text).unwrap_or_default();
-    let name = text(&a.name);
-    let address = match (text(&a.mailbox), text(&a.host)) {
-        (m, h) if h.is_empty() => m,
-        (m, h) => format!("{m}@{h}"),
+/// From (`Name <address>`, or the address alone, as the Graph list shows it) and Subject of
+/// raw header fields, read as the message view reads them (message/header_text.rs).
+fn from_and_subject(header: &[u8]) -> (String, String) {
+    let first = MessageParser::default().parse_headers(header);
+    let declared = first
+        .as_ref()
+        .and_then(|m| m.root_part().content_type())
+        .and_then(|c| c.attribute("charset"));
+    let fixed = header_text::utf8_header_block(header, declared);
+    let m = match &fixed {
+        Some(bytes) => MessageParser::default().parse_headers(bytes),
+        None => first,
     };
-    match (name.trim(), address.trim()) {
-        ("", a) => a.to_owned(),
-        (n, "") => n.to_owned(),
-        (n, a) if n == a => a.to_owned(),
-        (n, a) => format!("{n} <{a}>"),
-    }
+    let Some(m) = m else {
+        return Default::default();
+    };
+    let from = m.from().and_then(|a| a.first()).map(|a| {
+        let name = a.name.as_deref().unwrap_or_default().trim();
+        let address = a.address.as_deref().unwrap_or_default().trim();
+        match (name, address) {
+            ("", a) => a.to_owned(),
+            (n, "") => n.to_owned(),
+            (n, a) if n == a => a.to_owned(),
+            (n, a) => format!("{n} <{a}>"),
+        }
+    });
+    let subject = m.subject().unwrap_or_default().trim().to_owned();
+    (from.unwrap_or_default(), subject)
 }
 
 /// An attachment as the message view counts them: any part that is not text, or text marked
@@ -510,19 +507,19 @@ mod tests {
 
     #[test]
     fn encoded_words_and_addresses_read_as_people_write_them() {
+        let fields = |f: &[u8]| from_and_subject(&[f, b"\r\n\r\n"].concat());
         assert_eq!(
-            header_text(b"=?utf-8?q?B=C3=BCro_Anfrage?="),
-            "Büro Anfrage"
+            fields(b"Subject: =?utf-8?q?B=C3=BCro_Anfrage?=\r\nFrom: =?iso-8859-1?q?J=F6rg?= <joerg@example.test>"),
+            ("Jörg <joerg@example.test>".into(), "Büro Anfrage".into())
         );
-        assert_eq!(header_text(b"plain"), "plain");
-        let a = Address {
-            name: Some(b"=?iso-8859-1?q?J=F6rg?=".as_slice().into()),
-            adl: None,
-            mailbox: Some(b"joerg".as_slice().into()),
-            host: Some(b"example.test".as_slice().into()),
-        };
-        assert_eq!(person(&a), "Jörg <joerg@example.test>");
-        let bare = Address { name: None, ..a };
-        assert_eq!(person(&bare), "joerg@example.test");
+        assert_eq!(
+            fields(b"From: joerg@example.test\r\nSubject: plain"),
+            ("joerg@example.test".into(), "plain".into())
+        );
+        // Raw KOI8-R, read in the charset the message names.
+        assert_eq!(
+            fields(b"From: \xe9\xd7\xc1\xce <ivan@example.test>\r\nSubject: \xf3\xde\xa3\xd4\r\nContent-Type: text/plain; charset=koi8-r"),
+            ("Иван <ivan@example.test>".into(), "Счёт".into())
+        );
     }
 }
