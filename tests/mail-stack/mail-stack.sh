@@ -15,8 +15,13 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
+# N free loopback ports, all bound at once so that they differ (ports taken one after the other
+# can come back the same: "duplicate listener").
+free_ports() {
+  python3 -c 'import socket, sys
+ss = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in ss: s.bind(("127.0.0.1", 0))
+print(*[s.getsockname()[1] for s in ss])' "$1"
 }
 
 wait_port() {
@@ -67,7 +72,7 @@ start)
     -days 2 -extfile "$dir/tls/ext.cnf" -out "$dir/tls/cert.pem" 2>/dev/null
   chmod 600 "$dir/tls/key.pem" "$dir/tls/ca.key"
 
-  imap=$(free_port) imaps=$(free_port) submission=$(free_port)
+  read -r imap imaps submission < <(free_ports 3)
   # The simulator's CA, readable by Dovecot's unprivileged processes.
   install -m 0644 "$sim_ca" "$dir/tls/sim-ca.pem"
   for proto in imap smtp; do

@@ -10,7 +10,11 @@ use support::*;
 fn same_shape(ours: &Value, theirs: &Value, at: &str) {
     match (ours, theirs) {
         (Value::Object(a), Value::Object(b)) => {
-            let ka: Vec<&String> = a.keys().collect();
+            // Graph's errors repeat the client's id after the two the documented sample has.
+            let added = |k: &&String| {
+                at.ends_with(".innerError") && *k == "client-request-id" && !b.contains_key(*k)
+            };
+            let ka: Vec<&String> = a.keys().filter(|k| !added(k)).collect();
             let kb: Vec<&String> = b.keys().collect();
             assert_eq!(ka, kb, "keys at {at}");
             for (k, v) in b {

@@ -1,6 +1,7 @@
-//! Graph's error shape: `{"error": {"code", "message", "innerError": {"date", "request-id",
+//! Graph's error shape: `{"error": {"code", "message", "innerError": {"request-id", "date",
 //! "client-request-id"}}}`, as in shared/reference/microsoft/graph_error_errors_doc_example.json
-//! and Graph's answers; and the `request-id` and `client-request-id` headers of every answer.
+//! (whose sample predates the `client-request-id` Graph repeats there now); and the `request-id`
+//! and `client-request-id` headers of every answer.
 
 use crate::tenant::sim::Shared;
 use axum::extract::{Request, State};
@@ -105,8 +106,8 @@ impl IntoResponse for GraphError {
             "code": self.code,
             "message": self.message,
             "innerError": {
-                "date": ids.date,
                 "request-id": ids.request_id,
+                "date": ids.date,
                 "client-request-id": ids.client_request_id,
             },
         } });

@@ -256,6 +256,18 @@ impl<R: Resolve, D: Dial> PublicHttp<R, D> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(Refusal::NotHttp(url.scheme().to_owned()));
         }
+        // A literal address is judged before the port: "this computer" says more than "port 8080".
+        if let Some(ip) = match url.host() {
+            Some(Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
+            Some(Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
+            _ => None,
+        } {
+            check_public(ip).map_err(|why| Refusal::NotPublic {
+                host: None,
+                addr: ip,
+                why,
+            })?;
+        }
         // `url` leaves out a port that is the scheme's default, so any port left is another.
         if let Some(port) = url.port() {
             return Err(Refusal::NotDefaultPort(port));
