@@ -5,6 +5,7 @@
 mod check_app;
 mod cloud_args;
 mod consent_url;
+mod doctor;
 mod export;
 mod mailbox;
 mod output;
@@ -90,6 +91,14 @@ net.m365onboard.wizard/profiles under the platform's data folder ($XDG_DATA_HOME
     SignIn(sign_in::SignIn),
     /// The profiles (connected mailboxes); --delete removes one and its keyring entries.
     Profiles(sign_in::Profiles),
+    /// The health of kept profiles, read-only and without sending mail: the app's secret, a
+    /// fresh token, its permissions, the mailbox and send path, the channel's folder.
+    #[command(
+        after_help = "Exit codes (Nagios/Icinga plugins): 0 OK, 1 WARNING, 2 CRITICAL, 3 UNKNOWN, the worst over the
+profiles. --format nagios prints one line with performance data; --json (or --format json) one
+document, described by docs/doctor.schema.json."
+    )]
+    Doctor(doctor::Doctor),
     /// The mailbox's folder tree with total and unread counts, over Graph or IMAP (read-only).
     Folders(mailbox::Folders),
     /// Archive mode's counts for a folder: mails on or before the cut-off (archived) and newer
@@ -178,6 +187,7 @@ async fn main() -> ExitCode {
         Command::ConsentUrl(args) => consent_url::run(args, &cli.cloud, cli.json),
         Command::SignIn(args) => sign_in::run(args, &cli.cloud, cli.json).await,
         Command::Profiles(args) => sign_in::profiles(args, &cli.cloud, cli.json),
+        Command::Doctor(args) => doctor::run(args, &cli.cloud, cli.json).await,
         Command::Folders(args) => mailbox::run_folders(args, &cli.cloud, cli.json).await,
         Command::Count(args) => mailbox::run_count(args, &cli.cloud, cli.json).await,
         Command::Preview(args) => preview::run(args, &cli.cloud, cli.json).await,

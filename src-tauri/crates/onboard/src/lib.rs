@@ -15,6 +15,8 @@ pub mod catalog;
 pub mod cloud;
 /// The channel config, its export formats, secrets in exports, copy cards, import.
 pub mod export;
+/// Channel health after day one: the doctor's checks of a kept profile, its status and report.
+pub mod health;
 /// Tenant discovery, tokens, PKCE, loopback, device code, ID tokens, the sign-in flows.
 pub mod identity;
 /// The mailbox over Graph, IMAP and SMTP: folders, counts, preview, fetch and send tests.

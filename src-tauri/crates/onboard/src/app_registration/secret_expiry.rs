@@ -26,7 +26,12 @@ pub struct SecretExpiry {
 impl SecretExpiry {
     /// A warning in the catalog's shape when the secret expires within `WARN_DAYS`.
     pub fn warning(&self, credentials_page: &str) -> Option<Diagnosis> {
-        (self.days_left < WARN_DAYS).then(|| {
+        self.warning_within(WARN_DAYS, credentials_page)
+    }
+
+    /// [`Self::warning`] for another window (the doctor's `--warn-days`).
+    pub fn warning_within(&self, days: i64, credentials_page: &str) -> Option<Diagnosis> {
+        (self.days_left < days).then(|| {
             Diagnosis::field(
                 "Client secret",
                 "secret.expires_soon",

@@ -43,9 +43,9 @@ pub struct Session<T: TokenSource = TokenEndpoint> {
     /// Endpoints used instead of every preset's (the CLI's URL flags: a proxy, the simulator).
     overrides: Option<Cloud>,
     cache: Mutex<HashMap<(String, Resource), Cached>>,
-    /// One refresh at a time: two concurrent refreshes of one profile would race to save their
-    /// rotated refresh tokens.
-    refreshing: tokio::sync::Mutex<()>,
+    /// One refresh at a time per profile: two concurrent refreshes of one profile would race to
+    /// save their rotated refresh tokens. Profiles refresh side by side (the doctor's fleet).
+    refreshing: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
     /// What other concepts keep between calls, such as the preview's connections.
     kept: KeptStates,
 }
@@ -66,7 +66,7 @@ impl<T: TokenSource> Session<T> {
             sandbox: std::sync::RwLock::new(None),
             overrides: None,
             cache: Mutex::new(HashMap::new()),
-            refreshing: tokio::sync::Mutex::new(()),
+            refreshing: Mutex::default(),
             kept: KeptStates::default(),
         }
     }
@@ -173,7 +173,14 @@ impl<T: TokenSource> Session<T> {
         if let Some(token) = self.cached(&profile, audience) {
             return Ok(token);
         }
-        let _one_at_a_time = self.refreshing.lock().await;
+        let gate = self
+            .refreshing
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry(profile.name.to_lowercase())
+            .or_default()
+            .clone();
+        let _one_at_a_time = gate.lock().await;
         // Another task may have refreshed while this one waited.
         let profile = self.profiles.require(name)?;
         if let Some(token) = self.cached(&profile, audience) {
