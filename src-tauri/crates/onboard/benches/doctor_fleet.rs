@@ -4,11 +4,12 @@
 //! (docs/benchmarks.md).
 #![allow(clippy::unwrap_used, clippy::print_stdout)] // a benchmark's output is its table
 
+#[path = "../tests/support/mod.rs"]
+mod support;
+
 use m365_sim::tenant::request_log::{Fault, FaultRule};
 use m365_sim::tenant::seed::Seed;
-use m365_sim::RunningSim;
 use onboard::{
-    cloud::{Cloud, CloudPreset},
     health::{doctor_all, DoctorOptions, Health, PER_TENANT},
     identity::{sign_in_app_only, AppOnlyTarget, ChannelKind},
     mailbox::{connect_mailbox, AppConnection, Credentials},
@@ -57,13 +58,7 @@ fn fleet_seed() -> Seed {
 
 #[tokio::main]
 async fn main() {
-    let sim = RunningSim::start("127.0.0.1:0".parse().unwrap(), fleet_seed())
-        .await
-        .unwrap();
-    let mut cloud = Cloud::preset(CloudPreset::Global);
-    cloud.authority = sim.endpoints.authority.clone();
-    cloud.graph = sim.endpoints.graph.clone();
-    cloud.extra_ca_pem = Some(std::fs::read_to_string(&sim.endpoints.ca_file).unwrap());
+    let (sim, cloud) = support::sim::sim_cloud_with(fleet_seed()).await;
     let dir = tempfile::tempdir().unwrap();
     let secrets = Arc::new(MemoryStore::default());
     let session =

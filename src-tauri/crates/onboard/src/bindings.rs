@@ -106,20 +106,13 @@ pub fn typescript() -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::path::Path;
-
     #[test]
     fn committed_bindings_are_current() {
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../ui/src/lib/bindings.ts");
-        let fresh = super::typescript();
-        if std::env::var_os("UPDATE_BINDINGS").is_some() {
-            std::fs::write(&path, &fresh).unwrap();
-        }
-        let committed = std::fs::read_to_string(&path).unwrap_or_default();
-        assert!(
-            committed == fresh,
-            "{} is stale: run `make types` and commit it",
-            path.display()
+        crate::generated_file::assert_current(
+            "ui/src/lib/bindings.ts",
+            &super::typescript(),
+            "UPDATE_BINDINGS",
+            "run `make types` and commit it",
         );
     }
 }

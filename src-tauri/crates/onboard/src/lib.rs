@@ -15,6 +15,9 @@ pub mod catalog;
 pub mod cloud;
 /// The channel config, its export formats, secrets in exports, copy cards, import.
 pub mod export;
+/// The test that keeps each generated, committed file current.
+#[cfg(test)]
+mod generated_file;
 /// Channel health after day one: the doctor's checks of a kept profile, its status and report.
 pub mod health;
 /// Tenant discovery, tokens, PKCE, loopback, device code, ID tokens, the sign-in flows.

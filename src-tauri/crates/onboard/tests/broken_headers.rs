@@ -11,15 +11,14 @@ mod support;
 use chrono::{DateTime, Duration, Utc};
 use m365_sim::tenant::mail_store::SeedFolder;
 use m365_sim::tenant::mail_store::SeedMessage;
-use onboard::identity::{AccessToken, GraphAudience, OutlookAudience, Resource, TokenResponse};
+use onboard::identity::{GraphAudience, OutlookAudience, Resource};
 use onboard::mailbox::{
     graph_folders, graph_message_page, graph_raw_message, imap_message_page, imap_raw_message,
     Folder, MailLogin, MessageSummary,
 };
 use onboard::message::{parse_message, MessageView};
-use onboard::platform::Secret;
 use std::path::PathBuf;
-use support::mail::{opts, MailWorld, ALICE, GRAPH_SCOPE};
+use support::mail::{opts, typed, MailWorld, ALICE, GRAPH_SCOPE};
 
 struct Case {
     file: &'static str,
@@ -189,17 +188,6 @@ fn the_detail_view_reads_every_broken_header_as_its_bytes_mean() {
         wrong.extend(detail_mismatches(c, &view, "detail"));
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
-}
-
-fn typed<A: onboard::identity::Audience>(token: &Secret, resource: Resource) -> AccessToken<A> {
-    let tokens = TokenResponse {
-        access_token: token.clone(),
-        refresh_token: None,
-        id_token: None,
-        expires_in: 3600,
-        scope: String::new(),
-    };
-    AccessToken::from_response(&tokens, resource, chrono::Utc::now()).unwrap()
 }
 
 /// The mail whose raw 8-bit attachment name is in its BODYSTRUCTURE: imap-proto 0.16 reads

@@ -8,29 +8,17 @@ mod support;
 use chrono::{DateTime, Utc};
 use m365_sim::tenant::mail_store::SeedFolder;
 use onboard::{
-    identity::{AccessToken, GraphAudience, OutlookAudience, Resource, TokenResponse},
+    identity::{GraphAudience, OutlookAudience, Resource},
     mailbox::{
         graph_archive_counts, graph_folders, imap_archive_counts, imap_folders, Folder, MailLogin,
     },
-    platform::Secret,
 };
 use std::time::Duration;
-use support::mail::{opts, MailWorld, ALICE, SUPPORT};
+use support::mail::{opts, typed, MailWorld, ALICE, SUPPORT};
 use support::proxy::Proxy;
 
 const SHARED_GRAPH: &str = "Mail.ReadWrite.Shared offline_access";
 const OWN_GRAPH: &str = "Mail.ReadWrite offline_access";
-
-fn typed<A: onboard::identity::Audience>(token: &Secret, resource: Resource) -> AccessToken<A> {
-    let tokens = TokenResponse {
-        access_token: token.clone(),
-        refresh_token: None,
-        id_token: None,
-        expires_in: 3600,
-        scope: String::new(),
-    };
-    AccessToken::from_response(&tokens, resource, Utc::now()).unwrap()
-}
 
 fn folder(name: &str, hidden: bool) -> SeedFolder {
     SeedFolder {

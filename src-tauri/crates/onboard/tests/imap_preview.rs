@@ -11,33 +11,21 @@ use async_imap::types::Fetch;
 use futures_util::TryStreamExt;
 use m365_sim::tenant::mail_store::SeedFolder;
 use onboard::{
-    identity::{AccessToken, ChannelKind, GraphAudience, OutlookAudience, Resource, TokenResponse},
+    identity::{ChannelKind, GraphAudience, OutlookAudience, Resource},
     mailbox::{
         graph_message_page, imap_message_page, imap_raw_message, imap_raw_message_bounded,
         profile_archive_counts, profile_folders, profile_message, profile_message_page,
         profile_raw_message, Folder, MailLogin, PreviewConnections,
     },
     message::attachment_bytes,
-    platform::Secret,
     profile::MailboxChoice,
 };
 use std::sync::Arc;
 use std::time::Duration;
-use support::mail::{opts, MailWorld, ALICE, SUPPORT};
+use support::mail::{opts, typed, MailWorld, ALICE, SUPPORT};
 use support::profile::{connect, session};
 use support::proxy::Proxy;
 use tokio::net::TcpStream;
-
-fn typed<A: onboard::identity::Audience>(token: &Secret, resource: Resource) -> AccessToken<A> {
-    let tokens = TokenResponse {
-        access_token: token.clone(),
-        refresh_token: None,
-        id_token: None,
-        expires_in: 3600,
-        scope: String::new(),
-    };
-    AccessToken::from_response(&tokens, resource, chrono::Utc::now()).unwrap()
-}
 
 fn folder(name: &str, generated: usize, children: Vec<SeedFolder>) -> SeedFolder {
     SeedFolder {

@@ -7,10 +7,9 @@
 
 mod support;
 
-use chrono::Utc;
 use onboard::{
     catalog::{CheckStatus, CheckStep},
-    identity::{AccessToken, ChannelKind, Resource, TokenResponse},
+    identity::{ChannelKind, Resource},
     mailbox::{
         check_smtp, graph_fetch_test, graph_message_page, graph_send_test, imap_fetch_test,
         profile_fetch_test, profile_send_test, smtp_send_test, MailLogin,
@@ -18,23 +17,12 @@ use onboard::{
     platform::Secret,
     profile::MailboxChoice,
 };
-use support::mail::{opts, MailWorld, ALICE, SUPPORT};
+use support::mail::{opts, typed, MailWorld, ALICE, SUPPORT};
 use support::profile::Profiles;
 
 const OUTSIDE: &str = "desk@fabrikam.test";
 const GRAPH_SEND: &str =
     "Mail.ReadWrite Mail.ReadWrite.Shared Mail.Send Mail.Send.Shared offline_access";
-
-fn typed<A: onboard::identity::Audience>(token: &Secret, resource: Resource) -> AccessToken<A> {
-    let tokens = TokenResponse {
-        access_token: token.clone(),
-        refresh_token: None,
-        id_token: None,
-        expires_in: 3600,
-        scope: String::new(),
-    };
-    AccessToken::from_response(&tokens, resource, Utc::now()).unwrap()
-}
 
 fn none() -> Secret {
     Secret::new("")

@@ -267,18 +267,11 @@ pub(crate) mod tests {
 
     #[test]
     fn the_committed_schema_is_the_generated_one() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../docs/channel-config.schema.json"
-        );
-        let generated = serde_json::to_string_pretty(&schema()).unwrap() + "\n";
-        if std::env::var_os("UPDATE_SCHEMA").is_some() {
-            std::fs::write(path, &generated).unwrap();
-        }
-        let committed = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "docs/channel-config.schema.json is stale: run UPDATE_SCHEMA=1 cargo test -p onboard --lib channel_config"
+        crate::generated_file::assert_current(
+            "docs/channel-config.schema.json",
+            &(serde_json::to_string_pretty(&schema()).unwrap() + "\n"),
+            "UPDATE_SCHEMA",
+            "run UPDATE_SCHEMA=1 cargo test -p onboard --lib channel_config",
         );
     }
 }

@@ -5,7 +5,7 @@
 
 use crate::health::status::Health;
 use crate::{
-    app_registration::{check_app, checklist::checklist, client_secret_key, AppInput},
+    app_registration::{check_app, checklist::checklist, AppInput},
     catalog::{CheckStatus, CheckStep, Diagnosis},
     identity::{jwt_claims, Resource, TokenSource},
     mailbox::{profile_folders, reverify, Folder},
@@ -140,35 +140,21 @@ async fn credential<T: TokenSource>(
         client_secret: None,
     }
     .parse();
-    let secret = session
-        .secrets()
-        .get(&client_secret_key(&profile.client_id));
+    let secret = session.client_secret(profile);
     let (fields, cloud) = match (fields, secret, session.cloud_of(profile)) {
-        (Ok(mut f), Ok(Some(s)), Ok(c)) => {
-            f.client_secret = Some(s);
+        (Ok(mut f), Ok(s), Ok(c)) => {
+            f.client_secret = s;
             (f, c)
         }
-        (Ok(_), Ok(None), _) => {
-            let d = Diagnosis::field(
-                "Client secret",
-                "health.secret_missing",
-                format!("The keyring holds no client secret for the app {}.", profile.client_id),
-                "Enter the app's client secret again in the App registration step (or sign the mailbox in again with --client-secret-env).",
-            );
-            return vec![HealthCheck::failed(
-                "app",
-                "App and secret",
-                Health::Critical,
-                &d,
-            )];
-        }
         (Err(d), _, _) | (_, Err(d), _) | (_, _, Err(d)) => {
-            return vec![HealthCheck::failed(
-                "app",
-                "App and secret",
-                Health::Unknown,
-                &d,
-            )];
+            // A secret missing from the store is the profile's fault; a store that cannot be
+            // read says nothing about the channel.
+            let status = if d.code == "profile.client_secret_missing" {
+                Health::Critical
+            } else {
+                Health::Unknown
+            };
+            return vec![HealthCheck::failed("app", "App and secret", status, &d)];
         }
     };
     let checked = check_app(&cloud, &fields, profile.channel, None).await;
@@ -201,12 +187,10 @@ async fn credential<T: TokenSource>(
             d if d < opts.warn_days => Health::Warning,
             _ => Health::Ok,
         };
-        let detail = check.detail.clone();
         match expiry.warning_within(opts.warn_days, &checked.credentials_page) {
             Some(d) => check.set_diagnosis(&d),
             None => (check.code, check.cause, check.fix) = (None, None, None),
         }
-        check.detail = detail;
     }
     out
 }
@@ -328,41 +312,34 @@ fn critical(d: &Diagnosis) -> Health {
 }
 
 impl HealthCheck {
-    fn ok(id: &str, label: &str, detail: impl Into<String>, started: Instant) -> Self {
-        let mut values = BTreeMap::new();
-        values.insert(
-            "millis".to_owned(),
-            i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
-        );
+    fn new(id: String, label: String, status: Health, detail: String) -> Self {
         Self {
-            id: id.to_owned(),
-            label: label.to_owned(),
-            status: Health::Ok,
-            detail: detail.into(),
-            code: None,
-            cause: None,
-            fix: None,
-            values,
-        }
-    }
-
-    fn failed(id: &str, label: &str, status: Health, d: &Diagnosis) -> Self {
-        let mut c = Self {
-            id: id.to_owned(),
-            label: label.to_owned(),
+            id,
+            label,
             status,
-            detail: String::new(),
+            detail,
             code: None,
             cause: None,
             fix: None,
             values: BTreeMap::new(),
-        };
+        }
+    }
+
+    fn ok(id: &str, label: &str, detail: impl Into<String>, started: Instant) -> Self {
+        let mut c = Self::new(id.into(), label.into(), Health::Ok, detail.into());
+        c.values
+            .insert("millis".into(), millis(started.elapsed().as_millis()));
+        c
+    }
+
+    /// `d`'s title as the detail, with its code, cause and fix.
+    fn failed(id: &str, label: &str, status: Health, d: &Diagnosis) -> Self {
+        let mut c = Self::new(id.into(), label.into(), status, d.title.clone());
         c.set_diagnosis(d);
         c
     }
 
     fn set_diagnosis(&mut self, d: &Diagnosis) {
-        self.detail.clone_from(&d.title);
         self.code = Some(d.code.clone());
         self.cause = Some(d.detail.clone());
         self.fix = Some(d.fix.clone());
@@ -378,24 +355,15 @@ impl HealthCheck {
             (CheckStatus::Failed, None) => Health::Critical,
             (CheckStatus::Skipped, _) => Health::Unknown,
         };
-        let mut c = Self {
-            id: step.id,
-            label: step.label,
-            status,
-            detail: step.detail,
-            code: None,
-            cause: None,
-            fix: None,
-            values: BTreeMap::from([(
-                "millis".to_owned(),
-                i64::try_from(step.millis).unwrap_or(i64::MAX),
-            )]),
-        };
+        let mut c = Self::new(step.id, step.label, status, step.detail);
+        c.values.insert("millis".into(), millis(step.millis.into()));
         if let Some(d) = step.diagnosis.filter(|_| status != Health::Ok) {
-            let detail = c.detail.clone();
             c.set_diagnosis(&d);
-            c.detail = detail;
         }
         c
     }
+}
+
+fn millis(ms: u128) -> i64 {
+    i64::try_from(ms).unwrap_or(i64::MAX)
 }

@@ -60,32 +60,33 @@ pub async fn doctor_all<T: TokenSource>(
     opts: &DoctorOptions,
     mut progress: impl FnMut(usize, usize),
 ) -> DoctorReport {
-    let tenants: HashMap<String, Arc<Semaphore>> = names
+    // One gate per tenant, each profile's found once (reading the profile is file I/O).
+    let mut per_tenant: HashMap<String, Arc<Semaphore>> = HashMap::new();
+    let gates: Vec<Arc<Semaphore>> = names
         .iter()
-        .map(|n| tenant_of(session, n))
-        .map(|t| (t, Arc::new(Semaphore::new(PER_TENANT))))
+        .map(|n| {
+            let gate = per_tenant
+                .entry(tenant_of(session, n))
+                .or_insert_with(|| Arc::new(Semaphore::new(PER_TENANT)));
+            Arc::clone(gate)
+        })
         .collect();
     let total = names.len();
     let mut done = 0;
-    let mut checked: Vec<(usize, ProfileHealth)> = stream::iter(names.iter().enumerate())
-        .map(|(i, name)| {
-            let gate = tenants.get(&tenant_of(session, name)).cloned();
-            async move {
-                // A closed semaphore cannot happen (none is closed); check without it then.
-                let _permit = match &gate {
-                    Some(g) => g.acquire().await.ok(),
-                    None => None,
-                };
+    let mut checked: Vec<(usize, ProfileHealth)> =
+        stream::iter(names.iter().zip(gates).enumerate())
+            .map(|(i, (name, gate))| async move {
+                // No gate is ever closed, so the permit always comes.
+                let _permit = gate.acquire().await.ok();
                 (i, doctor(session, name, opts).await)
-            }
-        })
-        .buffer_unordered(IN_FLIGHT)
-        .inspect(|_| {
-            done += 1;
-            progress(done, total);
-        })
-        .collect()
-        .await;
+            })
+            .buffer_unordered(IN_FLIGHT)
+            .inspect(|_| {
+                done += 1;
+                progress(done, total);
+            })
+            .collect()
+            .await;
     checked.sort_by_key(|(i, _)| *i);
     let profiles: Vec<ProfileHealth> = checked.into_iter().map(|(_, p)| p).collect();
     let status = Health::worst(profiles.iter().map(|p| p.status));
@@ -118,18 +119,11 @@ mod tests {
 
     #[test]
     fn the_committed_schema_is_the_generated_one() {
-        let path = concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../../docs/doctor.schema.json"
-        );
-        let generated = serde_json::to_string_pretty(&schema()).unwrap() + "\n";
-        if std::env::var_os("UPDATE_SCHEMA").is_some() {
-            std::fs::write(path, &generated).unwrap();
-        }
-        let committed = std::fs::read_to_string(path).unwrap_or_default();
-        assert!(
-            committed == generated,
-            "docs/doctor.schema.json is stale: run UPDATE_SCHEMA=1 cargo test -p onboard --lib health"
+        crate::generated_file::assert_current(
+            "docs/doctor.schema.json",
+            &(serde_json::to_string_pretty(&schema()).unwrap() + "\n"),
+            "UPDATE_SCHEMA",
+            "run UPDATE_SCHEMA=1 cargo test -p onboard --lib health",
         );
     }
 }

@@ -256,12 +256,15 @@ impl<R: Resolve, D: Dial> PublicHttp<R, D> {
         if !matches!(url.scheme(), "http" | "https") {
             return Err(Refusal::NotHttp(url.scheme().to_owned()));
         }
+        // WHATWG parsing turns 2130706433, 0177.0.0.1 and 0x7f.1 into an IPv4 host.
+        let host = url.host().ok_or(Refusal::BadUrl)?.to_owned();
+        let literal = match &host {
+            Host::Ipv4(ip) => Some(IpAddr::V4(*ip)),
+            Host::Ipv6(ip) => Some(IpAddr::V6(*ip)),
+            Host::Domain(_) => None,
+        };
         // A literal address is judged before the port: "this computer" says more than "port 8080".
-        if let Some(ip) = match url.host() {
-            Some(Host::Ipv4(ip)) => Some(IpAddr::V4(ip)),
-            Some(Host::Ipv6(ip)) => Some(IpAddr::V6(ip)),
-            _ => None,
-        } {
+        if let Some(ip) = literal {
             check_public(ip).map_err(|why| Refusal::NotPublic {
                 host: None,
                 addr: ip,
@@ -273,31 +276,29 @@ impl<R: Resolve, D: Dial> PublicHttp<R, D> {
             return Err(Refusal::NotDefaultPort(port));
         }
         let port = url.port_or_known_default().ok_or(Refusal::BadUrl)?;
-        // WHATWG parsing turns 2130706433, 0177.0.0.1 and 0x7f.1 into an IPv4 host.
-        let host = url.host().ok_or(Refusal::BadUrl)?.to_owned();
-        let (name, addrs) = match &host {
-            Host::Ipv4(ip) => (None, vec![SocketAddr::new((*ip).into(), port)]),
-            Host::Ipv6(ip) => (None, vec![SocketAddr::new((*ip).into(), port)]),
-            Host::Domain(d) => {
+        let addrs = match literal {
+            Some(ip) => vec![SocketAddr::new(ip, port)],
+            None => {
+                let d = url.host_str().unwrap_or_default();
                 let found = self
                     .resolver
                     .lookup(d, port)
                     .await
                     .map_err(|e| Refusal::Unreachable(format!("{d}: {e}")))?;
-                (Some(d.clone()), found)
+                if found.is_empty() {
+                    return Err(Refusal::Unreachable("the name has no address".into()));
+                }
+                // Every answer must be public: one private one could be the one dialled.
+                for a in &found {
+                    check_public(a.ip()).map_err(|why| Refusal::NotPublic {
+                        host: Some(d.to_owned()),
+                        addr: a.ip(),
+                        why,
+                    })?;
+                }
+                found
             }
         };
-        if addrs.is_empty() {
-            return Err(Refusal::Unreachable("the name has no address".into()));
-        }
-        // Every answer must be public: one private one could be the one dialled.
-        for a in &addrs {
-            check_public(a.ip()).map_err(|why| Refusal::NotPublic {
-                host: name.clone(),
-                addr: a.ip(),
-                why,
-            })?;
-        }
         let addrs = addrs
             .into_iter()
             .map(|a| SocketAddr::new(a.ip(), port))

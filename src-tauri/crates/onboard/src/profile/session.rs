@@ -317,7 +317,8 @@ impl<T: TokenSource> Session<T> {
         self.cache.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn client_secret(&self, profile: &Profile) -> Result<Option<Secret>, Diagnosis> {
+    /// The app's secret of a confidential client, from the store; missing is an error.
+    pub(crate) fn client_secret(&self, profile: &Profile) -> Result<Option<Secret>, Diagnosis> {
         if !profile.confidential_client {
             return Ok(None);
         }

@@ -10,6 +10,7 @@ use m365_sim::sandbox::demo_seed;
 use m365_sim::RunningSim;
 use onboard::{
     cloud::{Cloud, CloudPreset, TlsMode},
+    identity::{AccessToken, Audience, Resource, TokenResponse},
     mailbox::MailCheckOptions,
     platform::Secret,
 };
@@ -320,4 +321,16 @@ pub fn opts() -> MailCheckOptions {
         timeout: Duration::from_secs(10),
         local_address: Some(fresh_source()),
     }
+}
+
+/// `token` as the session would hand it out for `resource`: an access token with an hour left.
+pub fn typed<A: Audience>(token: &Secret, resource: Resource) -> AccessToken<A> {
+    let tokens = TokenResponse {
+        access_token: token.clone(),
+        refresh_token: None,
+        id_token: None,
+        expires_in: 3600,
+        scope: String::new(),
+    };
+    AccessToken::from_response(&tokens, resource, chrono::Utc::now()).unwrap()
 }
