@@ -1,7 +1,7 @@
 //! Starting and stopping a simulator: bind, make the CA and keys, serve HTTPS.
 
 use crate::exchange::introspection;
-use crate::identity::{authorize, device, discovery, token};
+use crate::identity::{authorize, device, discovery, sign_out, token};
 use crate::tenant::keys;
 use crate::tenant::mail_store::MailStore;
 use crate::tenant::seed::Seed;
@@ -51,6 +51,7 @@ pub fn router(sim: Shared) -> Router {
             "/{tenant}/oauth2/v2.0/devicecode",
             post(device::device_code),
         )
+        .route("/{tenant}/oauth2/v2.0/logout", get(sign_out::logout))
         .route("/{tenant}/adminconsent", get(authorize::admin_consent_v1))
         .route(
             "/{tenant}/v2.0/adminconsent",

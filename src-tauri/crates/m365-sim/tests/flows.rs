@@ -383,3 +383,31 @@ async fn device_login_page_walks_a_person_through() {
     );
     t.stop().await;
 }
+
+#[tokio::test]
+async fn sign_out_at_the_discovered_endpoint_returns_to_a_registered_uri_only() {
+    let t = TestSim::start().await;
+    let discovery = t
+        .get(&format!("/{TENANT}/v2.0/.well-known/openid-configuration"))
+        .await;
+    let end_session: Value = serde_json::from_str(&discovery.body).unwrap();
+    let end_session = end_session["end_session_endpoint"].as_str().unwrap();
+    let path = url::Url::parse(end_session).unwrap().path().to_owned();
+
+    let q = serde_urlencoded::to_string([("post_logout_redirect_uri", REDIRECT), ("state", "so1")])
+        .unwrap();
+    let back = t.get(&format!("{path}?{q}")).await;
+    assert_eq!(back.redirect_params()["state"], "so1");
+    assert!(back.location.unwrap().starts_with(REDIRECT));
+
+    // A URI no app registers is never followed: the signed-out page instead.
+    let q =
+        serde_urlencoded::to_string([("post_logout_redirect_uri", "https://evil.test/")]).unwrap();
+    let page = t.get(&format!("{path}?{q}")).await;
+    assert_eq!((page.status, page.location), (200, None));
+    assert!(page.body.contains("You signed out"), "{}", page.body);
+
+    let page = t.get("/no-such-tenant.test/oauth2/v2.0/logout").await;
+    assert!(page.body.contains("AADSTS90002"), "{}", page.body);
+    t.stop().await;
+}

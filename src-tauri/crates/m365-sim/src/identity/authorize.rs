@@ -13,7 +13,7 @@ use std::collections::HashMap;
 
 type Params = Query<HashMap<String, String>>;
 
-fn page_error(sim: &Shared, e: AadError) -> Response {
+pub(crate) fn page_error(sim: &Shared, e: AadError) -> Response {
     pages::error(
         &e,
         &uuid::Uuid::new_v4().to_string(),
@@ -62,7 +62,7 @@ fn check_redirect(
 }
 
 /// The app's redirect with `params` added to its query.
-fn redirect_to(uri: &str, params: &[(&str, &str)]) -> Response {
+pub(crate) fn redirect_to(uri: &str, params: &[(&str, &str)]) -> Response {
     let mut url = match url::Url::parse(uri) {
         Ok(u) => u,
         Err(_) => return pages::message("Bad redirect URI", uri),

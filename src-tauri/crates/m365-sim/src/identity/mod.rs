@@ -6,4 +6,5 @@ pub mod authorize;
 pub mod device;
 pub mod discovery;
 pub mod pages;
+pub mod sign_out;
 pub mod token;
