@@ -345,7 +345,11 @@ impl<T: TokenSource> Session<T> {
 fn refuses_token(d: &Diagnosis) -> bool {
     matches!(
         d.code.as_str(),
-        "graph.InvalidAuthenticationToken" | "imap.auth_failed" | "smtp.535" | "smtp.535_5.7.3"
+        "graph.InvalidAuthenticationToken"
+            | "imap.auth_failed"
+            | "imap.expired"
+            | "smtp.535"
+            | "smtp.535_5.7.3"
     )
 }
 
@@ -377,6 +381,25 @@ mod tests {
     use std::collections::VecDeque;
 
     type Form = Vec<(String, String)>;
+
+    #[test]
+    fn a_refused_token_is_known_in_each_protocol_s_words() {
+        use catalog::MailProtocol::{Imap, Smtp};
+        for (protocol, reply) in [
+            (Imap, "A1 NO AUTHENTICATE failed."),
+            (Imap, "A1 NO [EXPIRED] Token expired"),
+            (Smtp, "535 5.7.3 Authentication unsuccessful"),
+        ] {
+            assert!(
+                refuses_token(&catalog::mail_reply(protocol, reply)),
+                "{reply}"
+            );
+        }
+        assert!(!refuses_token(&catalog::mail_reply(
+            Imap,
+            "A1 NO [AUTHORIZATIONFAILED] Authorization failed"
+        )));
+    }
 
     /// Answers from a script and records every form it was sent.
     #[derive(Default)]

@@ -297,7 +297,25 @@ async fn read_line<S: AsyncRead + Unpin>(
     }
 }
 
+/// A reply async-imap could not parse. It says so only in the text of an `io::Error` (which
+/// quotes the whole reply, mail included, so that text is never shown).
+pub(crate) fn is_unparsable(e: &async_imap::error::Error) -> bool {
+    matches!(e, async_imap::error::Error::Io(io) if unparsable(io))
+}
+
+fn unparsable(e: &io::Error) -> bool {
+    e.kind() == io::ErrorKind::Other && e.to_string().contains(" during parsing of ")
+}
+
 fn io_failure(endpoint: &MailEndpoint, e: &io::Error) -> Diagnosis {
+    if unparsable(e) {
+        return Diagnosis::new(
+            "imap.unreadable_reply",
+            format!("{endpoint} sent a reply this app cannot read"),
+            "The IMAP server's reply does not follow IMAP's syntax as the IMAP library reads it (for example raw 8-bit text where IMAP allows only UTF-8 or ASCII).",
+            "Preview the folder over Graph instead, or report the server's software and version to this app's maintainers.",
+        );
+    }
     if let Some(too_large) = e.get_ref().and_then(|i| i.downcast_ref::<TooLarge>()) {
         return wire_bound::too_large(&endpoint.to_string(), too_large);
     }

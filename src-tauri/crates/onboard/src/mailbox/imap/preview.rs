@@ -32,6 +32,12 @@ use mail_parser::{MessageParser, MimeHeaders};
 /// without the `Content-Type` charset they are to be read in.
 pub(crate) const PAGE_ITEMS: &str = "(UID FLAGS INTERNALDATE RFC822.SIZE BODYSTRUCTURE BODY.PEEK[HEADER.FIELDS (FROM SUBJECT CONTENT-TYPE)])";
 
+/// A page without `BODYSTRUCTURE`, for a range whose structure the IMAP library cannot read:
+/// imap-proto reads its parameters as UTF-8 only, so a raw 8-bit attachment name in it fails
+/// the whole reply. Attachments are then told by the top-level `Content-Type`.
+const PLAIN_PAGE_ITEMS: &str =
+    "(UID FLAGS INTERNALDATE RFC822.SIZE BODY.PEEK[HEADER.FIELDS (FROM SUBJECT CONTENT-TYPE)])";
+
 /// The source, at most `max` bytes of it and one more to tell a larger message; `PEEK` so that
 /// `\Seen` stays as it is.
 pub(crate) fn raw_items(max: usize) -> String {
@@ -45,6 +51,9 @@ pub(crate) struct ImapConn {
     endpoint: MailEndpoint,
     opts: MailCheckOptions,
     open: Option<Examined>,
+    /// What signs in again, when a reply the library cannot read has spoilt the connection.
+    cloud: Cloud,
+    login: MailLogin,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,7 +169,29 @@ impl ImapConn {
             endpoint,
             opts: opts.clone(),
             open: None,
+            cloud: cloud.clone(),
+            login,
         })
+    }
+
+    /// A fresh connection with the same folder examined, its UIDVALIDITY unchanged: async-imap
+    /// keeps a reply it cannot parse at the head of its buffer, so the old one reads nothing more.
+    async fn reconnect(&mut self) -> Result<(), Diagnosis> {
+        let (session, replies, endpoint) =
+            imap_check::sign_in(&self.cloud, &self.login, &self.opts).await?;
+        let old = std::mem::replace(&mut self.session, session);
+        drop(old);
+        (self.replies, self.endpoint) = (replies, endpoint);
+        let Some(was) = self.open.clone() else {
+            return Ok(());
+        };
+        self.examine(&was.folder).await?;
+        match &self.open {
+            Some(now) if now.uid_validity != was.uid_validity => {
+                Err(stale(&was.folder, was.uid_validity, now.uid_validity))
+            }
+            _ => Ok(()),
+        }
     }
 
     /// `LOGOUT`, briefly: a server that does not answer is left alone.
@@ -320,16 +351,27 @@ impl ImapConn {
     }
 
     async fn fetch_range(&mut self, lo: u32, hi: u32) -> Result<Vec<Fetch>, Diagnosis> {
-        let failure = self.failure();
-        let fetched = self
-            .session
-            .fetch(format!("{lo}:{hi}"), PAGE_ITEMS)
-            .await
-            .map_err(&failure)?
+        match self.try_fetch(lo, hi, PAGE_ITEMS).await {
+            Err(e) if imap_check::is_unparsable(&e) => {
+                self.reconnect().await?;
+                let plain = self.try_fetch(lo, hi, PLAIN_PAGE_ITEMS).await;
+                plain.map_err(self.failure())
+            }
+            fetched => fetched.map_err(self.failure()),
+        }
+    }
+
+    async fn try_fetch(
+        &mut self,
+        lo: u32,
+        hi: u32,
+        items: &str,
+    ) -> Result<Vec<Fetch>, async_imap::error::Error> {
+        self.session
+            .fetch(format!("{lo}:{hi}"), items)
+            .await?
             .try_collect()
             .await
-            .map_err(&failure)?;
-        Ok(fetched)
     }
 
     /// Turns a client error into the catalog's diagnosis (the server's refusal as sent).
@@ -350,7 +392,7 @@ fn not_open(folder: &str) -> Diagnosis {
 
 /// The list entry: From and Subject, flags, size and internal date as the server has them.
 fn summary(f: &Fetch, uid_validity: u32) -> MessageSummary {
-    let (from, subject) = f.header().map(from_and_subject).unwrap_or_default();
+    let (from, subject, multipart_mixed) = f.header().map(from_and_subject).unwrap_or_default();
     MessageSummary {
         id: message_id(uid_validity, f.uid.unwrap_or_default()),
         from,
@@ -360,14 +402,15 @@ fn summary(f: &Fetch, uid_validity: u32) -> MessageSummary {
             .map(|d| d.to_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string())
             .unwrap_or_default(),
         size: f.size.map(u64::from),
-        has_attachments: f.bodystructure().is_some_and(has_attachments),
+        has_attachments: f.bodystructure().map_or(multipart_mixed, has_attachments),
         is_read: f.flags().any(|fl| fl == Flag::Seen),
     }
 }
 
 /// From (`Name <address>`, or the address alone, as the Graph list shows it) and Subject of
-/// raw header fields, read as the message view reads them (message/header_text.rs).
-fn from_and_subject(header: &[u8]) -> (String, String) {
+/// raw header fields, read as the message view reads them (message/header_text.rs); and
+/// whether the message is `multipart/mixed`, the sign of attachments without a `BODYSTRUCTURE`.
+fn from_and_subject(header: &[u8]) -> (String, String, bool) {
     let first = MessageParser::default().parse_headers(header);
     let declared = first
         .as_ref()
@@ -392,7 +435,11 @@ fn from_and_subject(header: &[u8]) -> (String, String) {
         }
     });
     let subject = m.subject().unwrap_or_default().trim().to_owned();
-    (from.unwrap_or_default(), subject)
+    let mixed = m.root_part().content_type().is_some_and(|c| {
+        c.ctype().eq_ignore_ascii_case("multipart")
+            && c.subtype().is_some_and(|s| s.eq_ignore_ascii_case("mixed"))
+    });
+    (from.unwrap_or_default(), subject, mixed)
 }
 
 /// An attachment as the message view counts them: any part that is not text, or text marked
@@ -510,16 +557,17 @@ mod tests {
         let fields = |f: &[u8]| from_and_subject(&[f, b"\r\n\r\n"].concat());
         assert_eq!(
             fields(b"Subject: =?utf-8?q?B=C3=BCro_Anfrage?=\r\nFrom: =?iso-8859-1?q?J=F6rg?= <joerg@example.test>"),
-            ("Jörg <joerg@example.test>".into(), "Büro Anfrage".into())
+            ("Jörg <joerg@example.test>".into(), "Büro Anfrage".into(), false)
         );
         assert_eq!(
             fields(b"From: joerg@example.test\r\nSubject: plain"),
-            ("joerg@example.test".into(), "plain".into())
+            ("joerg@example.test".into(), "plain".into(), false)
         );
         // Raw KOI8-R, read in the charset the message names.
         assert_eq!(
             fields(b"From: \xe9\xd7\xc1\xce <ivan@example.test>\r\nSubject: \xf3\xde\xa3\xd4\r\nContent-Type: text/plain; charset=koi8-r"),
-            ("Иван <ivan@example.test>".into(), "Счёт".into())
+            ("Иван <ivan@example.test>".into(), "Счёт".into(), false)
         );
+        assert!(fields(b"From: a@example.test\r\nContent-Type: Multipart/Mixed; boundary=x").2);
     }
 }
