@@ -25,6 +25,8 @@ fn main() {
         "cancel_sign_in",
         "sign_in_mailbox",
         "reverify_profile",
+        "last_health",
+        "check_health",
         "mailbox_folders",
         "archive_counts",
         "preview_page",

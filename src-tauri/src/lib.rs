@@ -51,6 +51,8 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
             commands::account::cancel_sign_in,
             commands::account::sign_in_mailbox,
             commands::account::reverify_profile,
+            commands::health::last_health,
+            commands::health::check_health,
             commands::channel::mailbox_folders,
             commands::channel::archive_counts,
             commands::preview::preview_page,

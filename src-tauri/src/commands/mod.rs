@@ -9,6 +9,7 @@ pub mod consent;
 pub mod draft;
 pub mod export;
 mod file_dialog;
+pub mod health;
 pub mod import;
 mod opener;
 pub mod preview;

@@ -510,6 +510,7 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     preview_blocks_remote_content_and_saves_attachments(&mut h, &hits).await?;
     hostile_mail_stays_inert(&mut h, &hits).await?;
     export_delete_and_import_back(&mut h).await?;
+    health_view_checks_every_profile(&mut h).await?;
 
     // After the whole run: no secret (the client secret, and every refresh and access token
     // the sandbox issued) in the app's data, config, logs (its stdout and stderr) or the export
@@ -535,7 +536,63 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
             Vec::<std::path::PathBuf>::new()
         );
     }
+    expiry_banner_at_start(&mut h).await?;
     h.finish().await
+}
+
+/// The Health view from the profile list: "Check all" checks both mailboxes again (read-only)
+/// and keeps the results, which the profile list then shows.
+async fn health_view_checks_every_profile(h: &mut Harness) -> Result<(), Error> {
+    h.click("nav button[data-step='account']").await?;
+    h.click("[data-testid='open-health']").await?;
+    h.find("[data-health-profile='alice@contoso.test'] [data-status='NONE']")
+        .await?;
+    h.click("#health-check-all").await?;
+    for profile in ["alice@contoso.test", "support@contoso.test"] {
+        h.find(&format!(
+            "[data-health-profile='{profile}'] .row [data-status='OK']"
+        ))
+        .await?;
+    }
+    let checks = h
+        .text("[data-health-profile='support@contoso.test'] .checks")
+        .await?;
+    for label in ["Access token", "Permissions"] {
+        assert!(checks.contains(label), "{checks}");
+    }
+    h.screenshot("health").await?;
+    h.click("[data-testid='health'] .head button:last-child")
+        .await?;
+    h.find("li[data-profile='alice@contoso.test'] [data-last-status='OK']")
+        .await?;
+    Ok(())
+}
+
+/// A secret that the last check (here: edited to 12 days left, as a `doctor` timer could
+/// have found it) measured near its end is named in a banner when the app opens.
+async fn expiry_banner_at_start(h: &mut Harness) -> Result<(), Error> {
+    let file = h.home().join("data/net.m365onboard.wizard/last-health.json");
+    let mut last: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file)?)?;
+    let checks = last["alice@contoso.test"]["checks"]
+        .as_array_mut()
+        .ok_or("alice's last checks are kept")?;
+    let expiry = checks
+        .iter_mut()
+        .find(|c| c["id"] == "secret-expiry")
+        .ok_or("a secret-expiry check")?;
+    expiry["values"]["days_left"] = 12.into();
+    std::fs::write(&file, serde_json::to_vec(&last)?)?;
+    h.restart().await?;
+    let banner = h
+        .text_containing("[data-testid='expiry-banner']", "alice@contoso.test")
+        .await?;
+    assert!(banner.contains("(12 days left, "), "{banner}");
+    assert!(!banner.contains("support@"), "{banner}");
+    h.screenshot("expiry-banner").await?;
+    h.click("[data-testid='expiry-banner'] button").await?;
+    h.find("[data-health-profile='alice@contoso.test'] .row [data-status='OK']")
+        .await?;
+    Ok(())
 }
 
 /// support@'s neutral JSON export with its secrets under a passphrase; the profile deleted; the

@@ -2,6 +2,8 @@
 import { invoke } from '@tauri-apps/api/core';
 import type {
   AccountDraft,
+  Expiring,
+  ProfileHealth,
   AppCheck,
   AppDraft,
   Connected,
@@ -147,3 +149,9 @@ export const copyCards = (profile: string, server: ServerDraft) => invoke<CopyCa
 export const chooseImportFile = () => invoke<string | null>('choose_import_file');
 export const importProfile = (path: string, passphrase: string | null) =>
   invoke<Imported>('import_profile', { path, passphrase });
+
+/** What the last health checks found, and the credentials that expire soon; no network. */
+export const lastHealth = () =>
+  invoke<{ last: Record<string, ProfileHealth>; expiring: Expiring[]; warn_days: number }>('last_health');
+/** Checks `names` (every profile when empty), read-only; progress comes as `health-progress`. */
+export const checkHealth = (names: string[]) => invoke<ProfileHealth[]>('check_health', { names });

@@ -759,3 +759,44 @@ export type CopyCard = { id: string, title: string, values: Array<CopyValue>,
  * What the server requires of the app registration or the mailbox, in words.
  */
 rules: Array<string>, };
+
+export type Health = "OK" | "UNKNOWN" | "WARNING" | "CRITICAL";
+
+export type HealthCheck = { 
+/**
+ * Stable: `tenant`, `app`, `secret-expiry`, `token`, `permissions`, the mailbox checks of
+ * the channel (`graph`, `imap`, `smtp`, …), `folder`.
+ */
+id: string, label: string, status: Health, detail: string, 
+/**
+ * The catalogue's code, cause and fix, when the status is not OK.
+ */
+code: string | null, cause: string | null, fix: string | null, 
+/**
+ * What was measured: `days_left`, `total`, `unread`, `millis`.
+ */
+values: Record<string, number>, };
+
+export type ProfileHealth = { profile: string, 
+/**
+ * The mailbox address; empty when the profile cannot be read.
+ */
+mailbox: string, tenant: string, channel: string, status: Health, 
+/**
+ * RFC 3339, UTC.
+ */
+checked_at: string, checks: Array<HealthCheck>, };
+
+export type Expiring = { profile: string, 
+/**
+ * Days left today: the measured days less the days since that check; negative once expired.
+ */
+days_left: number, 
+/**
+ * `YYYY-MM-DD`, UTC.
+ */
+expires_on: string, 
+/**
+ * The catalogue's fix from that check.
+ */
+fix: string | null, };

@@ -6,7 +6,9 @@ use crate::cloud_args::CloudArgs;
 use clap::{Args, ValueEnum};
 use onboard::{
     catalog::Diagnosis,
-    health::{doctor_all, doctor_fleet, nagios_line, DoctorOptions, DoctorReport, Health},
+    health::{
+        doctor_all, doctor_fleet, nagios_line, DoctorOptions, DoctorReport, Health, LastChecks,
+    },
 };
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -98,10 +100,15 @@ async fn check(
             let _ = std::io::stderr().flush();
         }
     };
-    if !args.all {
-        return Ok(doctor_all(&session, &args.profile, &opts, progress).await);
+    let report = if args.all {
+        doctor_fleet(&session, &opts, progress).await?
+    } else {
+        doctor_all(&session, &args.profile, &opts, progress).await
+    };
+    // For the wizard's Health view; monitoring's answer does not depend on it.
+    if let Err(d) = LastChecks::keep(session.profiles(), &report.profiles) {
+        eprintln!("{}: {}", d.title, d.detail);
     }
-    let report = doctor_fleet(&session, &opts, progress).await?;
     if report.profiles.is_empty() {
         return Err(Diagnosis::new(
             "cli.no_profiles",

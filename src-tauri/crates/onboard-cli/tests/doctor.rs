@@ -107,6 +107,12 @@ async fn doctor_reports_each_failure_with_its_exit_code_and_fix() {
     let expires = chrono::DateTime::parse_from_rfc3339("2027-06-30T00:00:00Z").unwrap();
     let expected = (expires.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_days();
     assert_eq!(days, expected);
+    // Kept for the wizard's Health view and its expiry banner, with the measured days.
+    let kept: Value = serde_json::from_slice(
+        &std::fs::read(data.path().join("net.m365onboard.wizard/last-health.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(kept[ALICE], healthy["profiles"][0], "{kept:#}");
     let (code, line) = doctor(
         &sim,
         data.path(),

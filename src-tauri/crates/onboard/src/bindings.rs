@@ -3,8 +3,8 @@
 //! fails while the committed file is stale.
 
 use crate::{
-    app_registration::*, catalog::*, cloud::*, export::*, identity::*, mailbox::*, message::*,
-    platform::*, profile::*, server::*,
+    app_registration::*, catalog::*, cloud::*, export::*, health::*, identity::*, mailbox::*,
+    message::*, platform::*, profile::*, server::*,
 };
 use ts_rs::{Config, TS};
 
@@ -94,6 +94,10 @@ pub fn typescript() -> String {
         Imported::decl(&cfg),
         CopyValue::decl(&cfg),
         CopyCard::decl(&cfg),
+        Health::decl(&cfg),
+        HealthCheck::decl(&cfg),
+        ProfileHealth::decl(&cfg),
+        Expiring::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

@@ -13,7 +13,7 @@ use crate::{
 };
 use chrono::Utc;
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::time::Instant;
 
@@ -32,7 +32,7 @@ impl Default for DoctorOptions {
 }
 
 /// One check of one profile (docs/doctor.schema.json).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ts_rs::TS)]
 pub struct HealthCheck {
     /// Stable: `tenant`, `app`, `secret-expiry`, `token`, `permissions`, the mailbox checks of
     /// the channel (`graph`, `imap`, `smtp`, …), `folder`.
@@ -45,11 +45,12 @@ pub struct HealthCheck {
     pub cause: Option<String>,
     pub fix: Option<String>,
     /// What was measured: `days_left`, `total`, `unread`, `millis`.
+    #[ts(type = "Record<string, number>")]
     pub values: BTreeMap<String, i64>,
 }
 
 /// A profile's checks and their worst status.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ts_rs::TS)]
 pub struct ProfileHealth {
     pub profile: String,
     /// The mailbox address; empty when the profile cannot be read.

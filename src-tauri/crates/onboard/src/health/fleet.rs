@@ -74,11 +74,13 @@ pub async fn doctor_all<T: TokenSource>(
     let total = names.len();
     let mut done = 0;
     let mut checked: Vec<(usize, ProfileHealth)> =
-        stream::iter(names.iter().zip(gates).enumerate())
+        // Owned names: a borrowed item would make the future not `Send` for every lifetime,
+        // which a Tauri command needs (rustc's higher-ranked closure limitation).
+        stream::iter(names.iter().cloned().zip(gates).enumerate())
             .map(|(i, (name, gate))| async move {
                 // No gate is ever closed, so the permit always comes.
                 let _permit = gate.acquire().await.ok();
-                (i, doctor(session, name, opts).await)
+                (i, doctor(session, &name, opts).await)
             })
             .buffer_unordered(IN_FLIGHT)
             .inspect(|_| {

@@ -1,14 +1,16 @@
 //! Channel health after day one: every check of the setup steps, run again on a kept profile,
 //! read-only and without sending mail, with a status a monitoring system understands.
 //!
-//! Uses catalog/, identity/, app_registration/, profile/ and mailbox/; nothing uses it.
+//! Uses catalog/, platform/, identity/, app_registration/, profile/ and mailbox/; nothing uses it.
 
 pub mod doctor;
 pub mod fleet;
+pub mod last_checks;
 pub mod nagios;
 pub mod status;
 
 pub use doctor::{doctor, DoctorOptions, HealthCheck, ProfileHealth};
 pub use fleet::{doctor_all, doctor_fleet, DoctorReport, PER_TENANT};
+pub use last_checks::{expiring, Expiring, LastChecks};
 pub use nagios::nagios_line;
 pub use status::Health;

@@ -1,11 +1,23 @@
 //! A check's status as the Nagios/Icinga plugin convention names it, and its exit code.
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// Ordered from best to worst, as the monitoring plugins rank them when they summarise: a
 /// check that could not tell (UNKNOWN) outranks OK, a WARNING outranks UNKNOWN.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, JsonSchema)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    JsonSchema,
+    ts_rs::TS,
+)]
 #[serde(rename_all = "UPPERCASE")]
 pub enum Health {
     Ok,
