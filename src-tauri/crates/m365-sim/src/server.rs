@@ -39,6 +39,7 @@ pub struct RunningSim {
 }
 
 pub fn router(sim: Shared) -> Router {
+    let _ = sim.dispatch.set(router);
     Router::new()
         .route(
             "/{tenant}/v2.0/.well-known/openid-configuration",

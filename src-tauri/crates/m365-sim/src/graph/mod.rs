@@ -3,6 +3,7 @@
 //! Reads and writes the tenant's state (tenant/); knows nothing of the identity endpoints.
 
 mod attachments;
+mod batch;
 mod caller;
 // Exchange stores headers decoded (raw 8-bit, ISO-2022-JP, unknown charsets): read by the core's
 // rules, from the core's own file; a crate dependency would be a cycle (the core's tests run

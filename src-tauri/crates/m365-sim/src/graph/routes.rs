@@ -10,7 +10,8 @@ use axum::Router;
 pub fn router() -> Router<Shared> {
     let mut r = Router::new()
         .route("/me", get(users::me))
-        .route("/users/{user}", get(users::user));
+        .route("/users/{user}", get(users::user))
+        .route("/$batch", post(super::batch::batch));
     // Every mailbox route exists for the signed-in user and for a named mailbox.
     for base in ["/me", "/users/{user}"] {
         r = r

@@ -19,6 +19,9 @@ pub struct Sim {
     /// Graph requests in flight per (mailbox, client id), for the MailboxConcurrency limit.
     pub mailbox_requests: Mutex<std::collections::HashMap<(String, String), usize>>,
     pub faults: Mutex<Vec<crate::tenant::request_log::FaultRule>>,
+    /// The whole simulator's router, for the items of a Graph `$batch` (set by the server, so
+    /// that graph/ need not import it).
+    pub dispatch: std::sync::OnceLock<fn(Shared) -> axum::Router>,
 }
 
 pub type Shared = Arc<Sim>;
@@ -40,6 +43,7 @@ impl Sim {
             outgoing: Mutex::default(),
             mailbox_requests: Mutex::default(),
             faults: Mutex::default(),
+            dispatch: std::sync::OnceLock::new(),
         }
     }
 
