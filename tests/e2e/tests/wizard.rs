@@ -571,7 +571,9 @@ async fn health_view_checks_every_profile(h: &mut Harness) -> Result<(), Error> 
 /// A secret that the last check (here: edited to 12 days left, as a `doctor` timer could
 /// have found it) measured near its end is named in a banner when the app opens.
 async fn expiry_banner_at_start(h: &mut Harness) -> Result<(), Error> {
-    let file = h.home().join("data/net.m365onboard.wizard/last-health.json");
+    let file = h
+        .home()
+        .join("data/net.m365onboard.wizard/last-health.json");
     let mut last: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file)?)?;
     let checks = last["alice@contoso.test"]["checks"]
         .as_array_mut()
