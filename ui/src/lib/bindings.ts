@@ -611,6 +611,82 @@ next: string | null,
  */
 round_trips: number, };
 
+export type SearchScope = { "kind": "folder", folder: string, } | { "kind": "all_folders" };
+
+export type SearchQuery = { 
+/**
+ * Free text: over Graph in from, subject and body; over IMAP anywhere in the message.
+ */
+text: string | null, 
+/**
+ * The sender's address, or part of their name.
+ */
+from: string | null, subject: string | null, since: string | null, before: string | null, has_attachments: boolean, scope: SearchScope, };
+
+export type SearchHit = { 
+/**
+ * A `Folder::id`: Graph's `parentFolderId`, or the IMAP folder's name.
+ */
+folder: string, 
+/**
+ * Graph's message id, or over IMAP `UIDVALIDITY:UID` (valid in its folder).
+ */
+id: string, 
+/**
+ * `Name <address>`, or the address alone.
+ */
+from: string, subject: string, 
+/**
+ * ISO 8601, UTC: Graph's `receivedDateTime`, or IMAP's `INTERNALDATE`.
+ */
+received: string, 
+/**
+ * In bytes: IMAP's `RFC822.SIZE`, or over Graph the message's `PR_MESSAGE_SIZE`.
+ */
+size: number | null, has_attachments: boolean, is_read: boolean, };
+
+export type SearchPage = { 
+/**
+ * Newest first: by received date in a folder (as the folder view), by sent date over
+ * Graph's `$search`; over IMAP across folders, folder by folder.
+ */
+messages: Array<SearchHit>, 
+/**
+ * Opaque: hand it back (with the same query) for the next page; `None` on the last.
+ */
+next: string | null, 
+/**
+ * Requests (Graph) or commands after sign-in (IMAP) this page cost.
+ */
+round_trips: number, 
+/**
+ * `Some(1000)` when the results reached Graph's limit for `$search`: more messages may
+ * match than are listed; narrow the search (a sender, a date range).
+ */
+capped: number | null, 
+/**
+ * The search was stopped before the page was full; `next` goes on from there.
+ */
+stopped: boolean, 
+/**
+ * IMAP across folders: the folders searched for this page.
+ */
+folders_searched: number, };
+
+export type SearchProgress = { 
+/**
+ * The folder just searched.
+ */
+folder: string, 
+/**
+ * Folders searched so far, of `folders_total`, for this page.
+ */
+folders_done: number, folders_total: number, 
+/**
+ * Messages found so far for this page.
+ */
+found: number, };
+
 export type AttachmentInfo = { 
 /**
  * Pass to `attachment_bytes` to save it.
@@ -789,7 +865,8 @@ checked_at: string, checks: Array<HealthCheck>, };
 
 export type Expiring = { profile: string, 
 /**
- * Days left today: the measured days less the days since that check; negative once expired.
+ * Days left today: the measured days less the whole days since that check; negative once
+ * expired.
  */
 days_left: number, 
 /**

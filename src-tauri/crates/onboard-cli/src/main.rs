@@ -11,6 +11,7 @@ mod mailbox;
 mod output;
 mod preview;
 mod register_app;
+mod search;
 mod sign_in;
 mod verify;
 

@@ -4,10 +4,11 @@
 use crate::cloud_args::CloudArgs;
 use crate::mailbox::{folder_id, target, MailboxArgs, Target, Via};
 use crate::output;
+use crate::search::{search, SearchArgs};
 use clap::Args;
 use onboard::{
     catalog::Diagnosis,
-    mailbox::{MailCheckOptions, MessagePage},
+    mailbox::{search::SearchPage, MailCheckOptions, MessagePage, MessageSummary},
     message::MessageView,
 };
 use std::io::Write;
@@ -18,8 +19,8 @@ pub struct Preview {
     #[command(flatten)]
     mailbox: MailboxArgs,
     /// The folder's path as `folders` shows it (`Inbox/Inquiries/Tech-Support`), or its id.
-    #[arg(long, value_name = "PATH")]
-    folder: String,
+    #[arg(long, value_name = "PATH", required_unless_present = "all_folders")]
+    folder: Option<String>,
     /// Messages per page, 1 to 50.
     #[arg(long, value_name = "N", default_value_t = 20, value_parser = clap::value_parser!(u32).range(1..=50))]
     top: u32,
@@ -36,6 +37,8 @@ pub struct Preview {
     /// inline them; each one not loaded is listed with why.
     #[arg(long, requires = "message", conflicts_with = "raw")]
     remote_images: bool,
+    #[command(flatten)]
+    search: SearchArgs,
 }
 
 async fn page(args: &Preview, t: &Target, folder: &str) -> Result<MessagePage, Diagnosis> {
@@ -79,7 +82,10 @@ async fn raw(args: &Preview, t: &Target, folder: &str, id: &str) -> Result<Vec<u
 pub async fn run(args: Preview, cloud: &CloudArgs, json: bool) -> ExitCode {
     let found = async {
         let t = target(&args.mailbox, cloud).await?;
-        let folder = folder_id(&t, args.mailbox.via, &args.folder).await?;
+        let folder = match &args.folder {
+            Some(f) => Some(folder_id(&t, args.mailbox.via, f).await?),
+            None => None,
+        };
         Ok::<_, Diagnosis>((t, folder))
     }
     .await;
@@ -87,6 +93,12 @@ pub async fn run(args: Preview, cloud: &CloudArgs, json: bool) -> ExitCode {
         Ok(f) => f,
         Err(d) => return output::verdict::<()>(json, Err(d), |_| String::new()),
     };
+    if args.search.asked() && args.message.is_none() {
+        let (via, cursor) = (args.mailbox.via, args.cursor.as_deref());
+        let found = search(&args.search, &t, via, folder.as_deref(), args.top, cursor).await;
+        return output::verdict(json, found, search_text);
+    }
+    let folder = folder.unwrap_or_default();
     let Some(id) = &args.message else {
         return output::verdict(json, page(&args, &t, &folder).await, page_text);
     };
@@ -139,6 +151,34 @@ fn size_text(size: Option<u64>) -> String {
 }
 
 fn page_text(p: &MessagePage) -> String {
+    let rows = p.messages.iter().map(|m| (m, None));
+    list_text(rows, p.messages.len(), p.round_trips, p.next.as_deref())
+}
+
+/// The folder view's list with each hit's folder, and what capped or stopped the search.
+fn search_text(p: &SearchPage) -> String {
+    let rows = p
+        .messages
+        .iter()
+        .map(|h| (&h.message, Some(h.folder.as_str())));
+    let mut s = list_text(rows, p.messages.len(), p.round_trips, p.next.as_deref());
+    if let Some(cap) = p.capped {
+        s.push_str(&format!(
+            "Graph returns at most {cap} results for a search: narrow it (--since, --from, a folder) to see the rest.\n"
+        ));
+    }
+    if p.stopped {
+        s.push_str("Stopped before every folder was searched.\n");
+    }
+    s
+}
+
+fn list_text<'a>(
+    rows: impl Iterator<Item = (&'a MessageSummary, Option<&'a str>)>,
+    count: usize,
+    round_trips: u32,
+    next: Option<&str>,
+) -> String {
     let mut s = format!(
         "  {:<20}  {}  {}  {:>8}  ID\n",
         "RECEIVED",
@@ -146,7 +186,7 @@ fn page_text(p: &MessagePage) -> String {
         fit("SUBJECT", 40),
         "SIZE"
     );
-    for m in &p.messages {
+    for (m, folder) in rows {
         let mark = format!(
             "{}{}",
             if m.is_read { ' ' } else { '*' },
@@ -160,15 +200,18 @@ fn page_text(p: &MessagePage) -> String {
             size_text(m.size),
             m.id
         ));
+        if let Some(f) = folder {
+            s.push_str(&format!("  in {f}\n"));
+        }
     }
     s.push_str(&format!(
         "{} message{} (* unread, @ with attachments), {} round trip{}\n",
-        p.messages.len(),
-        if p.messages.len() == 1 { "" } else { "s" },
-        p.round_trips,
-        if p.round_trips == 1 { "" } else { "s" }
+        count,
+        if count == 1 { "" } else { "s" },
+        round_trips,
+        if round_trips == 1 { "" } else { "s" }
     ));
-    if let Some(next) = &p.next {
+    if let Some(next) = next {
         s.push_str(&format!("Next page: --cursor {next}\n"));
     }
     s

@@ -337,3 +337,131 @@ async fn preview_remote_images_refuses_this_computer_with_the_reason() {
     );
     sim.stop().await;
 }
+
+/// `preview --subject/--search/--has-attachments/--since/--all-folders` over IMAP (the real
+/// Dovecot's `UID SEARCH` under `EXAMINE`) and Graph: each filter narrows to what it names,
+/// nothing is marked read, and a bad day is refused naming the flag.
+#[tokio::test(flavor = "multi_thread")]
+async fn preview_searches_over_imap_and_graph() {
+    let w = mail::MailWorld::start().await;
+    let token = w.outlook_token(mail::ALICE).await;
+    let ca = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(ca.path(), &w.ca_pem).unwrap();
+    let imap = format!("127.0.0.1:{}", w.imaps);
+    let at = [
+        "--authority-url",
+        &w.sim.endpoints.authority,
+        "--graph-url",
+        &w.sim.endpoints.graph,
+        "--imap",
+        &imap,
+        "--ca-file",
+        ca.path().to_str().unwrap(),
+    ];
+    let alice = ["--json", "preview", "--via", "imap"];
+    let search = |extra: &[&str]| {
+        let (code, text) = cli(&at, &[&alice[..], extra].concat(), token.expose());
+        (code, json(&text))
+    };
+    let search_alice = |extra: &[&str]| search(&[&["--mailbox", mail::ALICE][..], extra].concat());
+    let subjects = |page: &Value| -> Vec<String> {
+        page["result"]["messages"]
+            .as_array()
+            .unwrap_or_else(|| panic!("{page:#}"))
+            .iter()
+            .map(|h| h["subject"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let before = search_alice(&["--folder", "INBOX"]).1;
+
+    let (code, page) = search_alice(&["--folder", "INBOX", "--subject", "dingus"]);
+    assert_eq!(code, 0, "{page:#}");
+    assert_eq!(subjects(&page), ["Here is your dingus fish"]);
+    let (_, page) = search_alice(&["--folder", "INBOX", "--has-attachments"]);
+    assert!(
+        subjects(&page).contains(&"Here is your dingus fish".to_owned()),
+        "{page:#}"
+    );
+    assert!(!subjects(&page).contains(&"64423".to_owned()), "{page:#}");
+    let (_, page) = search_alice(&["--folder", "INBOX", "--since", "2100-01-01"]);
+    assert_eq!(subjects(&page), Vec::<String>::new());
+    let (_, page) = search_alice(&["--all-folders", "--search", "dingus"]);
+    assert!(
+        subjects(&page).contains(&"Here is your dingus fish".to_owned()),
+        "{page:#}"
+    );
+    // support@'s nested folders, through alice's Full Access: every folder, each hit's named.
+    let support = [
+        "--mailbox",
+        mail::SUPPORT,
+        "--delegate",
+        mail::ALICE,
+        "--all-folders",
+    ];
+    let (code, page) = search(&[&support[..], &["--since", "2000-01-01", "--top", "50"]].concat());
+    assert_eq!(code, 0, "{page:#}");
+    let mut folders: Vec<&str> = page["result"]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| h["folder"].as_str().unwrap())
+        .collect();
+    folders.dedup();
+    assert!(folders.len() > 1, "{page:#}");
+    assert!(
+        page["result"]["folders_searched"].as_u64().unwrap() > 1,
+        "{page:#}"
+    );
+
+    let (code, refused) = search_alice(&["--folder", "INBOX", "--since", "2026-13-01"]);
+    assert_eq!(code, 1);
+    assert_eq!(refused["error"]["code"], "search.date", "{refused:#}");
+
+    // Read-only: the folder lists as before, unread marks included.
+    let after = search_alice(&["--folder", "INBOX"]).1;
+    assert_eq!(after["result"]["messages"], before["result"]["messages"]);
+
+    // Graph (app-only): the newest subject's first word finds it, and only matching mail.
+    let gtoken = app_token(&w.sim).await;
+    let graph = [
+        "--json",
+        "preview",
+        "--mailbox",
+        mail::SUPPORT,
+        "--folder",
+        "Inbox",
+    ];
+    let run = |extra: &[&str]| {
+        let (code, text) = cli(&at, &[&graph[..], extra].concat(), &gtoken);
+        (code, json(&text))
+    };
+    let (code, listed) = run(&["--top", "5"]);
+    assert_eq!(code, 0, "{listed:#}");
+    let newest = listed["result"]["messages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["subject"].as_str().is_some_and(|s| s.len() > 3))
+        .unwrap()
+        .clone();
+    let word = newest["subject"]
+        .as_str()
+        .unwrap()
+        .split_whitespace()
+        .next()
+        .unwrap();
+    let (code, found) = run(&["--subject", word]);
+    assert_eq!(code, 0, "{found:#}");
+    let hits = found["result"]["messages"].as_array().unwrap();
+    assert!(hits.iter().any(|h| h["id"] == newest["id"]), "{found:#}");
+    let lower = word.to_lowercase();
+    assert!(
+        hits.iter().all(|h| h["subject"]
+            .as_str()
+            .unwrap()
+            .to_lowercase()
+            .contains(&lower)),
+        "{found:#}"
+    );
+    w.stop().await;
+}

@@ -50,7 +50,7 @@ fn attachments(
 ) -> Result<(super::mailbox::Mailbox, Vec<Attachment>), GraphError> {
     let mailbox = open(sim, caller, p.get("user").map(String::as_str))?;
     let entry = find(sim, &mailbox, p.get("message").map_or("", String::as_str))?;
-    let bytes = super::messages::read_decoded(&entry);
+    let bytes = super::decoded::read_decoded(&entry);
     let parsed = MessageParser::default().parse(&bytes);
     let list = parsed
         .map(|m| {

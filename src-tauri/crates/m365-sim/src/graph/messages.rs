@@ -1,12 +1,16 @@
 //! Messages of a mail folder: list with `$top` `$skip` `$select` `$filter` `$orderby` `$count`,
+//! `$search` (graph/search.rs),
 //! the size as an extended property (`$expand`) and `@odata.nextLink`, get, `$value` (the MIME), PATCH `isRead`, DELETE.
-//! Paging, counting and filtering use only file names; only the returned page is parsed.
+//! Paging, counting and filtering use only file names (but `$search` and `hasAttachments`, which
+//! read each message once: graph/search.rs); otherwise only the returned page is parsed.
 
 use super::caller::Caller;
+use super::decoded::read_decoded;
 use super::directory::query::entity;
 use super::error::GraphError;
 use super::mailbox::{context, folder_id, open, resolve_folder, Mailbox, Params};
 use super::paging::{next_link, number};
+use super::search;
 use crate::tenant::mail_store::Entry;
 use crate::tenant::sim::Shared;
 use axum::extract::{OriginalUri, Path, Query, State};
@@ -58,16 +62,6 @@ pub(super) fn find(sim: &Shared, mailbox: &Mailbox, id: &str) -> Result<Entry, G
 
 fn time(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-/// A message's file with its headers as Exchange keeps them: decoded, whatever charset their
-/// raw bytes or encoded words were in.
-pub(super) fn read_decoded(entry: &Entry) -> Vec<u8> {
-    let raw = std::fs::read(&entry.path).unwrap_or_default();
-    let decoded = MessageParser::default()
-        .parse(&raw)
-        .and_then(|m| super::header_text::utf8_headers(&m));
-    decoded.unwrap_or(raw)
 }
 
 fn representation(mailbox: &Mailbox, entry: &Entry, select: Option<&[String]>) -> Value {
@@ -222,6 +216,14 @@ fn filter(expr: &str, mailbox: &Mailbox) -> Result<impl Fn(&Entry) -> bool, Grap
                     .map_err(|_| bad_query(format!("'{value}' is not a DateTimeOffset.")))?;
                 clauses.push(Box::new(move |e: &Entry| cmp(e.received.cmp(&at))));
             }
+            "hasattachments" => {
+                let want: bool = value
+                    .parse()
+                    .map_err(|_| bad_query(format!("'{value}' is not a boolean.")))?;
+                clauses.push(Box::new(move |e: &Entry| {
+                    cmp(search::fields(e).has_attachments.cmp(&want))
+                }));
+            }
             "isread" => {
                 let want: bool = value
                     .parse()
@@ -274,6 +276,12 @@ pub async fn list(
             all
         }
     };
+    // `$search`: KQL, newest sent first, at most 1,000; Graph takes no `$filter` or `$orderby`
+    // with it.
+    if let Some(kql) = q.get("$search") {
+        search::refuse_combination(&q)?;
+        entries = search::search(kql, entries)?;
+    }
     if let Some(expr) = q.get("$filter") {
         let keep = filter(expr, &mailbox)?;
         entries.retain(|e| keep(e));

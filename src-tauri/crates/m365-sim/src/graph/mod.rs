@@ -5,6 +5,7 @@
 mod attachments;
 mod batch;
 mod caller;
+mod decoded;
 // Exchange stores headers decoded (raw 8-bit, ISO-2022-JP, unknown charsets): read by the core's
 // rules, from the core's own file; a crate dependency would be a cycle (the core's tests run
 // against this simulator).
@@ -18,6 +19,7 @@ mod mailbox;
 mod messages;
 mod paging;
 mod routes;
+mod search;
 mod send_mail;
 mod users;
 

@@ -1,8 +1,8 @@
 //! The mailbox, over the channel's own protocol. graph/, imap/ and smtp/ hold what is particular
 //! to each; the files here what they share, each for a mailbox and for a saved profile:
 //! connecting a mailbox after its sign-in, the folder tree, archive counts, the preview's pages
-//! and messages (and the connections kept between them), and the verify step's fetch and send
-//! tests.
+//! and messages (and the connections kept between them), search (search/), and the verify
+//! step's fetch and send tests.
 //!
 //! Uses catalog/, platform/, cloud/, identity/, profile/ (a saved profile's session and tokens)
 //! and message/ (a fetched message becomes a view there).
@@ -19,6 +19,7 @@ pub mod imap;
 pub(crate) mod mail_conn;
 pub mod message_page;
 pub mod preview;
+pub mod search;
 pub mod send_test;
 pub mod smtp;
 pub mod xoauth2;
@@ -43,6 +44,10 @@ pub use imap::preview::{imap_message_page, imap_raw_message, imap_raw_message_bo
 pub use mail_conn::{MailCheckOptions, MailLogin};
 pub use message_page::{MessagePage, MessageSummary};
 pub use preview::{profile_message, profile_message_page, profile_raw_message};
+pub use search::{
+    graph_search, imap_search::imap_search, profile_search, SearchHit, SearchPage, SearchProgress,
+    SearchQuery, SearchScope,
+};
 pub use send_test::{graph_send_test, profile_send_test, smtp_send_test, TestMail};
 pub use smtp::check::{check_smtp, SmtpCheck};
 pub use xoauth2::Xoauth2;

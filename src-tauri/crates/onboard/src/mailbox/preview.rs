@@ -96,7 +96,7 @@ pub async fn profile_message<T: TokenSource>(
 
 /// `op` on the profile's kept IMAP connection, signed in with the session's token when a new
 /// one is needed. A sign-in again (or as another delegate) opens a new connection.
-async fn with_imap<T: TokenSource, R>(
+pub(crate) async fn with_imap<T: TokenSource, R>(
     session: &Session<T>,
     p: &Profile,
     cloud: &Cloud,

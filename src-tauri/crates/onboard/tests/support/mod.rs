@@ -5,6 +5,7 @@
 pub mod mail;
 pub mod profile;
 pub mod proxy;
+pub mod search_seed;
 pub mod sim;
 
 use onboard::server::{HostName, ProbeOptions, ServerCheck, ServerKind};

@@ -11,10 +11,11 @@ use crate::platform::http;
 use crate::{catalog::Diagnosis, cloud::Cloud};
 use serde_json::Value;
 
-const SELECT: &str = "id,from,subject,receivedDateTime,hasAttachments,isRead";
+pub(crate) const SELECT: &str = "id,from,subject,receivedDateTime,hasAttachments,isRead";
 /// A message's size is no standard property: it is MAPI's `PR_MESSAGE_SIZE` (tag 0x0E08),
 /// asked for as a single-value extended property.
-const EXPAND_SIZE: &str = "singleValueExtendedProperties($filter=id%20eq%20%27Integer%200x0E08%27)";
+pub(crate) const EXPAND_SIZE: &str =
+    "singleValueExtendedProperties($filter=id%20eq%20%27Integer%200x0E08%27)";
 
 /// A path segment with everything but unreserved characters percent-encoded.
 pub(crate) fn segment(s: &str) -> String {
@@ -79,7 +80,7 @@ fn person(v: &Value) -> String {
     }
 }
 
-fn summary(v: &Value) -> MessageSummary {
+pub(crate) fn summary(v: &Value) -> MessageSummary {
     let text = |k: &str| v[k].as_str().unwrap_or_default().to_owned();
     MessageSummary {
         id: text("id"),

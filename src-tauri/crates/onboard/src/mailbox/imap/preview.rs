@@ -324,6 +324,54 @@ impl ImapConn {
         .await
     }
 
+    /// `EXAMINE` of `folder` (read-only) for another module's reads (search); its UIDVALIDITY.
+    pub(crate) async fn examine_folder(&mut self, folder: &str) -> Result<u32, Diagnosis> {
+        self.examine(folder).await?;
+        let open = self.open.as_ref().ok_or_else(|| not_open(folder))?;
+        Ok(open.uid_validity)
+    }
+
+    /// The list entries of `uids` in the open folder (one `UID FETCH` of the page's items),
+    /// highest UID first; UIDs expunged meanwhile are left out.
+    pub(crate) async fn summaries(
+        &mut self,
+        uids: &[u32],
+    ) -> Result<Vec<MessageSummary>, Diagnosis> {
+        let open = self.open.clone().ok_or_else(|| not_open("the folder"))?;
+        if uids.is_empty() {
+            return Ok(vec![]);
+        }
+        let set = uids
+            .iter()
+            .map(u32::to_string)
+            .collect::<Vec<_>>()
+            .join(",");
+        let failure = self.failure();
+        let mut fetched: Vec<Fetch> = self
+            .session
+            .uid_fetch(set, PAGE_ITEMS)
+            .await
+            .map_err(&failure)?
+            .try_collect()
+            .await
+            .map_err(&failure)?;
+        fetched.retain(|f| f.uid.is_some_and(|u| uids.contains(&u)));
+        fetched.sort_by_key(|f| std::cmp::Reverse(f.uid));
+        fetched.dedup_by_key(|f| f.uid);
+        Ok(fetched
+            .iter()
+            .map(|f| summary(f, open.uid_validity))
+            .collect())
+    }
+
+    /// The session with what explains its failures and bounds its waits, for the commands of
+    /// another module (search's literals).
+    pub(crate) fn wire(
+        &mut self,
+    ) -> (&mut ImapSession, &Replies, &MailEndpoint, &MailCheckOptions) {
+        (&mut self.session, &self.replies, &self.endpoint, &self.opts)
+    }
+
     /// `EXAMINE` (read-only), remembering UIDVALIDITY and EXISTS.
     async fn examine(&mut self, folder: &str) -> Result<(), Diagnosis> {
         self.open = None;
