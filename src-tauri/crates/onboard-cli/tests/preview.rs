@@ -157,23 +157,30 @@ async fn preview_over_graph_pages_shows_a_message_and_its_source() {
     sim.stop().await;
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn preview_over_imap_reads_the_same_mailbox() {
-    let w = mail::MailWorld::start().await;
-    let token = w.outlook_token(mail::ALICE).await;
+/// The flags that point the CLI at the mail world's simulator and Dovecot, and the CA file they
+/// name (kept while the flags are used).
+fn endpoints(w: &mail::MailWorld) -> (Vec<String>, tempfile::NamedTempFile) {
     let ca = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(ca.path(), &w.ca_pem).unwrap();
-    let imap = format!("127.0.0.1:{}", w.imaps);
-    let at = [
+    let flags = [
         "--authority-url",
         &w.sim.endpoints.authority,
         "--graph-url",
         &w.sim.endpoints.graph,
         "--imap",
-        &imap,
+        &format!("127.0.0.1:{}", w.imaps),
         "--ca-file",
         ca.path().to_str().unwrap(),
     ];
+    (flags.iter().map(|f| f.to_string()).collect(), ca)
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn preview_over_imap_reads_the_same_mailbox() {
+    let w = mail::MailWorld::start().await;
+    let token = w.outlook_token(mail::ALICE).await;
+    let (at, _ca) = endpoints(&w);
+    let at: Vec<&str> = at.iter().map(String::as_str).collect();
     let alice = [
         "preview",
         "--via",
@@ -345,19 +352,8 @@ async fn preview_remote_images_refuses_this_computer_with_the_reason() {
 async fn preview_searches_over_imap_and_graph() {
     let w = mail::MailWorld::start().await;
     let token = w.outlook_token(mail::ALICE).await;
-    let ca = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(ca.path(), &w.ca_pem).unwrap();
-    let imap = format!("127.0.0.1:{}", w.imaps);
-    let at = [
-        "--authority-url",
-        &w.sim.endpoints.authority,
-        "--graph-url",
-        &w.sim.endpoints.graph,
-        "--imap",
-        &imap,
-        "--ca-file",
-        ca.path().to_str().unwrap(),
-    ];
+    let (at, _ca) = endpoints(&w);
+    let at: Vec<&str> = at.iter().map(String::as_str).collect();
     let alice = ["--json", "preview", "--via", "imap"];
     let search = |extra: &[&str]| {
         let (code, text) = cli(&at, &[&alice[..], extra].concat(), token.expose());
