@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { checkedAgo, chip, expiryText } from './health';
+import { checkLabel, checkedAgo, chip, expiryText } from './health';
 
 describe('health', () => {
   it('names every status and an unchecked profile', () => {
@@ -11,6 +11,12 @@ describe('health', () => {
       'muted',
     ]);
     expect(chip(null).text).toBe('Not checked');
+  });
+
+  it('tells the two XOAUTH2 sign-ins apart', () => {
+    expect(checkLabel('imap-auth', 'Sign in with XOAUTH2')).toBe('IMAP: Sign in with XOAUTH2');
+    expect(checkLabel('smtp-auth', 'Sign in with XOAUTH2')).toBe('SMTP: Sign in with XOAUTH2');
+    expect(checkLabel('token', 'Access token')).toBe('Access token');
   });
 
   it('says when a profile was checked', () => {

@@ -17,6 +17,12 @@ export function chip(status: Health | null): { text: string; tone: 'ok' | 'warn'
   }
 }
 
+/** A check's label with its protocol when the label alone repeats (IMAP's and SMTP's sign-in). */
+export function checkLabel(id: string, label: string): string {
+  const protocol = /^(imap|smtp)-auth$/.exec(id)?.[1];
+  return protocol ? `${protocol.toUpperCase()}: ${label}` : label;
+}
+
 /** "checked 5 minutes ago" from an RFC 3339 time, as of `now`. */
 export function checkedAgo(at: string, now: Date = new Date()): string {
   const secs = Math.max(0, Math.round((now.getTime() - new Date(at).getTime()) / 1000));
