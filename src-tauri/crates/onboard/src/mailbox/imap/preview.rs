@@ -44,6 +44,13 @@ pub(crate) fn raw_items(max: usize) -> String {
     format!("(UID BODY.PEEK[]<0.{}>)", max.saturating_add(1))
 }
 
+/// What a `FETCH`'s set names: sequence numbers, or UIDs (`UID FETCH`).
+#[derive(Debug, Clone, Copy)]
+enum Numbers {
+    Sequence,
+    Uid,
+}
+
 /// A signed-in IMAP connection and the folder it has open (read-only).
 pub(crate) struct ImapConn {
     session: ImapSession,
@@ -346,15 +353,7 @@ impl ImapConn {
             .map(u32::to_string)
             .collect::<Vec<_>>()
             .join(",");
-        let failure = self.failure();
-        let mut fetched: Vec<Fetch> = self
-            .session
-            .uid_fetch(set, PAGE_ITEMS)
-            .await
-            .map_err(&failure)?
-            .try_collect()
-            .await
-            .map_err(&failure)?;
+        let mut fetched = self.fetch_page_items(&set, Numbers::Uid).await?;
         fetched.retain(|f| f.uid.is_some_and(|u| uids.contains(&u)));
         fetched.sort_by_key(|f| std::cmp::Reverse(f.uid));
         fetched.dedup_by_key(|f| f.uid);
@@ -399,10 +398,21 @@ impl ImapConn {
     }
 
     async fn fetch_range(&mut self, lo: u32, hi: u32) -> Result<Vec<Fetch>, Diagnosis> {
-        match self.try_fetch(lo, hi, PAGE_ITEMS).await {
+        self.fetch_page_items(&format!("{lo}:{hi}"), Numbers::Sequence)
+            .await
+    }
+
+    /// The list entries of `set`; a reply the library cannot parse is read again on a fresh
+    /// connection without `BODYSTRUCTURE` (see [`PLAIN_PAGE_ITEMS`]).
+    async fn fetch_page_items(
+        &mut self,
+        set: &str,
+        numbers: Numbers,
+    ) -> Result<Vec<Fetch>, Diagnosis> {
+        match self.try_fetch(set, numbers, PAGE_ITEMS).await {
             Err(e) if imap_check::is_unparsable(&e) => {
                 self.reconnect().await?;
-                let plain = self.try_fetch(lo, hi, PLAIN_PAGE_ITEMS).await;
+                let plain = self.try_fetch(set, numbers, PLAIN_PAGE_ITEMS).await;
                 plain.map_err(self.failure())
             }
             fetched => fetched.map_err(self.failure()),
@@ -411,15 +421,20 @@ impl ImapConn {
 
     async fn try_fetch(
         &mut self,
-        lo: u32,
-        hi: u32,
+        set: &str,
+        numbers: Numbers,
         items: &str,
     ) -> Result<Vec<Fetch>, async_imap::error::Error> {
-        self.session
-            .fetch(format!("{lo}:{hi}"), items)
-            .await?
-            .try_collect()
-            .await
+        match numbers {
+            Numbers::Sequence => self.session.fetch(set, items).await?.try_collect().await,
+            Numbers::Uid => {
+                self.session
+                    .uid_fetch(set, items)
+                    .await?
+                    .try_collect()
+                    .await
+            }
+        }
     }
 
     /// Turns a client error into the catalog's diagnosis (the server's refusal as sent).
