@@ -36,18 +36,20 @@ pub async fn export_channel<R: Runtime>(
     };
     let setup = onboard::profile::ChannelSetup::from_drafts(&server, &options)?;
     onboard::profile::keep_channel_setup(session.profiles(), &profile, setup)?;
-    let rendered = onboard::export::export_profile(
-        &session,
-        &profile,
-        format,
-        &handling,
-        &ExportOptions::default(),
-    )
-    .await?;
+    let export_options = ExportOptions::default();
+    let rendered =
+        onboard::export::export_profile(&session, &profile, format, &handling, &export_options)
+            .await?;
     let Some(path) = choose_save_path(&app, format.default_file_name()).await else {
         return Ok(None);
     };
-    let files = onboard::export::write_export(&path, &rendered)?;
+    let files = onboard::export::write_remembered(
+        session.profiles(),
+        &profile,
+        &path,
+        &rendered,
+        &export_options,
+    )?;
     Ok(Some(
         files.iter().map(|f| f.display().to_string()).collect(),
     ))

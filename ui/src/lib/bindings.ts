@@ -840,8 +840,8 @@ export type Health = "OK" | "UNKNOWN" | "WARNING" | "CRITICAL";
 
 export type HealthCheck = { 
 /**
- * Stable: `tenant`, `app`, `secret-expiry`, `token`, `permissions`, the mailbox checks of
- * the channel (`graph`, `imap`, `smtp`, …), `folder`.
+ * Stable: `tenant`, `app`, `secret-expiry`, `exports`, `token`, `permissions`, the mailbox
+ * checks of the channel (`graph`, `imap`, `smtp`, …), `folder`.
  */
 id: string, label: string, status: Health, detail: string, 
 /**

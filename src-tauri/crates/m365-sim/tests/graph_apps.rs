@@ -793,6 +793,50 @@ async fn lookups_find_the_app_again_and_refuse_what_graph_refuses() {
     .await;
     assert_error(status, &err, 403, "Authorization_RequestDenied");
 
+    // removePassword: 204, the secret is gone from the app and the token endpoint refuses it;
+    // the same keyId again, or none, is a bad request.
+    let remove = format!("/applications(appId='{app_id}')/removePassword");
+    let key = json!({ "keyId": password["keyId"] });
+    let (status, _) = graph(&t, Method::POST, &admin, &remove, &[], Some(&key)).await;
+    assert_eq!(status, 204);
+    let (_, app) = graph(
+        &t,
+        Method::GET,
+        &admin,
+        &format!("/applications(appId='{app_id}')"),
+        &[],
+        None,
+    )
+    .await;
+    assert!(
+        !app["passwordCredentials"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["keyId"] == password["keyId"]),
+        "{app:#}"
+    );
+    let (status, refused) = t
+        .client_credentials(
+            TENANT,
+            &app_id,
+            password["secretText"].as_str().unwrap(),
+            "https://graph.microsoft.com/.default",
+        )
+        .await;
+    assert_eq!(status, 401, "{refused}");
+    assert!(
+        refused["error_description"]
+            .as_str()
+            .unwrap()
+            .starts_with("AADSTS7000215"),
+        "{refused}"
+    );
+    for body in [key, json!({})] {
+        let (status, err) = graph(&t, Method::POST, &admin, &remove, &[], Some(&body)).await;
+        assert_error(status, &err, 400, "Request_BadRequest");
+    }
+
     // Unknown objects and bad bodies.
     let missing = "99999999-0000-4000-8000-000000000000";
     for path in [

@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use onboard::{
     catalog::Diagnosis,
     export::{
-        export_profile, import_file, write_export, ExportFormat, ExportOptions, Imported,
+        export_profile, import_file, write_remembered, ExportFormat, ExportOptions, Imported,
         SecretHandling, SecretsIncluded,
     },
     mailbox::resolve_folder,
@@ -168,7 +168,7 @@ async fn export_to_file(args: Export, cloud_args: &CloudArgs) -> Result<Exported
         proxy_smtp_port: args.proxy_smtp_port,
     };
     let rendered = export_profile(&session, name, format, &handling, &options).await?;
-    let files = write_export(&args.out, &rendered)?;
+    let files = write_remembered(session.profiles(), name, &args.out, &rendered, &options)?;
     let profile = session.profiles().require(name)?;
     Ok(Exported {
         profile: profile.name,

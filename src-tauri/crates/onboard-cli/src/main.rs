@@ -11,6 +11,7 @@ mod mailbox;
 mod output;
 mod preview;
 mod register_app;
+mod renew;
 mod search;
 mod sign_in;
 mod verify;
@@ -100,6 +101,15 @@ profiles. --format nagios prints one line with performance data; --json (or --fo
 document, described by docs/doctor.schema.json."
     )]
     Doctor(doctor::Doctor),
+    /// A new client secret for a profile's app before the old one expires: the plan first;
+    /// --apply adds, proves and keeps it and writes the exports again; --remove-old removes the
+    /// old one.
+    #[command(
+        after_help = "The admin signs in by device code (the code and URL are printed on stderr). The old secret keeps
+working until --remove-old: nothing is lost when a step fails or is interrupted (apply again
+resumes with the secret already added). The new secret is printed once, like register-app's."
+    )]
+    RenewCredential(renew::RenewCredential),
     /// The mailbox's folder tree with total and unread counts, over Graph or IMAP (read-only).
     Folders(mailbox::Folders),
     /// Archive mode's counts for a folder: mails on or before the cut-off (archived) and newer
@@ -189,6 +199,7 @@ async fn main() -> ExitCode {
         Command::SignIn(args) => sign_in::run(args, &cli.cloud, cli.json).await,
         Command::Profiles(args) => sign_in::profiles(args, &cli.cloud, cli.json),
         Command::Doctor(args) => doctor::run(args, &cli.cloud, cli.json).await,
+        Command::RenewCredential(args) => renew::run(args, &cli.cloud, cli.json).await,
         Command::Folders(args) => mailbox::run_folders(args, &cli.cloud, cli.json).await,
         Command::Count(args) => mailbox::run_count(args, &cli.cloud, cli.json).await,
         Command::Preview(args) => preview::run(args, &cli.cloud, cli.json).await,

@@ -13,7 +13,7 @@ use onboard::{
     catalog::Diagnosis,
     cloud::Cloud,
     identity::{poll_device_code, start_device_code, ChannelKind},
-    platform::{KeyringStore, MemoryStore, SecretStore},
+    platform::{KeyringStore, MemoryStore, Secret, SecretStore},
     server::{check_server, ServerCheckInput, ServerKind},
 };
 use serde::Serialize;
@@ -129,24 +129,11 @@ async fn register(args: RegisterApp, cloud: &Cloud) -> Result<Outcome, Diagnosis
     desired.new_secret = args.new_secret;
     desired.validate()?;
 
-    let (tenant, admin_client_id) = admin_sign_in_app(&args.tenant, Some(&args.admin_client_id))?;
-    let scopes = admin_scopes(cloud);
-    let prompt = start_device_code(cloud, &tenant, &admin_client_id, &scopes).await?;
-    eprintln!(
-        "Sign in as an administrator of {}: open {} and enter the code {} (it expires in {} minutes).",
-        tenant,
-        prompt.verification_uri,
-        prompt.user_code,
-        prompt.expires_in / 60
-    );
-    eprintln!("Waiting for the sign-in…");
-    let tokens = poll_device_code(cloud, &tenant, &admin_client_id, &prompt, None).await?;
-    eprintln!("Signed in.");
-
-    let plan = plan(cloud, &tokens.access_token, &desired).await?;
+    let admin_token = admin_device_token(cloud, &args.tenant, &args.admin_client_id).await?;
+    let plan = plan(cloud, &admin_token, &desired).await?;
     let store = store();
     let applied = if args.apply && !plan.is_empty() {
-        Some(apply(cloud, &tokens.access_token, &plan, store.as_ref()).await?)
+        Some(apply(cloud, &admin_token, &plan, store.as_ref()).await?)
     } else {
         None
     };
@@ -160,6 +147,29 @@ async fn register(args: RegisterApp, cloud: &Cloud) -> Result<Outcome, Diagnosis
         secret,
         secret_store: store.backend(),
     })
+}
+
+/// An administrator of `tenant` signs in by device code (the code on stderr): their Graph token
+/// for the app registration's changes.
+pub(crate) async fn admin_device_token(
+    cloud: &Cloud,
+    tenant: &str,
+    admin_client_id: &str,
+) -> Result<Secret, Diagnosis> {
+    let (tenant, admin_client_id) = admin_sign_in_app(tenant, Some(admin_client_id))?;
+    let scopes = admin_scopes(cloud);
+    let prompt = start_device_code(cloud, &tenant, &admin_client_id, &scopes).await?;
+    eprintln!(
+        "Sign in as an administrator of {}: open {} and enter the code {} (it expires in {} minutes).",
+        tenant,
+        prompt.verification_uri,
+        prompt.user_code,
+        prompt.expires_in / 60
+    );
+    eprintln!("Waiting for the sign-in…");
+    let tokens = poll_device_code(cloud, &tenant, &admin_client_id, &prompt, None).await?;
+    eprintln!("Signed in.");
+    Ok(tokens.access_token)
 }
 
 fn outcome_text(o: &Outcome) -> String {

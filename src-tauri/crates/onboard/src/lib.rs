@@ -30,5 +30,7 @@ pub mod message;
 pub mod platform;
 /// A connected mailbox as the wizard keeps it: record, store, session, re-auth, draft.
 pub mod profile;
+/// Renewal before expiry: a new client secret added, proven, kept; exports rewritten; old removed.
+pub mod renewal;
 /// The server step: the helpdesk's host name, kind, callback URL, reachability and TLS.
 pub mod server;

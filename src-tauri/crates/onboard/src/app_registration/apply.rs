@@ -1,6 +1,7 @@
 //! Apply: perform a plan's changes in order. Each change reads the current state first and does
 //! only what is still missing, so running it again after a partial failure is safe.
 
+use super::app_secrets::{create_password, NewSecret};
 use super::desired::DesiredApp;
 use super::graph_client::{odata_string, Graph};
 use super::plan::{
@@ -21,18 +22,6 @@ use ts_rs::TS;
 /// The key under which the new client secret of `client_id` is kept.
 pub fn client_secret_key(client_id: &str) -> String {
     format!("app/{client_id}/client-secret")
-}
-
-/// A client secret apply created. Its value is in the secret store already; it is shown once.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct NewSecret {
-    /// The secret's keyId (the "Secret ID" column in the portal; not the value).
-    pub secret_id: String,
-    #[serde(skip)]
-    #[ts(skip)]
-    pub value: Secret,
-    /// RFC 3339.
-    pub expires: String,
 }
 
 #[derive(Debug, Clone, Serialize, TS)]
@@ -275,35 +264,11 @@ async fn add_secret(
     months: u32,
     store: &dyn SecretStore,
 ) -> Result<NewSecret, Diagnosis> {
-    let now = chrono::Utc::now();
-    let end = now
-        .checked_add_months(chrono::Months::new(months))
-        .unwrap_or(now);
-    let body = json!({ "passwordCredential": {
-        "displayName": format!("m365-onboard {}", now.format("%Y-%m-%d")),
-        "endDateTime": end.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-    } });
-    let created = graph
-        .post(
-            &format!("/applications/{}/addPassword", app.object_id),
-            &body,
-        )
-        .await?;
-    let secret_id = str_of(&created["keyId"]);
-    let value = created["secretText"]
-        .as_str()
-        .filter(|s| !s.is_empty())
-        .map(Secret::new)
-        .ok_or_else(|| {
-            Diagnosis::new(
-                "register.secret.missing",
-                "Microsoft Graph created a secret but did not return its value",
-                format!("The answer to addPassword had no secretText (secret ID {secret_id})."),
-                "Delete that secret under Certificates & secrets in the Entra admin center, then run this again.",
-            )
-        })?;
+    let name = format!("m365-onboard {}", chrono::Utc::now().format("%Y-%m-%d"));
+    let new = create_password(graph, &app.object_id, &name, months).await?;
+    let secret_id = &new.secret_id;
     store
-        .put(&client_secret_key(&app.client_id), &value)
+        .put(&client_secret_key(&app.client_id), &new.value)
         .map_err(|d| {
             Diagnosis::new(
                 "register.secret.unsaved",
@@ -319,14 +284,7 @@ async fn add_secret(
                 ),
             )
         })?;
-    Ok(NewSecret {
-        secret_id,
-        value,
-        expires: created["endDateTime"]
-            .as_str()
-            .map(str::to_owned)
-            .unwrap_or_else(|| end.to_rfc3339()),
-    })
+    Ok(new)
 }
 
 /// The service principal's object id, created if missing. Right after the app was created the

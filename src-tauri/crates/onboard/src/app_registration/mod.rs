@@ -2,12 +2,13 @@
 //! (the tenant, the app and its secret, the secret's expiry, the permission checklist), the admin
 //! consent URL and its answer, and "create it for me", which creates or repairs the registration
 //! through Graph with an admin's token: `plan` reads the tenant and lists the changes; `apply`
-//! makes them.
+//! makes them. Also an app's secrets listed, added and removed, for a renewal.
 //!
 //! Uses catalog/, platform/, server/, cloud/ and identity/.
 
 pub mod admin_consent;
 pub mod admin_sign_in;
+pub mod app_secrets;
 mod apply;
 pub mod check;
 pub mod checklist;
@@ -17,7 +18,10 @@ pub mod input;
 mod plan;
 pub mod secret_expiry;
 
-pub use apply::{apply, client_secret_key, Applied, AppliedOnce, NewSecret};
+pub use app_secrets::{
+    add_app_secret, app_secrets, remove_app_secret, AppSecret, AppSecrets, NewSecret,
+};
+pub use apply::{apply, client_secret_key, Applied, AppliedOnce};
 pub(crate) use desired::{check_redirect, is_guid};
 pub use desired::{DesiredApp, LOOPBACK_REDIRECT, MAX_SECRET_MONTHS};
 pub use plan::{plan, Action, Change, ExistingApp, Plan};

@@ -1,6 +1,7 @@
 //! When does the client secret expire? Graph lists an app's secrets with their end dates and
 //! the first three characters of each value (`hint`), which tells ours apart from the others.
 
+use super::app_secrets::{matching, password_credentials};
 use crate::{
     catalog::Diagnosis,
     cloud::{graph_get, Cloud},
@@ -65,23 +66,15 @@ pub async fn secret_expiry(
         &format!("/applications(appId='{client_id}')?$select=passwordCredentials"),
     )
     .await?;
-    let hint: String = secret.expose().chars().take(3).collect();
-    let found = app["passwordCredentials"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .filter(|c| c["hint"].as_str() == Some(hint.as_str()))
-        .filter_map(|c| {
-            let end = c["endDateTime"].as_str()?;
-            let at = DateTime::parse_from_rfc3339(end).ok()?.with_timezone(&Utc);
-            Some(SecretExpiry {
-                key_id: c["keyId"].as_str().unwrap_or_default().to_owned(),
-                display_name: c["displayName"].as_str().map(str::to_owned),
-                expires: end.to_owned(),
-                days_left: (at - now).num_days(),
-            })
-        })
-        // Two secrets can share a hint; the later one is the likelier (the newest).
-        .max_by(|a, b| a.expires.cmp(&b.expires));
+    let found = matching(
+        &password_credentials(&app["passwordCredentials"], now),
+        secret,
+    )
+    .map(|s| SecretExpiry {
+        key_id: s.key_id.clone(),
+        display_name: s.display_name.clone(),
+        expires: s.expires.clone(),
+        days_left: s.days_left,
+    });
     Ok(found)
 }

@@ -25,6 +25,16 @@ impl ExportFormat {
         ExportFormat::Env,
     ];
 
+    /// For people: "Zammad", "emailproxy.config".
+    pub fn label(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "neutral JSON",
+            ExportFormat::Zammad => "Zammad",
+            ExportFormat::Emailproxy => "emailproxy.config",
+            ExportFormat::Env => "env file",
+        }
+    }
+
     /// A name for the file, for a save dialog's default.
     pub fn default_file_name(self) -> &'static str {
         match self {
@@ -65,7 +75,7 @@ impl Default for ExportOptions {
 }
 
 /// Whether and how an export carries secrets.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "kebab-case")]
 pub enum SecretsIncluded {
     None,

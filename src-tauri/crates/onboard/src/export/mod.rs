@@ -2,7 +2,8 @@
 //! channel record, email-oauth2-proxy's `emailproxy.config`, and an env file for custom servers.
 //! Rendering is a pure function of the config and the secrets handed in ([`export`]); writing is
 //! separate ([`write_export`]): atomically, mode 0600. Also the channel config itself, the
-//! secrets an export may carry (sealed), copy-cards, and the import of a neutral JSON export.
+//! secrets an export may carry (sealed), copy-cards, the import of a neutral JSON export, and
+//! where each profile's exports were written.
 //!
 //! Uses catalog/, platform/, server/, cloud/, identity/, app_registration/ and profile/.
 
@@ -16,12 +17,14 @@ mod json;
 pub mod render;
 pub mod secrets;
 pub mod write;
+pub mod written;
 mod zammad;
 
 pub use env::ENV_NAMES;
 pub use format::{Export, ExportFormat, ExportOptions, SecretsIncluded};
 pub use render::{export, export_profile};
 pub use write::{readme_path, write_export};
+pub use written::{write_remembered, WrittenExport, WrittenExports};
 pub use zammad::ZAMMAD_FORMAT;
 
 pub use channel_config::{

@@ -1,12 +1,14 @@
 //! One profile's health: the app and its secret (the token endpoint's answer is the proof, and
 //! the days left), a fresh token (a refresh, whose rotated token is saved), the permissions that
 //! token carries, the mailbox over the channel's own protocol (for IMAP channels SMTP AUTH too,
-//! which proves the send path without sending), and the channel's folder, by id, with its counts.
+//! which proves the send path without sending), the channel's folder, by id, with its counts,
+//! and whether the exports written from the profile still carry the app's current secret.
 
 use crate::health::status::Health;
 use crate::{
     app_registration::{check_app, checklist::checklist, AppInput},
     catalog::{CheckStatus, CheckStep, Diagnosis},
+    export::WrittenExports,
     identity::{jwt_claims, Resource, TokenSource},
     mailbox::{profile_folders, reverify, Folder},
     profile::{Profile, Session},
@@ -34,8 +36,8 @@ impl Default for DoctorOptions {
 /// One check of one profile (docs/doctor.schema.json).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema, ts_rs::TS)]
 pub struct HealthCheck {
-    /// Stable: `tenant`, `app`, `secret-expiry`, `token`, `permissions`, the mailbox checks of
-    /// the channel (`graph`, `imap`, `smtp`, …), `folder`.
+    /// Stable: `tenant`, `app`, `secret-expiry`, `exports`, `token`, `permissions`, the mailbox
+    /// checks of the channel (`graph`, `imap`, `smtp`, …), `folder`.
     pub id: String,
     pub label: String,
     pub status: Health,
@@ -77,6 +79,7 @@ pub async fn doctor<T: TokenSource>(
     let mut checks = Vec::new();
     if profile.confidential_client {
         checks.extend(credential(session, &profile, opts).await);
+        checks.extend(exports(session, &profile));
     }
     let token_ok = match token(session, &profile).await {
         Ok((check, granted)) => {
@@ -194,6 +197,54 @@ async fn credential<T: TokenSource>(
         }
     }
     out
+}
+
+/// The exports written from the profile before its app's secret was last renewed: a server
+/// loaded from one still holds the old secret. No check when the profile made no export.
+fn exports<T: TokenSource>(session: &Session<T>, profile: &Profile) -> Option<HealthCheck> {
+    let written = WrittenExports::beside(session.profiles());
+    let all = written.of(&profile.name);
+    if all.is_empty() {
+        return None;
+    }
+    let started = Instant::now();
+    let stale = written.stale(&profile.name, &profile.client_id);
+    let label = "Exports";
+    let mut check = if stale.is_empty() {
+        HealthCheck::ok(
+            "exports",
+            label,
+            format!(
+                "{} export(s) written with the app's current secret.",
+                all.len()
+            ),
+            started,
+        )
+    } else {
+        let renewed = written
+            .renewed_at(&profile.client_id)
+            .map(|t| t.format("%Y-%m-%d").to_string())
+            .unwrap_or_default();
+        let files: Vec<String> = stale
+            .iter()
+            .map(|e| format!("{} ({})", e.path, e.format.label()))
+            .collect();
+        let d = Diagnosis::new(
+            "exports.stale",
+            "A server may still hold the old client secret",
+            format!(
+                "The client secret was renewed on {renewed}, after these exports were written: {}. A server loaded from them stops fetching mail when the old secret is removed or expires.",
+                files.join(", ")
+            ),
+            format!(
+                "Export again (m365-onboard export --profile {} --format … --out …, or the wizard's Export card), load the file into the server, then check again.",
+                profile.name
+            ),
+        );
+        HealthCheck::failed("exports", label, Health::Warning, &d)
+    };
+    check.values.insert("stale".into(), stale.len() as i64);
+    Some(check)
 }
 
 /// A fresh access token for the channel's resource: a refresh for delegated profiles (the

@@ -1,7 +1,8 @@
 //! Channel health after day one: every check of the setup steps, run again on a kept profile,
 //! read-only and without sending mail, with a status a monitoring system understands.
 //!
-//! Uses catalog/, platform/, identity/, app_registration/, profile/ and mailbox/; nothing uses it.
+//! Uses catalog/, platform/, identity/, app_registration/, profile/, mailbox/ and export/ (which
+//! exports a renewal left behind).
 
 pub mod doctor;
 pub mod fleet;

@@ -15,4 +15,6 @@ pub mod secret_store;
 pub(crate) mod tls;
 
 pub use keyring_store::KeyringStore;
-pub use secret_store::{probe_secret_store, MemoryStore, Secret, SecretStore, SecretStoreStatus};
+pub use secret_store::{
+    probe_secret_store, MemoryStore, Secret, SecretStore, SecretStoreStatus, TrialStore,
+};

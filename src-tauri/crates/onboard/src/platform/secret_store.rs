@@ -4,7 +4,7 @@ use crate::catalog::Diagnosis;
 use serde::Serialize;
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use ts_rs::TS;
 
 /// A secret value (client secret, refresh token). It cannot be printed or serialized by accident.
@@ -63,6 +63,33 @@ impl SecretStore for MemoryStore {
     fn delete(&self, key: &str) -> Result<(), Diagnosis> {
         self.map().remove(key);
         Ok(())
+    }
+}
+
+/// A store that answers one key with a value of its own and passes everything else through:
+/// a new credential on trial, used before it replaces the kept one, while the rest (rotated
+/// refresh tokens) is saved where it always is.
+pub struct TrialStore {
+    pub inner: Arc<dyn SecretStore>,
+    pub key: String,
+    pub value: Secret,
+}
+
+impl SecretStore for TrialStore {
+    fn backend(&self) -> &'static str {
+        self.inner.backend()
+    }
+    fn put(&self, key: &str, secret: &Secret) -> Result<(), Diagnosis> {
+        self.inner.put(key, secret)
+    }
+    fn get(&self, key: &str) -> Result<Option<Secret>, Diagnosis> {
+        if key == self.key {
+            return Ok(Some(self.value.clone()));
+        }
+        self.inner.get(key)
+    }
+    fn delete(&self, key: &str) -> Result<(), Diagnosis> {
+        self.inner.delete(key)
     }
 }
 

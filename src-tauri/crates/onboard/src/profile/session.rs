@@ -16,7 +16,7 @@ use crate::{
     identity::{
         AccessToken, Audience, Resource, TokenEndpoint, TokenFailure, TokenResponse, TokenSource,
     },
-    platform::{Secret, SecretStore},
+    platform::{Secret, SecretStore, TrialStore},
     profile::{NeedsSignIn, Profile, ProfileCloud, ProfileStore},
 };
 use chrono::{DateTime, Duration, Utc};
@@ -98,6 +98,33 @@ impl<T: TokenSource> Session<T> {
     pub fn with_overrides(mut self, cloud: Cloud) -> Self {
         self.overrides = Some(cloud);
         self
+    }
+
+    /// A session like this one whose app `client_id` uses `secret` instead of the kept client
+    /// secret: a renewed secret is proven with it before it replaces the kept one. It starts
+    /// with no cached token, so every token it hands out was made with `secret`.
+    pub fn with_trial_secret(&self, client_id: &str, secret: Secret) -> Session<T>
+    where
+        T: Clone,
+    {
+        let trial = TrialStore {
+            inner: self.secrets.clone(),
+            key: client_secret_key(client_id),
+            value: secret,
+        };
+        let mut s = Session::with_source(
+            ProfileStore::new(self.profiles.dir()),
+            Arc::new(trial),
+            self.tokens.clone(),
+        );
+        s.overrides = self.overrides.clone();
+        s.set_sandbox(
+            self.sandbox
+                .read()
+                .unwrap_or_else(|e| e.into_inner())
+                .clone(),
+        );
+        s
     }
 
     pub fn profiles(&self) -> &ProfileStore {

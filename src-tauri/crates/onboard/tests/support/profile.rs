@@ -20,7 +20,12 @@ pub const ALICE_PASSWORD: &str = "sandbox-alice";
 
 /// A session on the profiles in `dir` with the secrets in `secrets`, in the sandbox `cloud`.
 pub fn session(cloud: Cloud, dir: &tempfile::TempDir, secrets: &Arc<MemoryStore>) -> Session {
-    Session::new(ProfileStore::new(dir.path()), secrets.clone()).with_sandbox(cloud)
+    // A folder of its own, as the app's: the files kept beside it stay in the test's folder.
+    Session::new(
+        ProfileStore::new(dir.path().join("profiles")),
+        secrets.clone(),
+    )
+    .with_sandbox(cloud)
 }
 
 /// Signs alice in and keeps `choice` as a profile; its name.

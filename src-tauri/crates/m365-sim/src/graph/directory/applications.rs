@@ -1,6 +1,7 @@
 //! `/applications`: app registrations, stored as the tenant's `AppSeed`s so that the identity
 //! endpoints know an app as soon as Graph created it. Create, list with `$filter`, get (by object
-//! id or `(appId='…')`), PATCH, and `addPassword` (the secret is shown once, then only its hint).
+//! id or `(appId='…')`), PATCH, `addPassword` (the secret is shown once, then only its hint) and
+//! `removePassword` (the token endpoint refuses the removed secret at once).
 
 use super::permissions::{self, Kind};
 use super::query::{
@@ -257,6 +258,54 @@ pub async fn add_password(
     body: Bytes,
 ) -> Result<Json<Value>, GraphError> {
     add_password_one(&sim, &caller, &Key::ObjectId(&id), &body)
+}
+
+fn remove_password_one(
+    sim: &Shared,
+    caller: &Caller,
+    key: &Key,
+    body: &[u8],
+) -> Result<StatusCode, GraphError> {
+    let body = dir::json_object(body)?;
+    const RES: &str = "PasswordCredential";
+    let key_id = dir::opt_string(&body, "keyId", RES)?
+        .filter(|k| uuid::Uuid::parse_str(k).is_ok())
+        .ok_or_else(|| invalid_property("keyId", RES))?;
+    let mut world = sim.world();
+    dir::require(&world, caller, &WRITE, Access::Write)?;
+    let tenant = dir::tenant_of(&world, caller)?;
+    let i = find(&world, tenant, key)?;
+    let secrets = &mut world.tenants[tenant].apps[i].secrets;
+    let at = secrets
+        .iter()
+        .position(|s| s.id.eq_ignore_ascii_case(&key_id))
+        .ok_or_else(|| {
+            bad_request(format!(
+                "No password credential with keyId '{key_id}' exists on this application."
+            ))
+        })?;
+    secrets.remove(at);
+    Ok(StatusCode::NO_CONTENT)
+}
+
+pub async fn remove_password(
+    State(sim): State<Shared>,
+    caller: Caller,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, GraphError> {
+    remove_password_one(&sim, &caller, &Key::ObjectId(&id), &body)
+}
+
+pub async fn remove_password_alternate(
+    State(sim): State<Shared>,
+    caller: Caller,
+    Path(segment): Path<String>,
+    body: Bytes,
+) -> Result<StatusCode, GraphError> {
+    let app_id = dir::alternate_key(&segment, "applications")
+        .ok_or_else(|| dir::unknown_segment(&segment))?;
+    remove_password_one(&sim, &caller, &Key::AppId(app_id), &body)
 }
 
 /// `GET /applications(appId='…')` (and, for the other entity sets, `alternate_get` dispatches).

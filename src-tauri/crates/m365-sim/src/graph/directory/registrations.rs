@@ -26,6 +26,10 @@ pub fn router() -> Router<Shared> {
             "/applications/{id}/addPassword",
             post(applications::add_password),
         )
+        .route(
+            "/applications/{id}/removePassword",
+            post(applications::remove_password),
+        )
         // `/applications(appId='…')` is one path segment; it is told apart in the handlers.
         .route(
             "/{segment}",
@@ -34,6 +38,10 @@ pub fn router() -> Router<Shared> {
         .route(
             "/{segment}/addPassword",
             post(applications::add_password_alternate),
+        )
+        .route(
+            "/{segment}/removePassword",
+            post(applications::remove_password_alternate),
         )
         .route(
             "/servicePrincipals",
