@@ -40,11 +40,10 @@ pub struct WrittenExports {
 }
 
 impl WrittenExports {
-    /// The file beside `profiles`' folder (not in it: every `.json` there is a profile).
+    /// The file beside `profiles`' folder ([`ProfileStore::beside`]).
     pub fn beside(profiles: &ProfileStore) -> Self {
-        let dir = profiles.dir();
         Self {
-            path: dir.parent().unwrap_or(dir).join("exports.json"),
+            path: profiles.beside("exports.json"),
         }
     }
 

@@ -32,11 +32,10 @@ pub struct Expiring {
 }
 
 impl LastChecks {
-    /// The file beside `profiles`' folder (not in it: every `.json` there is a profile).
+    /// The file beside `profiles`' folder ([`ProfileStore::beside`]).
     pub fn beside(profiles: &ProfileStore) -> Self {
-        let dir = profiles.dir();
         Self {
-            path: dir.parent().unwrap_or(dir).join("last-health.json"),
+            path: profiles.beside("last-health.json"),
         }
     }
 

@@ -70,6 +70,12 @@ impl ProfileStore {
         Self { dir: dir.into() }
     }
 
+    /// The file `name` beside the profiles folder, for what is kept about all profiles (not in
+    /// the folder: every `.json` there is read as a profile).
+    pub fn beside(&self, name: &str) -> PathBuf {
+        self.dir.parent().unwrap_or(&self.dir).join(name)
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }

@@ -6,7 +6,7 @@
 use crate::renewal::plan::{pending_secret_key, ExportAction, RenewalPlan};
 use crate::{
     app_registration::{add_app_secret, client_secret_key, remove_app_secret, AppSecret},
-    catalog::{CheckStatus, CheckStep, Diagnosis},
+    catalog::{CheckStep, Diagnosis},
     export::{export_profile, write_remembered, SecretHandling, WrittenExports},
     health::{doctor_all, DoctorOptions, LastChecks, ProfileHealth},
     identity::{Resource, TokenSource},
@@ -91,22 +91,23 @@ pub async fn renew<T: TokenSource + Clone>(
 
     progress("Proving the new secret");
     let trial = session.with_trial_secret(&plan.client_id, value.clone());
-    if let Err(d) = prove(&trial, &plan.profile).await {
-        let undone = remove_app_secret(&cloud, admin_token, &plan.app.object_id, &secret_id).await;
-        if undone.is_ok() {
-            store.delete(&pending_key)?;
+    let proven = match prove(&trial, &plan.profile).await {
+        Ok(()) => profile_fetch_test(&trial, &plan.profile)
+            .await
+            .into_result(),
+        Err(d) => Err(d),
+    };
+    let proof = match proven {
+        Ok(proof) => proof,
+        Err(d) => {
+            let undone =
+                remove_app_secret(&cloud, admin_token, &plan.app.object_id, &secret_id).await;
+            if undone.is_ok() {
+                store.delete(&pending_key)?;
+            }
+            return Err(unproven(&secret_id, &d, undone.is_ok()));
         }
-        return Err(unproven(&secret_id, &d, undone.is_ok()));
-    }
-    let proof = profile_fetch_test(&trial, &plan.profile).await;
-    if proof.status == CheckStatus::Failed {
-        let d = proof.diagnosis.clone().unwrap_or_else(stale_plan);
-        let undone = remove_app_secret(&cloud, admin_token, &plan.app.object_id, &secret_id).await;
-        if undone.is_ok() {
-            store.delete(&pending_key)?;
-        }
-        return Err(unproven(&secret_id, &d, undone.is_ok()));
-    }
+    };
 
     progress("Keeping the new secret");
     store.put(&client_secret_key(&plan.client_id), &value)?;
