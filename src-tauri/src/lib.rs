@@ -26,6 +26,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
         .manage(SandboxState::default())
         .manage(commands::app_registration::AdminSession::default())
         .manage(commands::consent::ConsentWait::default())
+        .manage(commands::renewal::RenewalWait::default())
         .manage(commands::account::SignInWait::default())
         .invoke_handler(tauri::generate_handler![
             commands::server::check_server,
@@ -53,6 +54,10 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
             commands::account::reverify_profile,
             commands::health::last_health,
             commands::health::check_health,
+            commands::renewal::renewal_sign_in_start,
+            commands::renewal::renewal_plan,
+            commands::renewal::renewal_apply,
+            commands::renewal::renewal_retire,
             commands::channel::mailbox_folders,
             commands::channel::archive_counts,
             commands::preview::preview_page,

@@ -52,14 +52,7 @@ pub async fn check_app(
     }
     let cloud = cloud::resolve(&sandbox, preset).await;
     // An administrator signed in for "create it for me" can read the secret's expiry.
-    let admin = {
-        let s = session.0.lock().await;
-        s.token.clone().filter(|_| {
-            s.cloud
-                .as_ref()
-                .is_some_and(|c| c.authority == cloud.authority)
-        })
-    };
+    let admin = session.token_for(&cloud, None).await;
     let check =
         onboard::app_registration::check_app(&cloud, &fields, channel, admin.as_ref()).await;
     if let (true, true, Some(secret)) = (typed, check.ok(), &fields.client_secret) {
@@ -88,20 +81,46 @@ pub async fn admin_sign_in_start(
     sandbox: State<'_, SandboxState>,
 ) -> Result<DeviceCodePrompt, Diagnosis> {
     let cloud = cloud::resolve(&sandbox, preset).await;
-    let (tenant, admin_client_id) =
-        onboard::app_registration::admin_sign_in_app(&tenant, admin_client_id.as_deref())?;
-    let prompt =
-        start_device_code(&cloud, &tenant, &admin_client_id, &admin_scopes(&cloud)).await?;
-    let mut s = session.0.lock().await;
-    s.cancel.cancel();
-    *s = Session {
-        cloud: Some(cloud),
-        tenant,
-        admin_client_id,
-        prompt: Some(prompt.clone()),
-        ..Default::default()
-    };
-    Ok(prompt)
+    session
+        .start(cloud, &tenant, admin_client_id.as_deref())
+        .await
+}
+
+impl AdminSession {
+    /// Starts a new sign-in in `tenant`, ending the one before.
+    pub async fn start(
+        &self,
+        cloud: Cloud,
+        tenant: &str,
+        admin_client_id: Option<&str>,
+    ) -> Result<DeviceCodePrompt, Diagnosis> {
+        let (tenant, admin_client_id) =
+            onboard::app_registration::admin_sign_in_app(tenant, admin_client_id)?;
+        let prompt =
+            start_device_code(&cloud, &tenant, &admin_client_id, &admin_scopes(&cloud)).await?;
+        let mut s = self.0.lock().await;
+        s.cancel.cancel();
+        *s = Session {
+            cloud: Some(cloud),
+            tenant,
+            admin_client_id,
+            prompt: Some(prompt.clone()),
+            ..Default::default()
+        };
+        Ok(prompt)
+    }
+
+    /// The administrator's token, when the sign-in finished in `cloud` (and in `tenant`, when
+    /// one is named).
+    pub async fn token_for(&self, cloud: &Cloud, tenant: Option<&str>) -> Option<Secret> {
+        let s = self.0.lock().await;
+        let same_cloud = s
+            .cloud
+            .as_ref()
+            .is_some_and(|c| c.authority == cloud.authority);
+        let same_tenant = tenant.is_none_or(|t| s.tenant.eq_ignore_ascii_case(t));
+        s.token.clone().filter(|_| same_cloud && same_tenant)
+    }
 }
 
 /// Waits until the admin has entered the code (or declined, or it expired).
@@ -172,7 +191,7 @@ pub async fn apply_app(
     Ok(AppliedOnce::reveal(applied))
 }
 
-fn not_signed_in() -> Diagnosis {
+pub fn not_signed_in() -> Diagnosis {
     Diagnosis::new(
         "register.not_signed_in",
         "Sign in as an administrator first",

@@ -13,6 +13,7 @@ pub mod health;
 pub mod import;
 mod opener;
 pub mod preview;
+pub mod renewal;
 pub mod sandbox;
 pub mod secrets;
 pub mod server;

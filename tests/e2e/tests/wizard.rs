@@ -237,27 +237,9 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
     h.type_into("#repair-id", "").await?;
     h.click("#admin-sign-in").await?;
 
-    // The admin enters the code on the simulator's device login page; the test approves it
-    // through the simulator's control endpoint instead.
-    let code = h.text("#user-code").await?;
-    let page = h
-        .attr("[data-testid='device-code'] a", "href")
-        .await?
-        .ok_or("no verification link")?;
-    let base = page
-        .split("/devicelogin")
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    h.find("#user-code").await?;
     h.screenshot("device-code").await?;
-    let approved = reqwest::Client::builder()
-        .danger_accept_invalid_certs(true) // the sandbox's own CA, on loopback
-        .build()?
-        .post(format!("{base}/_sim/device"))
-        .json(&serde_json::json!({"user_code": code, "upn": "alice@contoso.test", "decision": "approve"}))
-        .send()
-        .await?;
-    assert!(approved.status().is_success(), "{approved:?}");
+    approve_device_code(&h).await?;
 
     // The plan is shown before anything changes.
     let plan = h.text("[data-testid='plan']").await?;
@@ -297,6 +279,24 @@ async fn create_it_for_me_registers_a_new_app_in_the_sandbox() -> Result<(), Err
     h.finish().await
 }
 
+/// The admin enters the code on the simulator's device login page; the test approves it
+/// through the simulator's control endpoint instead, as alice (an admin of the sandbox).
+async fn approve_device_code(h: &Harness) -> Result<(), Error> {
+    let code = h.text("#user-code").await?;
+    let page = h
+        .attr("[data-testid='device-code'] a", "href")
+        .await?
+        .ok_or("no verification link")?;
+    let base = page.split("/devicelogin").next().unwrap_or_default();
+    let approved = sandbox_client()?
+        .post(format!("{base}/_sim/device"))
+        .json(&serde_json::json!({"user_code": code, "upn": "alice@contoso.test", "decision": "approve"}))
+        .send()
+        .await?;
+    assert!(approved.status().is_success(), "{approved:?}");
+    Ok(())
+}
+
 /// Enters the sandbox and goes on from the server step (its host comes prefilled).
 async fn to_the_app_step(h: &Harness) -> Result<(), Error> {
     h.click("#sandbox-start").await?;
@@ -321,6 +321,9 @@ async fn to_the_account_step(h: &mut Harness) -> Result<(), Error> {
 
 /// The sandbox app's client secret (demo seed).
 const SANDBOX_SECRET: &str = "sandbox~secret-value-not-for-production-0001";
+const SANDBOX_CLIENT_ID: &str = "0d3c8e4f-5a6b-4c7d-8e9f-1a2b3c4d5e6f";
+/// support@'s sealed export's passphrase.
+const PASSPHRASE: &str = "correct horse battery staple";
 
 /// The preview's sandboxed frame with a message's HTML.
 const MESSAGE_FRAME: &str = "iframe[data-testid='message-html']";
@@ -511,17 +514,18 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
     hostile_mail_stays_inert(&mut h, &hits).await?;
     export_delete_and_import_back(&mut h).await?;
     health_view_checks_every_profile(&mut h).await?;
+    let renewed = renew_the_app_secret(&mut h).await?;
 
     // After the whole run: no secret (the client secret, and every refresh and access token
     // the sandbox issued) in the app's data, config, logs (its stdout and stderr) or the export
     // made without secrets.
-    let mut secrets = vec![SANDBOX_SECRET.to_owned()];
+    let mut secrets = vec![SANDBOX_SECRET.to_owned(), renewed];
     for profile in ["alice@contoso.test", "support@contoso.test"] {
         secrets.extend(
             keyring(&format!("profile/{profile}/refresh-token")).map(|t| t.trim().to_owned()),
         );
     }
-    assert_eq!(secrets.len(), 3, "both refresh tokens are in the keyring");
+    assert_eq!(secrets.len(), 4, "both refresh tokens are in the keyring");
     let issued = issued_tokens(&h).await?;
     assert!(
         issued.len() >= 4,
@@ -568,6 +572,81 @@ async fn health_view_checks_every_profile(h: &mut Harness) -> Result<(), Error> 
     Ok(())
 }
 
+/// "Renew secret…" on alice's row: the administrator's device code, the plan (both profiles of
+/// the sandbox app, support@'s two exports), the renewal; the new secret shown once and kept in
+/// the keyring, the sealed export written again, both profiles checked with it; the old secret
+/// removed only on a second click, and refused by the token endpoint from then on.
+async fn renew_the_app_secret(h: &mut Harness) -> Result<String, Error> {
+    let sealed = h.saved_dir().join("channel.json");
+    let sealed_before = std::fs::read(&sealed)?;
+    h.click("[data-testid='open-health']").await?;
+    h.click("[data-health-profile='alice@contoso.test'] [data-renew]")
+        .await?;
+    h.click("#renew-plan").await?;
+    approve_device_code(h).await?;
+    let plan = h.text("[data-testid='renewal-plan']").await?;
+    for part in [
+        "used by alice@contoso.test, support@contoso.test",
+        "zammad-channel.json: holds no secret",
+        "channel.json: write again with the new secret, sealed",
+        "The old secret",
+    ] {
+        assert!(plan.contains(part), "{part}: {plan}");
+    }
+    h.set_value("#renew-passphrase", PASSPHRASE).await?;
+    h.scroll_to("#renew-apply").await?;
+    h.screenshot("renewal-plan").await?;
+    h.click("#renew-apply").await?;
+
+    let secret = h.text("#new-secret").await?;
+    assert!(secret.len() >= 30 && secret != SANDBOX_SECRET, "{secret}");
+    let kept = keyring(&format!("app/{SANDBOX_CLIENT_ID}/client-secret")).unwrap_or_default();
+    assert_eq!(kept.trim(), secret, "the new secret is the kept one");
+    let written = h
+        .text("[data-testid='renewed-exports'] li[data-written='true']")
+        .await?;
+    assert!(written.contains("channel.json"), "{written}");
+    assert_ne!(std::fs::read(&sealed)?, sealed_before, "sealed anew");
+    // Both profiles checked with it: none critical (support@'s Zammad export, written before the
+    // renewal, is a warning until it is exported again).
+    assert_eq!(h.find_all("[data-testid='renewed'] .chip").await?.len(), 2);
+    assert!(h
+        .find_all("[data-testid='renewed'] .chip.bad")
+        .await?
+        .is_empty());
+
+    // The old secret goes on the second click only.
+    h.click("#renew-remove").await?;
+    h.scroll_to("#renew-remove-confirm").await?;
+    h.screenshot("renewed").await?;
+    assert_eq!(token_with_secret(h, SANDBOX_SECRET).await?, 200);
+    h.click("#renew-remove-confirm").await?;
+    h.text_containing("[data-testid='old-removed']", "Removed the old secret")
+        .await?;
+    assert_eq!(token_with_secret(h, SANDBOX_SECRET).await?, 401);
+    assert_eq!(token_with_secret(h, &secret).await?, 200);
+    h.click("[data-testid='health'] .head button:last-child")
+        .await?;
+    Ok(secret)
+}
+
+/// The status of a client credentials token request of the sandbox app with `secret`.
+async fn token_with_secret(h: &Harness, secret: &str) -> Result<u16, Error> {
+    let info = sandbox_info(h).await?;
+    let url = info["tenant"]["token_endpoint"]
+        .as_str()
+        .ok_or("the sandbox tenant's token endpoint")?
+        .to_owned();
+    let form = [
+        ("grant_type", "client_credentials"),
+        ("client_id", SANDBOX_CLIENT_ID),
+        ("client_secret", secret),
+        ("scope", "https://graph.microsoft.com/.default"),
+    ];
+    let res = sandbox_client()?.post(url).form(&form).send().await?;
+    Ok(res.status().as_u16())
+}
+
 /// A secret that the last check (here: edited to 12 days left, as a `doctor` timer could
 /// have found it) measured near its end is named in a banner when the app opens.
 async fn expiry_banner_at_start(h: &mut Harness) -> Result<(), Error> {
@@ -591,8 +670,11 @@ async fn expiry_banner_at_start(h: &mut Harness) -> Result<(), Error> {
     assert!(banner.contains("(12 days left, "), "{banner}");
     assert!(!banner.contains("support@"), "{banner}");
     h.screenshot("expiry-banner").await?;
+    // "Renew…" opens alice's renewal in the Health view.
     h.click("[data-testid='expiry-banner'] button").await?;
     h.find("[data-health-profile='alice@contoso.test'] .row [data-status='OK']")
+        .await?;
+    h.find("[data-health-profile='alice@contoso.test'] [data-testid='renewal'] #renew-plan")
         .await?;
     Ok(())
 }
@@ -603,7 +685,6 @@ async fn expiry_banner_at_start(h: &mut Harness) -> Result<(), Error> {
 /// restores the profile and its sign-in, and its check passes; the channel options then follow
 /// the profile picked.
 async fn export_delete_and_import_back(h: &mut Harness) -> Result<(), Error> {
-    const PASSPHRASE: &str = "correct horse battery staple";
     h.click("[data-format='json']").await?;
     h.click("input[name='secrets'][value='encrypt']").await?;
     h.find("#export-passphrase")
@@ -686,9 +767,8 @@ async fn export_delete_and_import_back(h: &mut Harness) -> Result<(), Error> {
     Ok(())
 }
 
-/// Every access and refresh token the app's sandbox tenant issued: the app tells where its
-/// simulator is (`start_sandbox` answers with the running one), which lists them.
-async fn issued_tokens(h: &Harness) -> Result<Vec<String>, Error> {
+/// What the app's running sandbox is (`start_sandbox` answers with the running one).
+async fn sandbox_info(h: &Harness) -> Result<serde_json::Value, Error> {
     let info = h
         .client
         .execute_async(
@@ -697,13 +777,24 @@ async fn issued_tokens(h: &Harness) -> Result<Vec<String>, Error> {
             vec![],
         )
         .await?;
-    let Some(authority) = info["cloud"]["authority"].as_str() else {
-        return Err(format!("no sandbox: {info}").into());
-    };
-    // The simulator's CA stays in the app (it is not sent to the front end); this is loopback.
-    let client = reqwest::Client::builder().danger_accept_invalid_certs(true);
-    let issued: serde_json::Value = client
-        .build()?
+    match info["cloud"]["authority"].is_string() {
+        true => Ok(info),
+        false => Err(format!("no sandbox: {info}").into()),
+    }
+}
+
+/// The simulator's CA stays in the app (it is not sent to the front end); this is loopback.
+fn sandbox_client() -> Result<reqwest::Client, Error> {
+    Ok(reqwest::Client::builder()
+        .danger_accept_invalid_certs(true)
+        .build()?)
+}
+
+/// Every access and refresh token the app's sandbox tenant issued, as its simulator lists them.
+async fn issued_tokens(h: &Harness) -> Result<Vec<String>, Error> {
+    let info = sandbox_info(h).await?;
+    let authority = info["cloud"]["authority"].as_str().unwrap_or_default();
+    let issued: serde_json::Value = sandbox_client()?
         .get(format!("{authority}/_sim/tokens"))
         .send()
         .await?

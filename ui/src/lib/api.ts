@@ -12,6 +12,9 @@ import type {
   ServerDraft,
   AppInput,
   AppliedOnce,
+  AppSecret,
+  RenewalPlan,
+  RenewedOnce,
   ArchiveCounts,
   Folder,
   CopyCard,
@@ -59,6 +62,11 @@ export const planApp = (args: {
   existingClientId: string | null;
 }) => invoke<Plan>('plan_app', args);
 export const applyApp = () => invoke<AppliedOnce>('apply_app');
+export const renewalSignInStart = (profile: string, adminClientId: string | null) =>
+  invoke<DeviceCodePrompt>('renewal_sign_in_start', { profile, adminClientId });
+export const renewalPlan = (profile: string, months: number) => invoke<RenewalPlan>('renewal_plan', { profile, months });
+export const renewalApply = (passphrase: string | null) => invoke<RenewedOnce>('renewal_apply', { passphrase });
+export const renewalRetire = (profile: string, keyId: string) => invoke<AppSecret>('renewal_retire', { profile, keyId });
 export const consentLink = (tenant: string, clientId: string, redirectUri: string, preset: CloudPreset) =>
   invoke<string>('consent_link', { tenant, clientId, redirectUri, preset });
 export const grantAdminConsent = (tenant: string, clientId: string, preset: CloudPreset) =>

@@ -877,3 +877,74 @@ expires_on: string,
  * The catalogue's fix from that check.
  */
 fix: string | null, };
+
+export type AppSecret = { 
+/**
+ * The "Secret ID" column of Certificates & secrets.
+ */
+key_id: string, display_name: string | null, hint: string, 
+/**
+ * RFC 3339.
+ */
+expires: string, days_left: number, };
+
+export type AppSecrets = { 
+/**
+ * The application object's id (not the client ID).
+ */
+object_id: string, display_name: string, secrets: Array<AppSecret>, };
+
+export type WrittenExport = { 
+/**
+ * Absolute.
+ */
+path: string, format: ExportFormat, secrets: SecretsIncluded, options: ExportOptions, written_at: string, };
+
+export type ExportAction = "rewrite" | "rewrite-with-passphrase" | "enter-by-hand" | "gone";
+
+export type ExportStep = { profile: string, export: WrittenExport, action: ExportAction, };
+
+export type RenewalPlan = { profile: string, tenant_id: string, client_id: string, app: AppSecrets, 
+/**
+ * The secret the profiles use now; `None` when the app lists none with its hint.
+ */
+current: AppSecret | null, 
+/**
+ * The secret an interrupted renewal added and kept aside: proven and kept on apply instead
+ * of adding another.
+ */
+resume: AppSecret | null, new_name: string, months: number, 
+/**
+ * Every profile of this app: they all change to the new secret.
+ */
+profiles: Array<string>, exports: Array<ExportStep>, 
+/**
+ * What apply does, in order, a sentence each.
+ */
+steps: Array<string>, };
+
+export type ExportDone = { profile: string, path: string, written: boolean, 
+/**
+ * A sentence: what was done, or what the admin still has to do.
+ */
+note: string, };
+
+export type Renewed = { 
+/**
+ * The new secret's ID and end date (its value is in the keyring, and in `value` once).
+ */
+secret_id: string, expires: string, 
+/**
+ * The proof: the fetch test made with the new secret.
+ */
+proof: CheckStep, exports: Array<ExportDone>, 
+/**
+ * Every profile of the app, checked with the secret now kept.
+ */
+health: Array<ProfileHealth>, 
+/**
+ * The old secret, still valid, to remove once the server has the new one.
+ */
+old: AppSecret | null, };
+
+export type RenewedOnce = { renewed: Renewed, secret_value: string, };

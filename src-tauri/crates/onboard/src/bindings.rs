@@ -4,7 +4,7 @@
 
 use crate::{
     app_registration::*, catalog::*, cloud::*, export::*, health::*, identity::*, mailbox::*,
-    message::*, platform::*, profile::*, server::*,
+    message::*, platform::*, profile::*, renewal::*, server::*,
 };
 use ts_rs::{Config, TS};
 
@@ -103,6 +103,15 @@ pub fn typescript() -> String {
         HealthCheck::decl(&cfg),
         ProfileHealth::decl(&cfg),
         Expiring::decl(&cfg),
+        AppSecret::decl(&cfg),
+        AppSecrets::decl(&cfg),
+        WrittenExport::decl(&cfg),
+        ExportAction::decl(&cfg),
+        ExportStep::decl(&cfg),
+        RenewalPlan::decl(&cfg),
+        ExportDone::decl(&cfg),
+        Renewed::decl(&cfg),
+        RenewedOnce::decl(&cfg),
     ];
     let mut out = String::from("// Generated from the Rust core by `make types`; do not edit.\n");
     for d in decls {

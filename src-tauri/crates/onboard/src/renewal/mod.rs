@@ -11,5 +11,5 @@ pub mod renew;
 pub mod retire;
 
 pub use plan::{pending_secret_key, plan_renewal, ExportAction, ExportStep, RenewalPlan};
-pub use renew::{renew, ExportDone, Renewed};
+pub use renew::{renew, ExportDone, Renewed, RenewedOnce};
 pub use retire::retire;

@@ -40,6 +40,24 @@ pub struct Renewed {
     pub old: Option<AppSecret>,
 }
 
+/// A renewal's outcome with the new secret's value, for the wizard to show once: it is
+/// serialized only here, and kept in the keyring.
+#[derive(Debug, Serialize, TS)]
+pub struct RenewedOnce {
+    pub renewed: Renewed,
+    pub secret_value: String,
+}
+
+impl RenewedOnce {
+    pub fn reveal(renewed: Renewed) -> Self {
+        let secret_value = renewed.value.expose().to_owned();
+        Self {
+            renewed,
+            secret_value,
+        }
+    }
+}
+
 /// What happened to one export.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ExportDone {
