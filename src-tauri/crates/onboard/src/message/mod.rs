@@ -5,15 +5,15 @@
 //!
 //! Uses catalog/ and platform/.
 
-pub mod attachment_file;
 pub mod header_text;
 pub mod html_depth;
 pub mod image_limits;
 pub(crate) mod inline_images;
 pub mod remote_images;
 pub(crate) mod sanitize;
+pub mod saved_file;
 pub mod view;
 
-pub use attachment_file::{safe_file_name, save_attachment_file};
 pub use remote_images::{inline_remote_images, RemoteImageFailure, RemoteImages};
+pub use saved_file::{safe_file_name, save_attachment_file};
 pub use view::{attachment_bytes, parse_message, sanitize_html, AttachmentInfo, MessageView};
