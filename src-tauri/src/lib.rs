@@ -28,6 +28,7 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
         .manage(commands::consent::ConsentWait::default())
         .manage(commands::renewal::RenewalWait::default())
         .manage(commands::account::SignInWait::default())
+        .manage(commands::preview::SearchStop::default())
         .invoke_handler(tauri::generate_handler![
             commands::server::check_server,
             commands::server::probe_server,
@@ -64,6 +65,9 @@ pub fn setup<R: Runtime>(builder: tauri::Builder<R>, secrets: Secrets) -> tauri:
             commands::preview::preview_message,
             commands::preview::preview_raw,
             commands::preview::save_attachment,
+            commands::preview::preview_search,
+            commands::preview::preview_search_stop,
+            commands::preview::save_message,
             commands::verify::fetch_test,
             commands::verify::send_test,
             commands::channel::helpdesk_groups,

@@ -1,8 +1,20 @@
-//! The read-only preview: message pages, one message, its raw MIME, saving an attachment.
+//! The read-only preview: message pages, search, one message, its raw MIME, saving an
+//! attachment or the whole message.
 
+use super::cancel_slot::CancelSlot;
 use super::file_dialog::choose_save_path;
-use onboard::{catalog::Diagnosis, mailbox::MessagePage, message::MessageView, profile::Session};
-use tauri::{AppHandle, Runtime, State};
+use onboard::mailbox::message_page::MAX_PAGE;
+use onboard::mailbox::{MessagePage, SearchPage, SearchProgress, SearchQuery};
+use onboard::{catalog::Diagnosis, message::MessageView, profile::Session};
+use std::sync::Arc;
+use tauri::{AppHandle, Emitter, Runtime, State};
+
+/// Sent after each folder of a search across IMAP folders (a [`SearchProgress`]).
+pub const SEARCH_PROGRESS_EVENT: &str = "search-progress";
+
+/// The Stop button of the running search; a new search stops the one before.
+#[derive(Default)]
+pub struct SearchStop(CancelSlot);
 
 #[tauri::command]
 pub async fn preview_page(
@@ -11,14 +23,41 @@ pub async fn preview_page(
     cursor: Option<String>,
     session: State<'_, Session>,
 ) -> Result<MessagePage, Diagnosis> {
-    onboard::mailbox::profile_message_page(
+    onboard::mailbox::profile_message_page(&session, &profile, &folder, MAX_PAGE, cursor.as_deref())
+        .await
+}
+
+/// One page of a search; `cursor` continues the same query (also after a stop).
+#[tauri::command]
+pub async fn preview_search<R: Runtime>(
+    app: AppHandle<R>,
+    profile: String,
+    query: SearchQuery,
+    cursor: Option<String>,
+    session: State<'_, Session>,
+    stop: State<'_, SearchStop>,
+) -> Result<SearchPage, Diagnosis> {
+    let cancel = stop.0.renew().await;
+    let progress = Arc::new(move |p: &SearchProgress| {
+        let _ = app.emit(SEARCH_PROGRESS_EVENT, p);
+        !cancel.is_cancelled()
+    });
+    onboard::mailbox::profile_search(
         &session,
         &profile,
-        &folder,
-        onboard::mailbox::message_page::MAX_PAGE,
+        &query,
+        MAX_PAGE,
         cursor.as_deref(),
+        progress,
     )
     .await
+}
+
+/// Stops the running search after the folder it is in; its page comes back with `stopped`.
+#[tauri::command]
+pub async fn preview_search_stop(stop: State<'_, SearchStop>) -> Result<(), Diagnosis> {
+    stop.0.cancel().await;
+    Ok(())
 }
 
 /// With `remote_images`, the app fetches the message's remote images itself, from the public
@@ -73,6 +112,26 @@ pub async fn save_attachment<R: Runtime>(
     let Some(path) = choose_save_path(&app, &onboard::message::safe_file_name(&name)).await else {
         return Ok(None);
     };
-    onboard::message::save_attachment_file(&path, &bytes)?;
+    onboard::message::save_private_file(&path, &bytes)?;
+    Ok(Some(path.display().to_string()))
+}
+
+/// Asks where to save the message as `.eml` (its raw MIME, byte for byte, named after
+/// `subject`); the path written, or `None` when the user cancelled.
+#[tauri::command]
+pub async fn save_message<R: Runtime>(
+    app: AppHandle<R>,
+    profile: String,
+    folder: String,
+    id: String,
+    subject: String,
+    session: State<'_, Session>,
+) -> Result<Option<String>, Diagnosis> {
+    let raw = onboard::mailbox::profile_raw_message(&session, &profile, &folder, &id).await?;
+    let Some(path) = choose_save_path(&app, &onboard::message::eml_file_name(&subject)).await
+    else {
+        return Ok(None);
+    };
+    onboard::message::save_private_file(&path, &raw)?;
     Ok(Some(path.display().to_string()))
 }

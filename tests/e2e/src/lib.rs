@@ -344,6 +344,30 @@ impl Harness {
         Ok(())
     }
 
+    /// Picks the option of value `value` in a `<select>`, as a choice in its list does.
+    pub async fn choose(&self, css: &str, value: &str) -> Result<(), Error> {
+        let el = serde_json::to_value(self.find(css).await?)?;
+        self.client
+            .execute(
+                "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}))",
+                vec![el, serde_json::json!(value)],
+            )
+            .await?;
+        Ok(())
+    }
+
+    /// Whether the focus is on `css`.
+    pub async fn is_focused(&self, css: &str) -> Result<bool, Error> {
+        let focused = self
+            .client
+            .execute(
+                "return !!document.activeElement && document.activeElement.matches(arguments[0])",
+                vec![serde_json::json!(css)],
+            )
+            .await?;
+        Ok(focused == serde_json::Value::Bool(true))
+    }
+
     /// Replaces the text of an input as a person would: select all, then type.
     pub async fn type_into(&self, css: &str, text: &str) -> Result<(), Error> {
         self.scroll_to(css).await?;
@@ -391,14 +415,7 @@ impl Harness {
     pub async fn tab_to(&self, css: &str) -> Result<(), Error> {
         self.find(css).await?;
         for _ in 0..80 {
-            let focused = self
-                .client
-                .execute(
-                    "return document.activeElement && document.activeElement.matches(arguments[0])",
-                    vec![serde_json::json!(css)],
-                )
-                .await?;
-            if focused == serde_json::Value::Bool(true) {
+            if self.is_focused(css).await? {
                 return Ok(());
             }
             self.press(Key::Tab).await?;

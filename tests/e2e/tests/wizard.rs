@@ -511,6 +511,7 @@ async fn a_user_and_a_shared_mailbox_are_connected_through_the_real_app() -> Res
 
     let hits = canary()?;
     preview_blocks_remote_content_and_saves_attachments(&mut h, &hits).await?;
+    preview_search_finds_the_customers_mail(&mut h).await?;
     hostile_mail_stays_inert(&mut h, &hits).await?;
     export_delete_and_import_back(&mut h).await?;
     health_view_checks_every_profile(&mut h).await?;
@@ -783,6 +784,29 @@ async fn sandbox_info(h: &Harness) -> Result<serde_json::Value, Error> {
     }
 }
 
+/// A URL of the app's sandbox simulator: `path` under its authority (`/_sim/…`).
+async fn sandbox_url(h: &Harness, path: &str) -> Result<String, Error> {
+    let info = sandbox_info(h).await?;
+    let authority = info["cloud"]["authority"].as_str().unwrap_or_default();
+    Ok(format!("{authority}{path}"))
+}
+
+/// The sandbox simulator's request log (`/_sim/log`), and emptying it.
+async fn sandbox_log(h: &Harness) -> Result<Vec<serde_json::Value>, Error> {
+    let url = sandbox_url(h, "/_sim/log").await?;
+    Ok(sandbox_client()?.get(url).send().await?.json().await?)
+}
+
+async fn clear_sandbox_log(h: &Harness) -> Result<(), Error> {
+    let url = sandbox_url(h, "/_sim/log").await?;
+    sandbox_client()?
+        .delete(url)
+        .send()
+        .await?
+        .error_for_status()?;
+    Ok(())
+}
+
 /// The simulator's CA stays in the app (it is not sent to the front end); this is loopback.
 fn sandbox_client() -> Result<reqwest::Client, Error> {
     Ok(reqwest::Client::builder()
@@ -792,10 +816,8 @@ fn sandbox_client() -> Result<reqwest::Client, Error> {
 
 /// Every access and refresh token the app's sandbox tenant issued, as its simulator lists them.
 async fn issued_tokens(h: &Harness) -> Result<Vec<String>, Error> {
-    let info = sandbox_info(h).await?;
-    let authority = info["cloud"]["authority"].as_str().unwrap_or_default();
     let issued: serde_json::Value = sandbox_client()?
-        .get(format!("{authority}/_sim/tokens"))
+        .get(sandbox_url(h, "/_sim/tokens").await?)
         .send()
         .await?
         .json()
@@ -925,6 +947,119 @@ async fn preview_blocks_remote_content_and_saves_attachments(
     Ok(())
 }
 
+/// Search in support@'s preview over the real Dovecot, as a support agent looks for a customer's
+/// mail: words across all folders (each hit's folder named), a sender and a day in the Inbox, a
+/// subject with an umlaut (`UID SEARCH CHARSET UTF-8`); the hit opened, saved as .eml, its
+/// Message-ID copied, Esc back to the folder; the unread counts unchanged afterwards.
+async fn preview_search_finds_the_customers_mail(h: &mut Harness) -> Result<(), Error> {
+    h.click("#open-preview").await?;
+    let before = folder_counts(h).await?;
+    h.find("[data-subject^='November update']").await?;
+
+    h.type_into("#search-text", "Perl").await?;
+    h.choose("#search-scope", "all").await?;
+    h.click("#search-go").await?;
+    let result = h
+        .text_containing("[data-testid='search-result']", "found")
+        .await?;
+    assert_eq!(result, "2 messages found in all folders.");
+    assert_eq!(
+        h.text("[data-folder-of='INBOX/Inquiries'] .in-folder")
+            .await?,
+        "in INBOX/Inquiries"
+    );
+    h.find("[data-folder-of='INBOX'][data-subject^='Re: Limiting Perl']")
+        .await?;
+    h.screenshot("preview-search").await?;
+
+    // A sender and a day, in the Inbox: one of Doug's two mails is from after the 17th.
+    h.click("#clear-search").await?;
+    h.click("#search-filters").await?;
+    h.type_into("#search-from", "Doug").await?;
+    h.set_value("#search-since", "2026-11-17").await?;
+    h.click("#search-go").await?;
+    h.text_containing("[data-testid='search-result']", "1 message found in INBOX.")
+        .await?;
+    h.find("[data-subject='Die Hasen und die Frösche']").await?;
+    h.screenshot("preview-search-filters").await?;
+
+    // A subject in UTF-8, in all folders; then the hit, opened.
+    h.type_into("#search-from", "").await?;
+    h.set_value("#search-since", "").await?;
+    h.type_into("#search-subject", "Frösche").await?;
+    h.choose("#search-scope", "all").await?;
+    h.click("#search-go").await?;
+    h.text_containing(
+        "[data-testid='search-result']",
+        "1 message found in all folders.",
+    )
+    .await?;
+    h.click("[data-subject='Die Hasen und die Frösche']")
+        .await?;
+    let title = h
+        .attr("[data-testid='message-date']", "title")
+        .await?
+        .unwrap_or_default();
+    assert!(
+        title.contains("Date: Fri, 19 May 2000 10:26:12 -0400"),
+        "{title}"
+    );
+    let received = h
+        .attr(
+            "[data-subject='Die Hasen und die Frösche'] [data-received]",
+            "title",
+        )
+        .await?
+        .unwrap_or_default();
+    assert!(received.ends_with("2026-11-19T09:12:00Z"), "{received}");
+
+    h.click("#save-eml").await?;
+    h.text_containing("[data-testid='saved-eml']", "Die Hasen und die Frösche.eml")
+        .await?;
+    let eml = h
+        .saved_file(
+            "Die Hasen und die Frösche.eml",
+            "Message-ID: <Pine.LNX.4.21.0005191024380.8452-200000@penguin.example.com>",
+        )
+        .await?;
+    assert!(
+        eml.contains("Subject: =?iso-8859-1?Q?Die_Hasen_und_die_Fr=F6sche?="),
+        "the raw MIME, not a re-encoding: {eml}"
+    );
+    h.click("[data-testid='copy-message-id'] button").await?;
+    h.text_containing("[data-testid='copy-message-id']", "Copied")
+        .await?;
+    h.screenshot("preview-search-message").await?;
+
+    // Esc: from the message to its row in the list, then from the search to the folder.
+    h.click("[data-tab='raw']").await?;
+    h.press(Key::Escape).await?;
+    h.press(Key::Escape).await?;
+    h.absent("[data-testid='search-status']").await?;
+    h.find("[data-subject^='November update']").await?;
+
+    // Read-only: the folders' unread counts, read afresh, are what they were.
+    h.click("#close-preview").await?;
+    h.click("#open-preview").await?;
+    assert_eq!(folder_counts(h).await?, before);
+    h.click("#close-preview").await?;
+    h.find("#verify-heading").await?;
+    Ok(())
+}
+
+/// The preview's unread/total counts of support@'s folders with mail.
+async fn folder_counts(h: &Harness) -> Result<Vec<String>, Error> {
+    h.find("[data-preview-folder='INBOX/Inquiries']").await?;
+    let mut counts = Vec::new();
+    for folder in ["INBOX", "INBOX/Inquiries", "Archive"] {
+        counts.push(
+            h.text(&format!("[data-preview-folder='{folder}'] .count"))
+                .await?,
+        );
+    }
+    Ok(counts)
+}
+
 /// The Quarantine folder of support@ holds the hostile corpus (tests/corpus/hostile/), opened
 /// one message after another in the real preview: no script runs (none leaves its mark on the
 /// frame or the app), nothing reaches the canary, and the app answers at once after each, the
@@ -1040,12 +1175,50 @@ async fn the_sandbox_wizard_is_completed_with_the_keyboard_only() -> Result<(), 
         .await?;
     h.saved_file("channel.json", "\"format\"").await?;
 
-    // The preview: a message opened from the list.
+    // The preview: down the list to the third message, Enter opens it; `/` searches over
+    // Graph's $search, Esc goes back to the folder. Every Graph request was a GET.
+    clear_sandbox_log(&h).await?;
     h.activate("#open-preview").await?;
     h.find("#preview-heading").await?;
-    h.activate("[data-testid='message-list'] button").await?;
-    h.find("[data-testid='message-detail'] dl").await?;
+    h.tab_to("[data-testid='message-list'] button").await?;
+    let listed = h.find_all("[data-testid='message-list'] li").await?.len();
+    // Newest first: the test mail just sent, 64423, then the dingus fish.
+    h.press(Key::Down).await?;
+    h.press(Key::Down).await?;
+    h.press(Key::Enter).await?;
+    h.text_containing("[data-testid='message-detail']", "Here is your dingus fish")
+        .await?;
     h.screenshot("keyboard-preview").await?;
+    h.tab_to("#save-eml").await?;
+    h.press(Key::Escape).await?;
+    assert!(
+        h.is_focused("[data-subject='Here is your dingus fish']")
+            .await?,
+        "Esc in the message goes back to its row"
+    );
+    h.type_keys("/dingus").await?;
+    h.press(Key::Enter).await?;
+    h.text_containing("[data-testid='search-result']", "1 message found in Inbox.")
+        .await?;
+    h.find("[data-subject='Here is your dingus fish']").await?;
+    h.press(Key::Escape).await?;
+    h.absent("[data-testid='search-status']").await?;
+    assert_eq!(
+        h.find_all("[data-testid='message-list'] li").await?.len(),
+        listed
+    );
+    let log = sandbox_log(&h).await?;
+    let graph: Vec<&serde_json::Value> = log
+        .iter()
+        .filter(|e| e["path"].as_str().is_some_and(|p| p.starts_with("/graph")))
+        .collect();
+    assert!(
+        graph
+            .iter()
+            .any(|e| e["query"].as_str().unwrap_or_default().contains("search")),
+        "{log:?}"
+    );
+    assert!(graph.iter().all(|e| e["method"] == "GET"), "{log:?}");
     h.activate("#close-preview").await?;
     h.find("#verify-heading").await?;
     h.finish().await

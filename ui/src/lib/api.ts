@@ -23,6 +23,8 @@ import type {
   HelpdeskGroup,
   Imported,
   MessagePage,
+  SearchPage,
+  SearchQuery,
   MessageView,
   CheckStep,
   ChannelKind,
@@ -139,6 +141,14 @@ export const previewRaw = (profile: string, folder: string, id: string) =>
 /** Asks where to save (a native dialog); the saved path, or null when the user cancelled. */
 export const saveAttachment = (profile: string, folder: string, id: string, index: number) =>
   invoke<string | null>('save_attachment', { profile, folder, id, index });
+/** One page of a search (`cursor` continues it); progress across IMAP folders comes as `search-progress`. */
+export const previewSearch = (profile: string, query: SearchQuery, cursor: string | null) =>
+  invoke<SearchPage>('preview_search', { profile, query, cursor });
+/** Stops the running search after its current folder; its page comes back `stopped`. */
+export const stopSearch = () => invoke<void>('preview_search_stop');
+/** Asks where to save the message as .eml; the saved path, or null when the user cancelled. */
+export const saveMessage = (profile: string, folder: string, id: string, subject: string) =>
+  invoke<string | null>('save_message', { profile, folder, id, subject });
 export const fetchTest = (profile: string) => invoke<CheckStep>('fetch_test', { profile });
 export const sendTest = (profile: string, to: string | null) => invoke<CheckStep>('send_test', { profile, to });
 export const helpdeskGroups = (fqdn: string, apiToken: string) =>

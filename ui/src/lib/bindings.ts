@@ -711,7 +711,12 @@ export type MessageView = {
 /**
  * From, To, Cc, Date, Subject, Message-ID, in that order, those present.
  */
-headers: Array<[string, string]>, text: string | null, 
+headers: Array<[string, string]>, 
+/**
+ * The Date header as the sender's program wrote it (unfolded, at most 200 characters):
+ * `headers` holds it parsed, as RFC 3339.
+ */
+date_raw: string | null, text: string | null, 
 /**
  * Safe to show in a sandboxed iframe without scripts.
  */

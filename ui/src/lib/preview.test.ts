@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Diagnosis, MessageSummary } from './bindings';
-import { appendPage, formatHeaderDate, formatReceived, formatSize, nearEnd, needsSignIn, remoteImagesNotice, srcdocFor } from './preview';
+import { appendPage, formatSize, nearEnd, needsSignIn, remoteImagesNotice, senderName, srcdocFor, type Row } from './preview';
 
 const msg = (id: string): MessageSummary => ({
   id,
@@ -20,17 +20,6 @@ describe('preview', () => {
     expect(formatSize(3.25 * 1024 * 1024)).toBe('3.3 MB');
   });
 
-  it('shows ISO dates as date and minute, other text unchanged', () => {
-    expect(formatReceived('2026-11-21T09:30:00Z')).toBe('2026-11-21 09:30');
-    expect(formatReceived('yesterday')).toBe('yesterday');
-  });
-
-  it("shows a Date header on the sender's clock, with its offset", () => {
-    expect(formatHeaderDate('2017-12-30T20:50:01+01:00')).toBe('2017-12-30 20:50 +01:00');
-    expect(formatHeaderDate('2026-11-21T09:30:00Z')).toBe('2026-11-21 09:30 UTC');
-    expect(formatHeaderDate('Sat, 30 Dec 2017')).toBe('Sat, 30 Dec 2017');
-  });
-
   it('gives the HTML frame a CSP that loads nothing remote', () => {
     const doc = srcdocFor('<p>hi</p>');
     expect(doc).toContain("default-src 'none'; img-src data:");
@@ -38,14 +27,22 @@ describe('preview', () => {
     expect(doc).toContain('<body><p>hi</p></body>');
   });
 
+  it('lists senders by name, by address when they have none', () => {
+    expect(senderName('Doug Sauder <doug@penguin.example.com>')).toBe('Doug Sauder');
+    expect(senderName('"Person, Anne" <aperson@example.com>')).toBe('Person, Anne');
+    expect(senderName('<foo@bar.baz>')).toBe('<foo@bar.baz>');
+    expect(senderName('xx@xx.dk')).toBe('xx@xx.dk');
+  });
+
   it('loads more only near the end of the list', () => {
     expect(nearEnd(0, 2000, 500)).toBe(false);
     expect(nearEnd(1400, 2000, 500)).toBe(true);
   });
 
-  it('appends pages without listing a message twice', () => {
-    const list = appendPage([msg('1'), msg('2')], [msg('2'), msg('3')]);
-    expect(list.map((m) => m.id)).toEqual(['1', '2', '3']);
+  it('appends pages without listing a message twice, telling folders apart', () => {
+    const row = (id: string, folder = 'INBOX'): Row => ({ message: msg(id), folder });
+    const list = appendPage([row('1'), row('2')], [row('2'), row('3'), row('2', 'Archive')]);
+    expect(list.map((r) => `${r.folder}:${r.message.id}`)).toEqual(['INBOX:1', 'INBOX:2', 'INBOX:3', 'Archive:2']);
   });
 
   it('offers a new sign-in only for refusals a sign-in fixes', () => {

@@ -9,12 +9,6 @@ export function formatSize(bytes: number | null): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-/** An ISO date as "2026-11-21 09:30" (UTC, as the servers give it); anything else unchanged. */
-export function formatReceived(iso: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})/.exec(iso);
-  return m ? `${m[1]} ${m[2]}` : iso;
-}
-
 /**
  * The sanitized HTML as an iframe document. The frame is sandboxed without scripts; its own CSP
  * also loads nothing but inline images, so even a sanitizer miss cannot reach the network.
@@ -24,11 +18,11 @@ export function srcdocFor(sanitizedHtml: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><base target="_blank"><style>body{font:14px/1.45 system-ui,sans-serif;margin:12px;word-wrap:break-word}img{max-width:100%;height:auto}</style></head><body>${sanitizedHtml}</body></html>`;
 }
 
-/** A Date header (RFC 3339 from the core) as "2017-12-30 20:50 +01:00": the sender's clock and
- * offset, as written; anything else unchanged. */
-export function formatHeaderDate(iso: string): string {
-  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}:\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.exec(iso);
-  return m ? `${m[1]} ${m[2]} ${m[3] === 'Z' ? 'UTC' : m[3]}` : iso;
+/** The sender as the list shows it: the name alone when there is one (the address is on
+ * hover), else the address. */
+export function senderName(from: string): string {
+  const m = /^\s*"?([^"<]*?)"?\s*<[^>]*>\s*$/.exec(from);
+  return m && m[1] ? m[1] : from;
 }
 
 /** Whether the list is scrolled close enough to its end to load the next page. */
@@ -36,10 +30,15 @@ export function nearEnd(scrollTop: number, scrollHeight: number, clientHeight: n
   return scrollHeight - (scrollTop + clientHeight) <= margin;
 }
 
+/** A listed message and the folder it is in (IMAP ids are only unique within a folder). */
+export type Row = { message: MessageSummary; folder: string };
+
+export const rowKey = (r: Row) => `${r.folder}\n${r.message.id}`;
+
 /** Pages appended: a message already listed (mail arrived between pages) is not listed twice. */
-export function appendPage(list: MessageSummary[], page: MessageSummary[]): MessageSummary[] {
-  const seen = new Set(list.map((m) => m.id));
-  return [...list, ...page.filter((m) => !seen.has(m.id))];
+export function appendPage(list: Row[], page: Row[]): Row[] {
+  const seen = new Set(list.map(rowKey));
+  return [...list, ...page.filter((r) => !seen.has(rowKey(r)))];
 }
 
 /** A refusal that only a new interactive sign-in fixes (the saved one expired or was revoked). */

@@ -14,7 +14,7 @@ use onboard::{
         discover_tenant, fetch_signing_keys, loopback::Loopback, request_token, start_device_code,
     },
     mailbox::{check_imap, MailCheckOptions, MailLogin},
-    message::{attachment_bytes, safe_file_name, save_attachment_file},
+    message::{attachment_bytes, safe_file_name, save_private_file},
     platform::{Secret, SecretStore},
     profile::{refresh_token_key, ProfileStore},
 };
@@ -753,7 +753,7 @@ fn attachment_names_that_try_to_leave_the_folder_are_saved_inside_it_under_a_saf
         assert_eq!(&name, given, "the parser hands over the sender's name");
         let file_name = safe_file_name(&name);
         let path = chosen.join(&file_name);
-        save_attachment_file(&path, &bytes).unwrap();
+        save_private_file(&path, &bytes).unwrap();
         let real = path.canonicalize().unwrap();
         assert_eq!(
             real.parent(),

@@ -15,5 +15,5 @@ pub mod saved_file;
 pub mod view;
 
 pub use remote_images::{inline_remote_images, RemoteImageFailure, RemoteImages};
-pub use saved_file::{safe_file_name, save_attachment_file};
+pub use saved_file::{eml_file_name, safe_file_name, save_private_file};
 pub use view::{attachment_bytes, parse_message, sanitize_html, AttachmentInfo, MessageView};

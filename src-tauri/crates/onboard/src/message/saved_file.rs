@@ -1,5 +1,5 @@
-//! Saving an attachment from the preview: a file name that stays in the chosen folder, and an
-//! atomic write, so a crash leaves no half-written file under the attachment's name.
+//! Saving an attachment or a whole message (`.eml`) from the preview: a file name that stays in
+//! the chosen folder, and an atomic write, so a crash leaves no half-written file under its name.
 
 use crate::catalog::Diagnosis;
 use crate::platform::private_file::write_atomically;
@@ -79,12 +79,19 @@ fn is_reserved_on_windows(name: &str) -> bool {
         ))
 }
 
+/// The file name suggested for a message saved as `.eml`: its subject, made safe.
+pub fn eml_file_name(subject: &str) -> String {
+    let stem = subject.trim().trim_end_matches(['.', ' ']);
+    let stem = if stem.is_empty() { "message" } else { stem };
+    safe_file_name(&format!("{stem}.eml"))
+}
+
 /// Writes `bytes` to `path` atomically (readable by the user only, as mail is private).
-pub fn save_attachment_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnosis> {
+pub fn save_private_file(path: &Path, bytes: &[u8]) -> Result<(), Diagnosis> {
     write_atomically(path, bytes).map_err(|e| {
         Diagnosis::new(
-            "attachment.write",
-            "The attachment could not be saved",
+            "preview.write",
+            "The file could not be saved",
             format!("Could not write {}: {e}.", path.display()),
             "Check that the folder exists, belongs to you and the disk is not full, then try again.",
         )
@@ -118,11 +125,23 @@ mod tests {
     }
 
     #[test]
+    fn a_message_is_saved_under_its_subject() {
+        assert_eq!(
+            eml_file_name("Re: Limiting Perl CPU Utilization..."),
+            "Re_ Limiting Perl CPU Utilization.eml"
+        );
+        assert_eq!(eml_file_name("  "), "message.eml");
+        assert_eq!(eml_file_name("../CON"), "_CON.eml");
+        let long = eml_file_name(&"x".repeat(400));
+        assert!(long.len() <= 200 && long.ends_with(".eml"), "{long}");
+    }
+
+    #[test]
     fn a_saved_file_has_the_bytes_and_no_temp_file_is_left() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("figures.csv");
-        save_attachment_file(&path, b"a,b\n").unwrap();
-        save_attachment_file(&path, b"c,d\n").unwrap();
+        save_private_file(&path, b"a,b\n").unwrap();
+        save_private_file(&path, b"c,d\n").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"c,d\n");
         assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 1);
     }

@@ -32,6 +32,9 @@ pub struct AttachmentInfo {
 pub struct MessageView {
     /// From, To, Cc, Date, Subject, Message-ID, in that order, those present.
     pub headers: Vec<(String, String)>,
+    /// The Date header as the sender's program wrote it (unfolded, at most 200 characters):
+    /// `headers` holds it parsed, as RFC 3339.
+    pub date_raw: Option<String>,
     pub text: Option<String>,
     /// Safe to show in a sandboxed iframe without scripts.
     pub html_sanitized: Option<String>,
@@ -140,6 +143,7 @@ fn parse_mime<'a>(
 pub fn parse_message(raw: &[u8], allow_remote_images: bool) -> MessageView {
     let mut view = MessageView {
         headers: Vec::new(),
+        date_raw: None,
         text: None,
         html_sanitized: None,
         remote_images: 0,
@@ -179,6 +183,10 @@ pub fn parse_message(raw: &[u8], allow_remote_images: bool) -> MessageView {
     push("Date", m.date().map(|d| d.to_rfc3339()));
     push("Subject", m.subject().map(str::to_owned));
     push("Message-ID", m.message_id().map(|id| format!("<{id}>")));
+    view.date_raw = m.header_raw("Date").map(|d| {
+        let unfolded = d.split_whitespace().collect::<Vec<_>>().join(" ");
+        unfolded.chars().take(200).collect()
+    });
     for (name, present) in [("From", m.from().is_some()), ("Date", m.date().is_some())] {
         if !present {
             view.notices
@@ -328,6 +336,10 @@ mod tests {
             .headers
             .iter()
             .any(|(k, v)| k == "Message-ID" && v == "<1@x>"));
+        assert_eq!(
+            v.date_raw.as_deref(),
+            Some("Mon, 2 Nov 2026 10:00:00 +0000")
+        );
         assert_eq!(v.text.as_deref().map(str::trim), Some("Hello there"));
         assert!(v.notices.is_empty(), "{:?}", v.notices);
     }
