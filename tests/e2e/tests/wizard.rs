@@ -1219,6 +1219,15 @@ async fn the_sandbox_wizard_is_completed_with_the_keyboard_only() -> Result<(), 
         "{log:?}"
     );
     assert!(graph.iter().all(|e| e["method"] == "GET"), "{log:?}");
+
+    // The layout outlives the app: the message pane hidden stays hidden after a restart.
+    h.activate("#toggle-detail").await?;
+    h.absent("#message-pane").await?;
+    h.restart().await?;
+    h.activate("#open-preview").await?;
+    h.text_containing("#toggle-detail", "Show the message pane")
+        .await?;
+    h.absent("#message-pane").await?;
     h.activate("#close-preview").await?;
     h.find("#verify-heading").await?;
     h.finish().await
