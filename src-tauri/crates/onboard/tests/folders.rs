@@ -81,6 +81,13 @@ fn summary(tree: &[Folder]) -> Vec<(String, Option<u32>, Option<u32>)> {
     v
 }
 
+/// Every logged Graph request is a GET, but for the `$batch` POSTs that carry GETs (the
+/// simulator logs each request of a batch on its own).
+fn read_only(log: &[&(String, String, u64)]) -> bool {
+    log.iter()
+        .all(|(m, p, _)| m == "GET" || (m == "POST" && p.ends_with("/v1.0/$batch")))
+}
+
 #[tokio::test]
 async fn graph_pages_nests_and_shows_hidden_folders_only_on_request() {
     let w = MailWorld::start_with(many_folders).await;
@@ -124,10 +131,15 @@ async fn graph_pages_nests_and_shows_hidden_folders_only_on_request() {
         .filter(|(_, p, _)| p.contains("/v1.0/"))
         .collect();
     assert!(graph.len() > 3, "{log:?}");
-    assert!(
-        graph.iter().all(|(m, _, _)| m == "GET"),
-        "only GETs on Graph: {graph:?}"
-    );
+    assert!(read_only(&graph), "only GETs on Graph: {graph:?}");
+    // Each tree came in batches, level by level: support@'s in three (the top level with the
+    // well-known names, Inbox's children, Inquiries'), alice's in two each (the top level, then
+    // its second page); the simulator logs each batch and each of its requests.
+    let batches = graph
+        .iter()
+        .filter(|(_, p, _)| p.ends_with("/$batch"))
+        .count();
+    assert_eq!(batches, 7, "{graph:?}");
     w.stop().await;
 }
 
@@ -187,7 +199,7 @@ async fn graph_and_imap_agree_on_folders_and_counts_and_change_nothing() {
         .iter()
         .filter(|(_, p, _)| p.contains("/v1.0/"))
         .collect();
-    assert!(calls.iter().all(|(m, _, _)| m == "GET"), "{calls:?}");
+    assert!(read_only(&calls), "{calls:?}");
     assert_eq!(
         maildir_files(&w, SUPPORT),
         files_before,
@@ -219,9 +231,9 @@ async fn a_folder_that_is_gone_is_named() {
     w.stop().await;
 }
 
-/// Over IMAP the tree's `STATUS` commands go out at once, as do the counts' `EXAMINE` and
-/// `SEARCH`: on the wire, the tree of 100 and more folders takes one round trip more than the
-/// counts (its `LIST`); one after the other they would take a hundred more.
+/// Dovecot offers `LIST-STATUS`: the tree of 100 and more folders with their counts is one
+/// command, and on the wire it takes the round trips of the counts' `EXAMINE` and `SEARCH`,
+/// which go out at once too; with a `STATUS` after another it would take a hundred more.
 #[tokio::test]
 async fn imap_sends_the_tree_s_status_commands_and_the_counts_at_once() {
     let w = MailWorld::start_with(many_folders).await;
@@ -254,9 +266,150 @@ async fn imap_sends_the_tree_s_status_commands_and_the_counts_at_once() {
         u64::from(inbox.total.unwrap())
     );
     assert_eq!(
-        tree_trips,
-        count_trips + 1,
+        tree_trips, count_trips,
         "tree {tree_trips} round trips, counts {count_trips}"
     );
     w.stop().await;
+}
+
+/// Inside a `$batch`, a throttled child list is asked again after its `Retry-After` in a later
+/// batch, and the tree comes whole; a refused one fails the tree naming its folder.
+#[tokio::test]
+async fn a_throttled_or_refused_request_inside_a_batch_is_handled_on_its_own() {
+    let w = MailWorld::start().await;
+    let cloud = w.cloud();
+    let delegate = typed::<GraphAudience>(&w.token(ALICE, SHARED_GRAPH).await, Resource::Graph);
+    let tree = graph_folders(&cloud, &delegate, SUPPORT, false)
+        .await
+        .unwrap();
+    let inbox = &Folder::find(&tree, "Inbox").unwrap().id;
+    let children =
+        format!("/graph/v1.0/users/support%40contoso.test/mailFolders/{inbox}/childFolders");
+    let fault = |kind: serde_json::Value| {
+        let mut rule = serde_json::json!({ "path_prefix": children, "kind": "status", "times": 1 });
+        rule.as_object_mut()
+            .unwrap()
+            .extend(kind.as_object().unwrap().clone());
+        w.control(reqwest::Method::POST, "/_sim/faults", Some(rule))
+    };
+
+    w.control(reqwest::Method::DELETE, "/_sim/log", None).await;
+    fault(serde_json::json!({ "status": 429, "retry_after": "1" })).await;
+    let again = graph_folders(&cloud, &delegate, SUPPORT, false)
+        .await
+        .unwrap();
+    assert_eq!(again, tree, "the throttled list was asked again");
+    let log = w.sim_log().await;
+    let asked: Vec<u64> = log
+        .iter()
+        .filter(|(_, p, _)| p.starts_with(&children))
+        .map(|(_, _, status)| *status)
+        .collect();
+    assert_eq!(asked, [429, 200], "{log:?}");
+    let batches = log
+        .iter()
+        .filter(|(_, p, _)| p.ends_with("/$batch"))
+        .count();
+    assert_eq!(batches, 4, "the retry went in a batch of its own: {log:?}");
+
+    fault(serde_json::json!({ "status": 403 })).await;
+    let refused = graph_folders(&cloud, &delegate, SUPPORT, false)
+        .await
+        .unwrap_err();
+    assert!(refused.detail.contains("“Inbox”"), "{refused:?}");
+    assert!(!refused.fix.is_empty(), "{refused:?}");
+    w.stop().await;
+}
+
+/// A server without `LIST-STATUS`, as Exchange Online is, on loopback: a `LIST` of three
+/// folders (one not selectable) and their `STATUS`es. Records every command line it reads.
+async fn server_without_list_status() -> (u16, tokio::task::JoinHandle<Vec<String>>) {
+    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let task = tokio::spawn(async move {
+        let (tcp, _) = listener.accept().await.unwrap();
+        let (r, mut w) = tcp.into_split();
+        let mut r = BufReader::new(r);
+        let mut seen = Vec::new();
+        w.write_all(b"* OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2 SASL-IR] ready\r\n")
+            .await
+            .unwrap();
+        loop {
+            let mut line = String::new();
+            if r.read_line(&mut line).await.unwrap() == 0 {
+                return seen;
+            }
+            let line = line.trim_end().to_owned();
+            seen.push(line.clone());
+            let (tag, command) = line.split_once(' ').unwrap_or((&line, ""));
+            let upper = command.to_ascii_uppercase();
+            let answer = if upper.starts_with("AUTHENTICATE") {
+                format!("{tag} OK AUTHENTICATE completed.\r\n")
+            } else if upper.starts_with("LIST") {
+                format!(
+                    "* LIST (\\HasChildren) \"/\" INBOX\r\n* LIST (\\HasNoChildren) \"/\" INBOX/Orders\r\n\
+                     * LIST (\\Noselect \\HasChildren) \"/\" Shared\r\n{tag} OK LIST completed.\r\n"
+                )
+            } else if let Some(rest) = upper.strip_prefix("STATUS ") {
+                let total = if rest.trim_start_matches('"').starts_with("INBOX/") {
+                    4
+                } else {
+                    9
+                };
+                let name = command["STATUS ".len()..]
+                    .split(" (")
+                    .next()
+                    .unwrap_or_default();
+                format!(
+                    "* STATUS {name} (MESSAGES {total} UNSEEN 1)\r\n{tag} OK STATUS completed.\r\n"
+                )
+            } else if upper.starts_with("LOGOUT") {
+                w.write_all(format!("* BYE bye\r\n{tag} OK\r\n").as_bytes())
+                    .await
+                    .unwrap();
+                return seen;
+            } else {
+                format!("{tag} BAD unknown\r\n")
+            };
+            w.write_all(answer.as_bytes()).await.unwrap();
+        }
+    });
+    (port, task)
+}
+
+#[tokio::test]
+async fn without_list_status_the_tree_is_a_list_and_its_statuses_at_once() {
+    let (port, server) = server_without_list_status().await;
+    let mut cloud = onboard::cloud::Cloud::preset(onboard::cloud::CloudPreset::Global);
+    cloud.imap = format!("127.0.0.1:{port}");
+    cloud.imap_tls = onboard::cloud::TlsMode::None;
+    let token =
+        typed::<OutlookAudience>(&onboard::platform::Secret::new("t0ken"), Resource::Outlook);
+    let login = MailLogin::own(ALICE, token.secret());
+    let tree = imap_folders(&cloud, &token, &login, &opts()).await.unwrap();
+    let seen = server.await.unwrap();
+
+    assert_eq!(
+        summary(&tree),
+        [
+            ("Inbox".to_owned(), Some(9), Some(1)),
+            ("Inbox/Orders".to_owned(), Some(4), Some(1)),
+            ("Shared".to_owned(), None, None),
+        ]
+    );
+    let commands: Vec<&str> = seen
+        .iter()
+        .filter_map(|l| l.split_once(' ').map(|(_, c)| c))
+        .filter(|c| !c.starts_with("AUTHENTICATE") && !c.starts_with("LOGOUT"))
+        .collect();
+    assert_eq!(
+        commands,
+        [
+            r#"LIST "" *"#,
+            r#"STATUS "INBOX" (MESSAGES UNSEEN)"#,
+            r#"STATUS "INBOX/Orders" (MESSAGES UNSEEN)"#,
+        ],
+        "no RETURN (STATUS …) and no STATUS of a folder that cannot be selected"
+    );
 }

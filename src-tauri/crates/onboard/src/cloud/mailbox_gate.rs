@@ -30,6 +30,12 @@ fn mailbox_of(url: &str) -> Option<String> {
 
 /// Waits for a free slot of the mailbox `url` addresses; held until dropped.
 pub(crate) async fn slot(url: &str) -> Option<OwnedSemaphorePermit> {
+    slots(url, 1).await
+}
+
+/// Waits for `n` (at most [`PER_MAILBOX`]) free slots of the mailbox `url` addresses, as a
+/// `$batch` whose requests Graph hands on several at a time takes them; held until dropped.
+pub(crate) async fn slots(url: &str, n: usize) -> Option<OwnedSemaphorePermit> {
     let mailbox = mailbox_of(url)?;
     let gate = GATES
         .lock()
@@ -38,8 +44,9 @@ pub(crate) async fn slot(url: &str) -> Option<OwnedSemaphorePermit> {
         .entry(mailbox)
         .or_insert_with(|| Arc::new(Semaphore::new(PER_MAILBOX)))
         .clone();
+    let n = u32::try_from(n.clamp(1, PER_MAILBOX)).unwrap_or(1);
     // The semaphore is never closed.
-    gate.acquire_owned().await.ok()
+    gate.acquire_many_owned(n).await.ok()
 }
 
 #[cfg(test)]

@@ -10,7 +10,7 @@ use crate::mailbox::mail_conn::{bounded, MailCheckOptions, MailLogin};
 use crate::mailbox::{imap::pipeline as imap_pipeline, imap::utf7 as imap_utf7};
 use crate::{
     catalog::Diagnosis,
-    cloud::{graph_get::graph_get_on, Cloud, MailEndpoint},
+    cloud::{graph_batch::graph_batch_get, graph_get::graph_get_on, Cloud, MailEndpoint},
     identity::{AccessToken, GraphAudience, OutlookAudience},
     platform::Secret,
 };
@@ -18,12 +18,10 @@ use crate::{
     identity::{Resource, TokenSource},
     profile::{FolderRef, Session},
 };
-use futures_util::future::try_join_all;
 use futures_util::TryStreamExt;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use ts_rs::TS;
 
 /// One folder of the tree.
@@ -109,6 +107,9 @@ pub(crate) async fn graph_get_kept(
 
 /// The folder tree over Graph. `mailbox` is `"me"` or an address (a shared mailbox needs the
 /// `.Shared` scopes). Hidden folders only with `include_hidden`.
+///
+/// Level by level in `$batch`es: the well-known names and the top level together, then the
+/// child lists of every folder of a level that has children (and any next page) together.
 pub async fn graph_folders(
     cloud: &Cloud,
     token: &AccessToken<GraphAudience>,
@@ -117,129 +118,136 @@ pub async fn graph_folders(
 ) -> Result<Vec<Folder>, Diagnosis> {
     let base = mailbox_base(mailbox);
     let client = cloud.http_client()?;
-    // Requests that do not depend on each other go out together (the mailbox gate keeps at
-    // most 4 in flight): the well-known names here, each level's child folders below.
-    let lookups = WELL_KNOWN.map(|name| {
-        let (client, path) = (&client, format!("{base}/mailFolders/{name}?$select=id"));
-        async move {
-            match graph_get_kept(cloud, client, token.secret(), &path).await {
-                Ok(v) => Ok(v["id"].as_str().map(|id| (id.to_owned(), name.to_owned()))),
-                Err(d) if d.code == "graph.ErrorItemNotFound" => Ok(None),
-                Err(d) => Err(d),
-            }
-        }
-    });
-    let well_known = try_join_all(lookups).await?.into_iter().flatten().collect();
-    let walk = GraphWalk {
-        cloud,
-        client,
-        token,
-        hidden: if include_hidden {
-            "&includeHiddenFolders=true"
-        } else {
-            ""
-        },
-        well_known,
-        count: AtomicUsize::new(0),
+    let hidden = if include_hidden {
+        "&includeHiddenFolders=true"
+    } else {
+        ""
     };
-    let first = format!(
-        "{base}/mailFolders?$select={SELECT}&$top={GRAPH_PAGE}{}",
-        walk.hidden
-    );
-    walk.level(&base, first, None, "", 0).await
-}
-
-struct GraphWalk<'a> {
-    cloud: &'a Cloud,
-    client: reqwest::Client,
-    token: &'a AccessToken<GraphAudience>,
-    hidden: &'static str,
-    well_known: Vec<(String, String)>,
-    /// Folders seen so far, by every branch of the walk.
-    count: AtomicUsize,
-}
-
-impl GraphWalk<'_> {
-    /// One level: every page of `first`, then the children of its folders, all at once.
-    async fn level(
-        &self,
-        base: &str,
-        first: String,
-        parent: Option<&str>,
-        parent_path: &str,
-        depth: usize,
-    ) -> Result<Vec<Folder>, Diagnosis> {
-        if depth >= MAX_DEPTH {
-            return Err(too_deep(parent_path));
+    let list = |below: Option<&str>| match below {
+        None => format!("{base}/mailFolders?$select={SELECT}&$top={GRAPH_PAGE}{hidden}"),
+        Some(id) => format!(
+            "{base}/mailFolders/{id}/childFolders?$select={SELECT}&$top={GRAPH_PAGE}{hidden}"
+        ),
+    };
+    let well_known_paths = WELL_KNOWN.map(|name| format!("{base}/mailFolders/{name}?$select=id"));
+    let mut listed: Vec<GraphListed> = Vec::new();
+    let mut well_known = Vec::new();
+    let mut jobs = vec![(None, list(None))];
+    let mut first = true;
+    while !jobs.is_empty() {
+        let mut paths: Vec<String> = jobs.iter().map(|(_, p)| p.clone()).collect();
+        if first {
+            paths.extend(well_known_paths.iter().cloned());
         }
-        let mut raw = Vec::new();
-        let mut next = Some(first);
-        while let Some(path) = next.take() {
-            let page = graph_get_kept(self.cloud, &self.client, self.token.secret(), &path)
-                .await
-                .map_err(|d| gone(d, parent_path))?;
+        let mut answers = graph_batch_get(&client, cloud, token.secret(), &paths).await?;
+        if first {
+            for (answer, name) in answers.split_off(jobs.len()).into_iter().zip(WELL_KNOWN) {
+                match answer {
+                    Ok(v) => well_known.extend(v["id"].as_str().map(|id| (id.to_owned(), name))),
+                    Err(d) if d.code == "graph.ErrorItemNotFound" => {}
+                    Err(d) => return Err(d),
+                }
+            }
+            first = false;
+        }
+        let mut next = Vec::new();
+        for ((parent, _), answer) in jobs.into_iter().zip(answers) {
+            let parent_path = parent
+                .map_or("", |i: usize| listed[i].path.as_str())
+                .to_owned();
+            let page = answer.map_err(|d| listing_failed(d, &parent_path))?;
             let items = page["value"].as_array().cloned().unwrap_or_default();
-            let seen = self.count.fetch_add(items.len(), Ordering::Relaxed) + items.len();
-            if seen > MAX_FOLDERS {
+            if listed.len() + items.len() > MAX_FOLDERS {
                 return Err(too_many());
             }
-            raw.extend(items);
+            let depth = parent.map_or(0, |i| listed[i].depth + 1);
+            for v in items {
+                let path = join(&parent_path, v["displayName"].as_str().unwrap_or_default());
+                if v["childFolderCount"].as_u64().unwrap_or(0) > 0 {
+                    if depth + 1 >= MAX_DEPTH {
+                        return Err(too_deep(&path));
+                    }
+                    next.push((Some(listed.len()), list(v["id"].as_str())));
+                }
+                listed.push(GraphListed {
+                    v,
+                    parent,
+                    path,
+                    depth,
+                });
+            }
             if let Some(link) = page["@odata.nextLink"].as_str() {
-                next = Some(self.below_v1(link)?);
+                next.push((parent, below_v1(cloud, link)?));
             }
         }
-        let children = raw.iter().map(|v| async move {
-            let id = v["id"].as_str().unwrap_or_default();
-            let path = join(parent_path, v["displayName"].as_str().unwrap_or_default());
-            if v["childFolderCount"].as_u64().unwrap_or(0) == 0 {
-                return Ok(Vec::new());
-            }
-            let first = format!(
-                "{base}/mailFolders/{id}/childFolders?$select={SELECT}&$top={GRAPH_PAGE}{}",
-                self.hidden
-            );
-            Box::pin(self.level(base, first, Some(id), &path, depth + 1)).await
-        });
-        let children = try_join_all(children).await?;
-        let mut out = Vec::with_capacity(raw.len());
-        for (v, children) in raw.iter().zip(children) {
-            let id = v["id"].as_str().unwrap_or_default().to_owned();
-            let name = v["displayName"].as_str().unwrap_or_default().to_owned();
-            let path = join(parent_path, &name);
-            out.push(Folder {
-                well_known: self
-                    .well_known
+        jobs = next;
+    }
+    Ok(graph_tree(&listed, &well_known, None))
+}
+
+/// A folder as a child list gave it: its JSON, the index of its parent, its path and depth.
+struct GraphListed {
+    v: Value,
+    parent: Option<usize>,
+    path: String,
+    depth: usize,
+}
+
+/// The folders below `parent` (the top level for `None`), in the order listed, with theirs.
+fn graph_tree(
+    listed: &[GraphListed],
+    well_known: &[(String, &str)],
+    parent: Option<usize>,
+) -> Vec<Folder> {
+    listed
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.parent == parent)
+        .map(|(i, l)| {
+            let id = l.v["id"].as_str().unwrap_or_default().to_owned();
+            Folder {
+                well_known: well_known
                     .iter()
                     .find(|(w, _)| *w == id)
-                    .map(|(_, n)| n.clone()),
-                parent: parent.map(str::to_owned),
-                total: count(&v["totalItemCount"]),
-                unread: count(&v["unreadItemCount"]),
-                hidden: v["isHidden"].as_bool().unwrap_or(false),
+                    .map(|(_, n)| (*n).to_owned()),
+                parent: parent
+                    .and_then(|p| listed[p].v["id"].as_str())
+                    .map(str::to_owned),
+                total: count(&l.v["totalItemCount"]),
+                unread: count(&l.v["unreadItemCount"]),
+                hidden: l.v["isHidden"].as_bool().unwrap_or(false),
+                name: l.v["displayName"].as_str().unwrap_or_default().to_owned(),
+                path: l.path.clone(),
+                children: graph_tree(listed, well_known, Some(i)),
                 id,
-                name,
-                path,
-                children,
-            });
-        }
-        Ok(out)
-    }
+            }
+        })
+        .collect()
+}
 
-    /// A next link, as a path below `/v1.0` of this cloud's Graph; a link elsewhere is refused
-    /// (the token goes to this Graph only).
-    fn below_v1(&self, link: &str) -> Result<String, Diagnosis> {
-        let prefix = format!("{}/v1.0", self.cloud.graph.trim_end_matches('/'));
-        link.strip_prefix(&prefix)
-            .map(str::to_owned)
-            .ok_or_else(|| {
-                Diagnosis::new(
-                    "graph.malformed",
-                    "Microsoft Graph gave a next-page link the wizard will not follow",
-                    format!("The next page was announced at {link}, which is not below {prefix}."),
-                    "Check that the Graph URL points at Microsoft Graph, then try again.",
-                )
-            })
+/// A next link, as a path below `/v1.0` of this cloud's Graph; a link elsewhere is refused (the
+/// token goes to this Graph only).
+fn below_v1(cloud: &Cloud, link: &str) -> Result<String, Diagnosis> {
+    let prefix = format!("{}/v1.0", cloud.graph.trim_end_matches('/'));
+    link.strip_prefix(&prefix)
+        .map(str::to_owned)
+        .ok_or_else(|| {
+            Diagnosis::new(
+                "graph.malformed",
+                "Microsoft Graph gave a next-page link the wizard will not follow",
+                format!("The next page was announced at {link}, which is not below {prefix}."),
+                "Check that the Graph URL points at Microsoft Graph, then try again.",
+            )
+        })
+}
+
+/// A child list's refusal, naming the folder whose children it lists.
+fn listing_failed(d: Diagnosis, path: &str) -> Diagnosis {
+    let mut d = gone(d, path);
+    if !path.is_empty() && !d.detail.contains(path) {
+        d.detail = format!("Listing the folders in “{path}”: {}", d.detail);
     }
+    d
 }
 
 fn count(v: &Value) -> Option<u32> {
@@ -310,11 +318,16 @@ struct Listed {
     well_known: Option<String>,
 }
 
+/// The folders and their counts: in one command where the server offers `LIST-STATUS` (RFC
+/// 5819; Dovecot does), else `LIST` and then every `STATUS` at once (Exchange Online).
 async fn list_with_status(
     session: &mut ImapSession,
     replies: &Replies,
     endpoint: &MailEndpoint,
 ) -> Result<Vec<Folder>, Diagnosis> {
+    if replies.advertised("LIST-STATUS") {
+        return list_status(session, replies, endpoint).await;
+    }
     let names: Vec<_> = session
         .list(Some(""), Some("*"))
         .await
@@ -325,42 +338,114 @@ async fn list_with_status(
     if names.len() > MAX_FOLDERS {
         return Err(too_many());
     }
-    let mut listed = Vec::with_capacity(names.len());
-    for n in &names {
-        use async_imap::types::NameAttribute as A;
-        let wire = n.name().to_owned();
-        let name = imap_utf7::display(&wire);
-        let segments: Vec<String> = match n.delimiter() {
-            Some(d) if !d.is_empty() => name.split(d).map(str::to_owned).collect(),
-            _ => vec![name.clone()],
-        };
-        if segments.len() > MAX_DEPTH {
-            return Err(too_deep(&segments[..MAX_DEPTH].join("/")));
-        }
-        let attrs = n.attributes();
-        let well_known = if name.eq_ignore_ascii_case("INBOX") {
-            Some("inbox")
-        } else {
-            attrs.iter().find_map(|a| match a {
-                A::Archive => Some("archive"),
-                A::Sent => Some("sentitems"),
-                A::Drafts => Some("drafts"),
-                A::Trash => Some("deleteditems"),
-                A::Junk => Some("junkemail"),
-                _ => None,
-            })
-        };
-        listed.push(Listed {
-            noselect: attrs.iter().any(is_nonexistent),
-            wire,
-            name,
-            segments,
-            well_known: well_known.map(str::to_owned),
-        });
-    }
+    let listed = names
+        .iter()
+        .map(|n| listed(n.name(), n.delimiter(), n.attributes()))
+        .collect::<Result<Vec<_>, _>>()?;
     drop(names);
     let counts = statuses(session, replies, endpoint, &listed).await?;
     Ok(build_tree(&listed, &counts))
+}
+
+/// `LIST "" "*" RETURN (STATUS (MESSAGES UNSEEN))`: the folders, each selectable one followed
+/// by its `STATUS`.
+async fn list_status(
+    session: &mut ImapSession,
+    replies: &Replies,
+    endpoint: &MailEndpoint,
+) -> Result<Vec<Folder>, Diagnosis> {
+    use async_imap::imap_proto::{MailboxDatum, Response};
+    let command = [r#"LIST "" "*" RETURN (STATUS (MESSAGES UNSEEN))"#.to_owned()];
+    let mut listed_names = Vec::new();
+    let mut got = Vec::new();
+    let mut failed = None;
+    imap_pipeline::pipeline(session, replies, &command, |r| match r {
+        Response::MailboxData(MailboxDatum::List {
+            name_attributes,
+            delimiter,
+            name,
+        }) if failed.is_none() => {
+            if listed_names.len() >= MAX_FOLDERS {
+                failed = Some(too_many());
+                return;
+            }
+            match listed(name, delimiter.as_deref(), name_attributes) {
+                Ok(l) => listed_names.push(l),
+                Err(d) => failed = Some(d),
+            }
+        }
+        Response::MailboxData(MailboxDatum::Status { mailbox, status }) => {
+            got.push((mailbox.to_string(), status_counts(status)));
+        }
+        _ => {}
+    })
+    .await
+    .map_err(|f| f.diagnosis(endpoint, replies))?;
+    if let Some(d) = failed {
+        return Err(d);
+    }
+    let asked: Vec<usize> = (0..listed_names.len())
+        .filter(|&i| !listed_names[i].noselect)
+        .collect();
+    let names: Vec<&str> = asked
+        .iter()
+        .map(|&i| listed_names[i].wire.as_str())
+        .collect();
+    let mut counts = vec![Counts::default(); listed_names.len()];
+    for (&i, c) in asked.iter().zip(counts_for(&names, &got)) {
+        counts[i] = c;
+    }
+    Ok(build_tree(&listed_names, &counts))
+}
+
+/// One `LIST` reply as a folder of the tree to be: its decoded name, path and special use.
+fn listed(
+    wire: &str,
+    delimiter: Option<&str>,
+    attrs: &[async_imap::types::NameAttribute<'_>],
+) -> Result<Listed, Diagnosis> {
+    use async_imap::types::NameAttribute as A;
+    let name = imap_utf7::display(wire);
+    let segments: Vec<String> = match delimiter {
+        Some(d) if !d.is_empty() => name.split(d).map(str::to_owned).collect(),
+        _ => vec![name.clone()],
+    };
+    if segments.len() > MAX_DEPTH {
+        return Err(too_deep(&segments[..MAX_DEPTH].join("/")));
+    }
+    let well_known = if name.eq_ignore_ascii_case("INBOX") {
+        Some("inbox")
+    } else {
+        attrs.iter().find_map(|a| match a {
+            A::Archive => Some("archive"),
+            A::Sent => Some("sentitems"),
+            A::Drafts => Some("drafts"),
+            A::Trash => Some("deleteditems"),
+            A::Junk => Some("junkemail"),
+            _ => None,
+        })
+    };
+    Ok(Listed {
+        noselect: attrs.iter().any(is_nonexistent),
+        wire: wire.to_owned(),
+        name,
+        segments,
+        well_known: well_known.map(str::to_owned),
+    })
+}
+
+/// `MESSAGES` and `UNSEEN` of a `STATUS` reply.
+fn status_counts(status: &[async_imap::imap_proto::StatusAttribute]) -> Counts {
+    use async_imap::imap_proto::StatusAttribute as S;
+    let mut counts = Counts::default();
+    for a in status {
+        match a {
+            S::Messages(n) => counts.0 = Some(*n),
+            S::Unseen(n) => counts.1 = Some(*n),
+            _ => {}
+        }
+    }
+    counts
 }
 
 /// A folder's total and unread messages, if the server told them.
@@ -386,17 +471,9 @@ async fn statuses(
         .collect();
     let mut got = Vec::with_capacity(asked.len());
     imap_pipeline::pipeline(session, replies, &commands, |r| {
-        use async_imap::imap_proto::{MailboxDatum, Response, StatusAttribute as S};
+        use async_imap::imap_proto::{MailboxDatum, Response};
         if let Response::MailboxData(MailboxDatum::Status { mailbox, status }) = r {
-            let mut counts = Counts::default();
-            for a in status {
-                match a {
-                    S::Messages(n) => counts.0 = Some(*n),
-                    S::Unseen(n) => counts.1 = Some(*n),
-                    _ => {}
-                }
-            }
-            got.push((mailbox.to_string(), counts));
+            got.push((mailbox.to_string(), status_counts(status)));
         }
     })
     .await

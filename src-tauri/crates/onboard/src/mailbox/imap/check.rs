@@ -429,6 +429,23 @@ impl Replies {
             .cloned()
     }
 
+    /// Whether the server's latest capability list among the lines kept (the `[CAPABILITY …]`
+    /// of its greeting or sign-in reply, or a `* CAPABILITY` line) names `capability`. Exchange
+    /// Online sends none with its replies, so this is `false` there.
+    pub(crate) fn advertised(&self, capability: &str) -> bool {
+        let Ok(log) = self.0.lock() else {
+            return false;
+        };
+        log.lines
+            .iter()
+            .rev()
+            .find_map(|l| capability_list(l))
+            .is_some_and(|caps| {
+                caps.split_whitespace()
+                    .any(|c| c.eq_ignore_ascii_case(capability))
+            })
+    }
+
     /// The last tagged `NO`/`BAD` or untagged `BYE`.
     fn last_refusal(&self) -> Option<String> {
         let log = self.0.lock().ok()?;
@@ -447,6 +464,17 @@ impl Replies {
             })
             .cloned()
     }
+}
+
+/// The capabilities a server line lists, if it lists them.
+fn capability_list(line: &str) -> Option<&str> {
+    let upper = line.to_ascii_uppercase();
+    if let Some(at) = upper.find("[CAPABILITY ") {
+        return line[at + "[CAPABILITY ".len()..].split(']').next();
+    }
+    upper
+        .starts_with("* CAPABILITY ")
+        .then(|| &line["* CAPABILITY ".len()..])
 }
 
 /// A stream that copies what it reads into [`Replies`], and fails the read when the server's
@@ -518,6 +546,21 @@ mod tests {
         );
         r.record(b"* BYE Connection closed.\r\n");
         assert_eq!(r.last_refusal().unwrap(), "* BYE Connection closed.");
+    }
+
+    #[test]
+    fn the_latest_capability_list_counts() {
+        let r = Replies::default();
+        r.record(b"* OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2] Dovecot ready.\r\n");
+        assert!(!r.advertised("LIST-STATUS"), "not before the sign-in");
+        r.record(b"A1 OK [CAPABILITY IMAP4rev1 LIST-STATUS SPECIAL-USE] Logged in\r\n");
+        assert!(r.advertised("list-status"));
+        r.record(b"* CAPABILITY IMAP4rev1 IDLE\r\n");
+        assert!(!r.advertised("LIST-STATUS"), "a later list replaces it");
+        let exchange = Replies::default();
+        exchange.record(b"* OK The Microsoft Exchange IMAP4 service is ready.\r\n");
+        exchange.record(b"A1 OK AUTHENTICATE completed.\r\n");
+        assert!(!exchange.advertised("LIST-STATUS"));
     }
 
     #[test]
