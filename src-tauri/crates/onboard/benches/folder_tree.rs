@@ -41,7 +41,7 @@ async fn main() {
         })
         .sum();
     println!("The folder tree with {seeded} more folders in {} levels besides the default ones; medians of {RUNS} runs, each on a new session (connect, TLS, and for IMAP the sign-in).\n", SHAPE.len());
-    println!("| protocol | folders | ms at {rtt:.0} ms RTT | ms without added latency | requests (Graph) | round trips on the wire (with TLS and sign-in) | added ms ÷ RTT |");
+    println!("| protocol | folders | ms at {rtt:.0} ms RTT | ms without added latency | Graph: $batches (requests in them) | round trips on the wire (with TLS and sign-in) | added ms ÷ RTT |");
     println!("|---|---:|---:|---:|---:|---:|---:|");
     for k in [&mb.graph, &mb.imap] {
         let tree =
@@ -54,7 +54,9 @@ async fn main() {
             k.label,
             slow.ms,
             fast.ms,
-            slow.requests.map_or("–".into(), |n| n.to_string()),
+            slow.batches
+                .zip(slow.requests)
+                .map_or("–".into(), |(b, n)| format!("{b} ({})", n - b)),
             slow.wire_trips,
             (slow.ms - fast.ms) / rtt
         );

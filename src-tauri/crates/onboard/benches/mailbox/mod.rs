@@ -58,8 +58,11 @@ pub struct Timed<T> {
     pub ms: f64,
     /// What the proxy saw: TLS handshake flights, sign-in and every request or command.
     pub wire_trips: u64,
-    /// Graph requests in one run, from the simulator's log (`None` over IMAP).
+    /// Graph requests in one run, from the simulator's log (`None` over IMAP); those in a
+    /// `$batch` count each, as the simulator logs them.
     pub requests: Option<usize>,
+    /// Of those, the `$batch` requests that carried the others.
+    pub batches: Option<usize>,
     /// The last run's result.
     pub last: T,
 }
@@ -145,7 +148,7 @@ impl Mailbox {
         };
         let trips = || proxy.map_or(0, Proxy::round_trips);
         let mut times = Vec::with_capacity(RUNS);
-        let (mut wire_trips, mut requests, mut last) = (0, None, None);
+        let (mut wire_trips, mut requests, mut batches, mut last) = (0, None, None, None);
         for _ in 0..RUNS {
             let s = k.session(cloud).await;
             let (before, logged) = (trips(), self.graph_requests().await);
@@ -153,19 +156,28 @@ impl Mailbox {
             last = Some(call(&s).await);
             times.push(started.elapsed());
             wire_trips = trips() - before;
-            requests = (!k.imap).then_some(self.graph_requests().await - logged);
+            let after = self.graph_requests().await;
+            requests = (!k.imap).then_some(after.0 - logged.0);
+            batches = (!k.imap).then_some(after.1 - logged.1);
         }
         Timed {
             ms: median(times),
             wire_trips,
             requests,
+            batches,
             last: last.unwrap(),
         }
     }
 
-    async fn graph_requests(&self) -> usize {
+    /// Graph requests logged so far, and of those the `$batch`es.
+    async fn graph_requests(&self) -> (usize, usize) {
         let log = self.world.sim_log().await;
-        log.iter().filter(|(_, p, _)| p.contains("/v1.0/")).count()
+        let graph = log.iter().filter(|(_, p, _)| p.contains("/v1.0/"));
+        let batches = graph
+            .clone()
+            .filter(|(_, p, _)| p.ends_with("/$batch"))
+            .count();
+        (graph.count(), batches)
     }
 
     pub async fn stop(self) {
