@@ -318,7 +318,37 @@ async fn a_delegated_registration_is_created_and_each_damage_repaired_exactly() 
         )
         .await;
     assert_eq!(roles["value"], json!([]), "delegated needs no app roles");
+    // Nothing left to do, read in three round trips: the application, then both service
+    // principals in one $batch, then the grant and the app roles in another.
+    let log_url = format!("{}/_sim/log", e.sim.endpoints.authority);
+    e.http.delete(&log_url).send().await.unwrap();
     assert!(plan(&e.cloud, &token, &want).await.unwrap().is_empty());
+    let log: Vec<Value> = e
+        .http
+        .get(&log_url)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let calls: Vec<String> = log
+        .iter()
+        .map(|l| {
+            format!(
+                "{} {}",
+                l["method"].as_str().unwrap(),
+                l["path"].as_str().unwrap()
+            )
+        })
+        .collect();
+    let batches = calls.iter().filter(|c| c.ends_with("/v1.0/$batch")).count();
+    assert_eq!(batches, 2, "{calls:#?}");
+    let alone = calls
+        .iter()
+        .filter(|c| c.starts_with("GET /graph/v1.0/applications"))
+        .count();
+    assert_eq!(alone, 1, "{calls:#?}");
 
     // Public client flows on, the app still passes the wizard's check with its new secret.
     let fields = AppInput {

@@ -3,13 +3,15 @@
 
 use crate::{
     catalog::{self, Diagnosis},
-    cloud::Cloud,
+    cloud::{graph_batch::batch_get, Cloud},
     platform::{http, Secret},
 };
 use serde_json::Value;
 
 pub(crate) struct Graph {
     http: reqwest::Client,
+    /// The cloud's Graph, without `/v1.0`.
+    graph: String,
     base: String,
     token: Secret,
 }
@@ -17,9 +19,11 @@ pub(crate) struct Graph {
 impl Graph {
     pub fn new(cloud: &Cloud, token: &Secret) -> Result<Self, Diagnosis> {
         cloud.validate()?;
+        let graph = cloud.graph.trim_end_matches('/').to_owned();
         Ok(Self {
             http: cloud.http_client()?,
-            base: format!("{}/v1.0", cloud.graph.trim_end_matches('/')),
+            base: format!("{graph}/v1.0"),
+            graph,
             token: token.clone(),
         })
     }
@@ -76,7 +80,44 @@ impl Graph {
 
     /// Every item of a collection, following `@odata.nextLink`.
     pub async fn list(&self, path: &str, query: &[(&str, &str)]) -> Result<Vec<Value>, Diagnosis> {
-        let mut page = self.get(path, query).await?;
+        let page = self.get(path, query).await?;
+        self.rest_of(page).await
+    }
+
+    /// Several collections read at once, in `$batch`es (one round trip where one would take
+    /// one each): every item of each (a later page fetched on its own), or its refusal.
+    /// `calls` are paths below `/v1.0` with their queries.
+    pub async fn list_each(
+        &self,
+        calls: &[(String, Vec<(&str, String)>)],
+    ) -> Result<Vec<Result<Vec<Value>, Diagnosis>>, Diagnosis> {
+        let urls: Vec<String> = calls
+            .iter()
+            .map(|(path, query)| {
+                let mut q = url::form_urlencoded::Serializer::new(String::new());
+                q.extend_pairs(query.iter().map(|(k, v)| (*k, v.as_str())));
+                format!("{path}?{}", q.finish())
+            })
+            .collect();
+        let answers = batch_get(&self.http, &self.graph, &self.token, &urls).await?;
+        let mut out = Vec::with_capacity(answers.len());
+        for (answer, url) in answers.into_iter().zip(&urls) {
+            if !(200..300).contains(&answer.status) {
+                let call = format!("GET {url}");
+                out.push(Err(graph_failure(
+                    answer.status,
+                    &answer.body.to_string(),
+                    &call,
+                )));
+                continue;
+            }
+            out.push(self.rest_of(answer.body).await);
+        }
+        Ok(out)
+    }
+
+    /// The items of `page` and of the pages after it.
+    async fn rest_of(&self, mut page: Value) -> Result<Vec<Value>, Diagnosis> {
         let mut out = Vec::new();
         for _ in 0..100 {
             if let Some(items) = page["value"].as_array() {

@@ -213,15 +213,15 @@ pub async fn plan(
         changes.push(secret_change(desired, &existing.object_id, Some(why)));
     }
 
-    let sp = find_service_principal(&graph, &existing.client_id).await?;
+    let (sp, graph_sp) = service_principals(&graph, &existing.client_id).await?;
     match &sp {
         None => {
             changes.push(sp_change());
             consent_changes(&mut changes, scopes, roles, None, None);
         }
         Some(sp_id) => {
-            let graph_sp = graph_service_principal(&graph).await?;
-            let grant = find_grant(&graph, sp_id, &graph_sp).await?;
+            let graph_sp = graph_sp.ok_or_else(no_graph_sp)?;
+            let (grant, assigned) = consent_state(&graph, sp_id, &graph_sp).await?;
             let granted: Vec<String> = grant
                 .as_ref()
                 .map(|g| g.scope.split_whitespace().map(str::to_owned).collect())
@@ -230,7 +230,6 @@ pub async fn plan(
                 .into_iter()
                 .filter(|s| !granted.iter().any(|g| g.eq_ignore_ascii_case(s)))
                 .collect();
-            let assigned = assigned_roles(&graph, sp_id, &graph_sp).await?;
             let missing_roles: Vec<String> = wanted
                 .iter()
                 .filter(|p| p.kind == PermissionType::Role)
@@ -438,38 +437,80 @@ pub(crate) async fn find_application(
     Ok(found.into_iter().next())
 }
 
+/// A collection's path below `/v1.0` and its query, as [`Graph::list_each`] takes them.
+type Query = (String, Vec<(&'static str, String)>);
+
+/// Every item of one collection, on its own request.
+async fn listed(graph: &Graph, q: &Query) -> Result<Vec<Value>, Diagnosis> {
+    let pairs: Vec<(&str, &str)> = q.1.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    graph.list(&q.0, &pairs).await
+}
+
+/// The service principal of `app_id`, by its `appId`.
+fn sp_query(app_id: &str) -> Query {
+    (
+        "/servicePrincipals".to_owned(),
+        vec![
+            ("$filter", format!("appId eq {}", odata_string(app_id))),
+            ("$select", "id,appId".to_owned()),
+        ],
+    )
+}
+
+fn first_id(found: &[Value]) -> Option<String> {
+    found
+        .first()
+        .and_then(|p| p["id"].as_str())
+        .map(str::to_owned)
+}
+
 /// The object id of the service principal of `app_id` in this tenant, if there is one.
 pub(crate) async fn find_service_principal(
     graph: &Graph,
     app_id: &str,
 ) -> Result<Option<String>, Diagnosis> {
-    let found = graph
-        .list(
-            "/servicePrincipals",
-            &[
-                ("$filter", &format!("appId eq {}", odata_string(app_id))),
-                ("$select", "id,appId"),
-            ],
-        )
-        .await?;
-    Ok(found
-        .first()
-        .and_then(|p| p["id"].as_str())
-        .map(str::to_owned))
+    Ok(first_id(&listed(graph, &sp_query(app_id)).await?))
 }
 
 /// Microsoft Graph's service principal in this tenant (the resource of every consent).
 pub(crate) async fn graph_service_principal(graph: &Graph) -> Result<String, Diagnosis> {
     find_service_principal(graph, GRAPH_APP_ID)
         .await?
-        .ok_or_else(|| {
-            Diagnosis::new(
-                "register.no_graph_sp",
-                "Microsoft Graph is missing from this tenant's enterprise applications",
-                format!("No service principal with appId {GRAPH_APP_ID} was found."),
-                "Sign in to the tenant that owns the mailboxes; Microsoft Graph's service principal exists in every Entra tenant.",
-            )
-        })
+        .ok_or_else(no_graph_sp)
+}
+
+fn no_graph_sp() -> Diagnosis {
+    Diagnosis::new(
+        "register.no_graph_sp",
+        "Microsoft Graph is missing from this tenant's enterprise applications",
+        format!("No service principal with appId {GRAPH_APP_ID} was found."),
+        "Sign in to the tenant that owns the mailboxes; Microsoft Graph's service principal exists in every Entra tenant.",
+    )
+}
+
+/// Both answers of a two-request batch (it answers each request it was given, or fails).
+fn both<T>(answers: Vec<Result<T, Diagnosis>>) -> Result<(T, T), Diagnosis> {
+    let mut it = answers.into_iter();
+    match (it.next(), it.next()) {
+        (Some(a), Some(b)) => Ok((a?, b?)),
+        _ => Err(Diagnosis::new(
+            "graph.malformed",
+            "Microsoft Graph gave an answer the wizard cannot read",
+            "A $batch of two requests came back without both answers.",
+            "Check that the Graph URL points at Microsoft Graph, then try again.",
+        )),
+    }
+}
+
+/// The app's service principal and Microsoft Graph's, in one round trip: their object ids if
+/// they exist.
+pub(crate) async fn service_principals(
+    graph: &Graph,
+    app_id: &str,
+) -> Result<(Option<String>, Option<String>), Diagnosis> {
+    let queries = [sp_query(app_id), sp_query(GRAPH_APP_ID)];
+    let (app, ms_graph) = both(graph.list_each(&queries).await?)?;
+    Ok((first_id(&app), first_id(&ms_graph)))
 }
 
 pub(crate) struct Grant {
@@ -478,38 +519,46 @@ pub(crate) struct Grant {
 }
 
 /// The `AllPrincipals` grant of the app's service principal on Microsoft Graph.
-pub(crate) async fn find_grant(
-    graph: &Graph,
-    sp_id: &str,
-    graph_sp: &str,
-) -> Result<Option<Grant>, Diagnosis> {
+fn grant_query(sp_id: &str, graph_sp: &str) -> Query {
     let filter = format!(
         "clientId eq {} and consentType eq 'AllPrincipals' and resourceId eq {}",
         odata_string(sp_id),
         odata_string(graph_sp)
     );
-    let found = graph
-        .list("/oauth2PermissionGrants", &[("$filter", &filter)])
-        .await?;
-    Ok(found.first().map(|g| Grant {
-        id: str_of(&g["id"]),
-        scope: str_of(&g["scope"]),
-    }))
+    (
+        "/oauth2PermissionGrants".to_owned(),
+        vec![("$filter", filter)],
+    )
 }
 
-/// The app role ids (lowercased) the service principal holds on Microsoft Graph.
-pub(crate) async fn assigned_roles(
+fn grant_of(found: &[Value]) -> Option<Grant> {
+    found.first().map(|g| Grant {
+        id: str_of(&g["id"]),
+        scope: str_of(&g["scope"]),
+    })
+}
+
+pub(crate) async fn find_grant(
     graph: &Graph,
     sp_id: &str,
     graph_sp: &str,
-) -> Result<Vec<String>, Diagnosis> {
-    let found = graph
-        .list(
-            &format!("/servicePrincipals/{sp_id}/appRoleAssignments"),
-            &[],
-        )
-        .await?;
-    Ok(found
+) -> Result<Option<Grant>, Diagnosis> {
+    Ok(grant_of(
+        &listed(graph, &grant_query(sp_id, graph_sp)).await?,
+    ))
+}
+
+/// The app role assignments of the service principal.
+fn roles_query(sp_id: &str) -> Query {
+    (
+        format!("/servicePrincipals/{sp_id}/appRoleAssignments"),
+        vec![],
+    )
+}
+
+/// The app role ids (lowercased) of `found` on Microsoft Graph.
+fn roles_of(found: &[Value], graph_sp: &str) -> Vec<String> {
+    found
         .iter()
         .filter(|a| {
             a["resourceId"]
@@ -518,5 +567,28 @@ pub(crate) async fn assigned_roles(
         })
         .filter_map(|a| a["appRoleId"].as_str())
         .map(str::to_ascii_lowercase)
-        .collect())
+        .collect()
+}
+
+/// The app role ids (lowercased) the service principal holds on Microsoft Graph.
+pub(crate) async fn assigned_roles(
+    graph: &Graph,
+    sp_id: &str,
+    graph_sp: &str,
+) -> Result<Vec<String>, Diagnosis> {
+    Ok(roles_of(
+        &listed(graph, &roles_query(sp_id)).await?,
+        graph_sp,
+    ))
+}
+
+/// The grant and the app roles of the service principal on Microsoft Graph, in one round trip.
+pub(crate) async fn consent_state(
+    graph: &Graph,
+    sp_id: &str,
+    graph_sp: &str,
+) -> Result<(Option<Grant>, Vec<String>), Diagnosis> {
+    let queries = [grant_query(sp_id, graph_sp), roles_query(sp_id)];
+    let (grants, roles) = both(graph.list_each(&queries).await?)?;
+    Ok((grant_of(&grants), roles_of(&roles, graph_sp)))
 }

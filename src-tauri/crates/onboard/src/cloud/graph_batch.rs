@@ -27,9 +27,35 @@ pub(crate) async fn graph_batch_get(
     token: &Secret,
     paths: &[String],
 ) -> Result<Vec<Result<Value, Diagnosis>>, Diagnosis> {
-    let graph = cloud.graph.trim_end_matches('/');
+    let answers = batch_get(client, &cloud.graph, token, paths).await?;
+    Ok(answers
+        .into_iter()
+        .map(|a| match a.status {
+            200..=299 => Ok(a.body),
+            status => Err(catalog::graph_error(status, &a.body.to_string())),
+        })
+        .collect())
+}
+
+/// One request's answer in a batch: its status and JSON body.
+pub(crate) struct Answer {
+    pub status: u16,
+    pub body: Value,
+}
+
+/// As [`graph_batch_get`] on the Graph at `graph` (the cloud's base URL), each answer as Graph
+/// gave it, so that the caller reads refusals in its own context. Throttled requests are asked
+/// again; one still throttled after [`MAX_ATTEMPTS`](crate::cloud::graph_get::MAX_ATTEMPTS)
+/// answers 429.
+pub(crate) async fn batch_get(
+    client: &reqwest::Client,
+    graph: &str,
+    token: &Secret,
+    paths: &[String],
+) -> Result<Vec<Answer>, Diagnosis> {
+    let graph = graph.trim_end_matches('/');
     let url = format!("{graph}/v1.0/$batch");
-    let mut answers: Vec<Option<Result<Value, Diagnosis>>> = vec![None; paths.len()];
+    let mut answers: Vec<Option<Answer>> = (0..paths.len()).map(|_| None).collect();
     let mut attempts = vec![1u32; paths.len()];
     let mut pending: VecDeque<usize> = (0..paths.len()).collect();
     while !pending.is_empty() {
@@ -55,29 +81,24 @@ pub(crate) async fn graph_batch_get(
                 .as_u64()
                 .and_then(|s| u16::try_from(s).ok())
                 .unwrap_or(0);
-            if (200..300).contains(&status) {
-                answers[i] = Some(Ok(r["body"].clone()));
-                continue;
-            }
-            match retry_delay(status, header(&r["headers"], "retry-after"), attempts[i]) {
-                Some(delay) => {
-                    attempts[i] += 1;
-                    wait = wait.max(delay);
-                    pending.push_back(i);
-                }
-                None => {
-                    answers[i] = Some(Err(catalog::graph_error(status, &r["body"].to_string())));
-                }
+            let retried = !(200..300).contains(&status)
+                && retry_delay(status, header(&r["headers"], "retry-after"), attempts[i])
+                    .inspect(|delay| wait = wait.max(*delay))
+                    .is_some();
+            if retried {
+                attempts[i] += 1;
+                pending.push_back(i);
+            } else {
+                let body = r["body"].clone();
+                answers[i] = Some(Answer { status, body });
             }
         }
         if let Some(&missing) = chunk
             .iter()
             .find(|&&i| answers[i].is_none() && !pending.contains(&i))
         {
-            return Err(malformed(
-                &url,
-                &format!("no answer to the request for {}", paths[missing]),
-            ));
+            let what = format!("no answer to the request for {}", paths[missing]);
+            return Err(malformed(&url, &what));
         }
         tokio::time::sleep(wait).await;
     }
