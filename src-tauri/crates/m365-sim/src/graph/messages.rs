@@ -22,6 +22,7 @@ use base64::Engine;
 use chrono::{DateTime, SecondsFormat, Utc};
 use mail_parser::MessageParser;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 const DEFAULT_TOP: usize = 10;
@@ -55,8 +56,9 @@ pub(super) fn find(sim: &Shared, mailbox: &Mailbox, id: &str) -> Result<Entry, G
     let (folder, key) = raw.split_once('\n').ok_or_else(not_found)?;
     sim.mail
         .entries(&mailbox.address, folder)
-        .into_iter()
+        .iter()
         .find(|e| e.key == key)
+        .cloned()
         .ok_or_else(not_found)
 }
 
@@ -263,33 +265,40 @@ pub async fn list(
         Some(id) => Some(resolve_folder(&sim, &mailbox, id)?),
         None => None,
     };
-    let mut entries = match &folder {
-        Some(f) => sim.mail.entries(&mailbox.address, f),
+    // Borrowed from the kept listing until a query changes it.
+    let listing;
+    let mut entries: Cow<[Entry]> = match &folder {
+        Some(f) => {
+            listing = sim.mail.entries(&mailbox.address, f);
+            Cow::Borrowed(listing.as_slice())
+        }
         None => {
             let mut all: Vec<Entry> = sim
                 .mail
                 .folders(&mailbox.address)
                 .iter()
-                .flat_map(|f| sim.mail.entries(&mailbox.address, f))
+                .flat_map(|f| sim.mail.entries(&mailbox.address, f).to_vec())
                 .collect();
             all.sort_by(|a, b| b.received.cmp(&a.received).then_with(|| b.key.cmp(&a.key)));
-            all
+            Cow::Owned(all)
         }
     };
     // `$search`: KQL, newest sent first, at most 1,000; Graph takes no `$filter` or `$orderby`
     // with it.
     if let Some(kql) = q.get("$search") {
         search::refuse_combination(&q)?;
-        entries = search::search(kql, entries)?;
+        entries = Cow::Owned(search::search(kql, entries.into_owned())?);
     }
     if let Some(expr) = q.get("$filter") {
         let keep = filter(expr, &mailbox)?;
-        entries.retain(|e| keep(e));
+        entries.to_mut().retain(|e| keep(e));
     }
     match q.get("$orderby").map(|o| o.to_ascii_lowercase()) {
         None => {}
         Some(o) if o == "receiveddatetime desc" => {}
-        Some(o) if o == "receiveddatetime asc" || o == "receiveddatetime" => entries.reverse(),
+        Some(o) if o == "receiveddatetime asc" || o == "receiveddatetime" => {
+            entries.to_mut().reverse()
+        }
         Some(o) => {
             return Err(bad_query(format!(
                 "Ordering by '{o}' is not supported by the simulator."

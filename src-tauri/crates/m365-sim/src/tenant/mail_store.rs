@@ -2,9 +2,11 @@
 //! (Dovecot, pointed at the same directories) are two views of one mailbox. A message's receive
 //! time and read flag live in its file name, so listing, counting and filtering never parse mail.
 
+use crate::tenant::listing_cache::ListingCache;
 use chrono::{DateTime, TimeZone, Utc};
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// Folder names that Graph also knows by a well-known name.
 pub const WELL_KNOWN: [(&str, &str); 6] = [
@@ -62,6 +64,7 @@ const HIDDEN_MARK: &str = "m365-sim-hidden";
 
 pub struct MailStore {
     pub root: PathBuf,
+    listings: ListingCache<Entry>,
 }
 
 impl MailStore {
@@ -73,6 +76,7 @@ impl MailStore {
     ) -> Result<Self, String> {
         let store = MailStore {
             root: root.to_path_buf(),
+            listings: ListingCache::default(),
         };
         for (address, mailbox) in mailboxes {
             let mut n = 0usize;
@@ -181,31 +185,34 @@ impl MailStore {
         paths
     }
 
-    pub fn entries(&self, address: &str, folder: &str) -> Vec<Entry> {
+    /// The folder's messages, newest first; listed once while the folder is unchanged.
+    pub fn entries(&self, address: &str, folder: &str) -> Arc<Vec<Entry>> {
         let dir = self.folder_dir(address, folder);
-        let mut all: Vec<Entry> = ["cur", "new"]
-            .iter()
-            .flat_map(|sub| {
-                std::fs::read_dir(dir.join(sub))
-                    .into_iter()
-                    .flatten()
-                    .flatten()
-            })
-            .filter_map(|e| {
-                let name = e.file_name().to_str()?.to_owned();
-                let (key, info) = name.split_once(":2,").unwrap_or((&name, ""));
-                let secs: i64 = key.split('.').next()?.parse().ok()?;
-                Some(Entry {
-                    folder: folder.to_owned(),
-                    path: e.path(),
-                    key: key.to_owned(),
-                    received: Utc.timestamp_opt(secs, 0).single()?,
-                    read: info.contains('S'),
+        self.listings.get(&dir, || {
+            let mut all: Vec<Entry> = ["cur", "new"]
+                .iter()
+                .flat_map(|sub| {
+                    std::fs::read_dir(dir.join(sub))
+                        .into_iter()
+                        .flatten()
+                        .flatten()
                 })
-            })
-            .collect();
-        all.sort_by(|a, b| b.received.cmp(&a.received).then_with(|| b.key.cmp(&a.key)));
-        all
+                .filter_map(|e| {
+                    let name = e.file_name().to_str()?.to_owned();
+                    let (key, info) = name.split_once(":2,").unwrap_or((&name, ""));
+                    let secs: i64 = key.split('.').next()?.parse().ok()?;
+                    Some(Entry {
+                        folder: folder.to_owned(),
+                        path: e.path(),
+                        key: key.to_owned(),
+                        received: Utc.timestamp_opt(secs, 0).single()?,
+                        read: info.contains('S'),
+                    })
+                })
+                .collect();
+            all.sort_by(|a, b| b.received.cmp(&a.received).then_with(|| b.key.cmp(&a.key)));
+            all
+        })
     }
 
     /// Sets or clears the Seen flag by renaming into `cur/`, as Maildir clients do.

@@ -7,6 +7,7 @@ pub mod aad_error;
 pub mod clock;
 pub mod directory;
 pub mod keys;
+pub mod listing_cache;
 pub mod mail_store;
 pub mod request_log;
 pub mod scopes;
