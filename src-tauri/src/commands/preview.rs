@@ -109,10 +109,20 @@ pub async fn save_attachment<R: Runtime>(
             "Open the message again; it may have changed on the server.",
         )
     })?;
-    let Some(path) = choose_save_path(&app, &onboard::message::safe_file_name(&name)).await else {
+    save_as(&app, &onboard::message::safe_file_name(&name), &bytes).await
+}
+
+/// Writes `bytes` where the user chooses, `suggested` the name offered; the path, or `None`
+/// when the user cancelled.
+async fn save_as<R: Runtime>(
+    app: &AppHandle<R>,
+    suggested: &str,
+    bytes: &[u8],
+) -> Result<Option<String>, Diagnosis> {
+    let Some(path) = choose_save_path(app, suggested).await else {
         return Ok(None);
     };
-    onboard::message::save_private_file(&path, &bytes)?;
+    onboard::message::save_private_file(&path, bytes)?;
     Ok(Some(path.display().to_string()))
 }
 
@@ -128,10 +138,5 @@ pub async fn save_message<R: Runtime>(
     session: State<'_, Session>,
 ) -> Result<Option<String>, Diagnosis> {
     let raw = onboard::mailbox::profile_raw_message(&session, &profile, &folder, &id).await?;
-    let Some(path) = choose_save_path(&app, &onboard::message::eml_file_name(&subject)).await
-    else {
-        return Ok(None);
-    };
-    onboard::message::save_private_file(&path, &raw)?;
-    Ok(Some(path.display().to_string()))
+    save_as(&app, &onboard::message::eml_file_name(&subject), &raw).await
 }

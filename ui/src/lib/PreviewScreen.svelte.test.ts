@@ -165,16 +165,22 @@ describe('PreviewScreen', () => {
     expect(calls.filter((c) => c.cmd === 'preview_page')).toHaveLength(2);
   });
 
-  it('remembers a hidden message pane', async () => {
+  it('remembers a resized pane and a hidden message pane', async () => {
     localStorage.clear();
     mockPreview(() => page([]));
     const { unmount } = show();
     await screen.findByText('Third');
+    const bar = screen.getByRole('separator', { name: 'Width of the folder pane' });
+    const before = Number(bar.getAttribute('aria-valuenow'));
+    await fireEvent.keyDown(bar, { key: 'ArrowRight' });
+    expect(Number(bar.getAttribute('aria-valuenow'))).toBe(before + 16);
+    expect(JSON.parse(localStorage.getItem('preview.layout') ?? '{}').folders).toBe(before + 16);
     await fireEvent.click(screen.getByRole('button', { name: 'Hide the message pane' }));
     expect(document.getElementById('message-pane')).toBeNull();
     unmount();
     show();
     expect(await screen.findByRole('button', { name: 'Show the message pane' })).toBeTruthy();
+    expect(screen.getByRole('separator', { name: 'Width of the folder pane' }).getAttribute('aria-valuenow')).toBe(String(before + 16));
     localStorage.clear();
   });
 });

@@ -322,68 +322,30 @@ async fn a_throttled_or_refused_request_inside_a_batch_is_handled_on_its_own() {
 }
 
 /// A server without `LIST-STATUS`, as Exchange Online is, on loopback: a `LIST` of three
-/// folders (one not selectable) and their `STATUS`es. Records every command line it reads.
+/// folders (one not selectable) and their `STATUS`es.
 async fn server_without_list_status() -> (u16, tokio::task::JoinHandle<Vec<String>>) {
-    use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let task = tokio::spawn(async move {
-        let (tcp, _) = listener.accept().await.unwrap();
-        let (r, mut w) = tcp.into_split();
-        let mut r = BufReader::new(r);
-        let mut seen = Vec::new();
-        w.write_all(b"* OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2 SASL-IR] ready\r\n")
-            .await
-            .unwrap();
-        loop {
-            let mut line = String::new();
-            if r.read_line(&mut line).await.unwrap() == 0 {
-                return seen;
-            }
-            let line = line.trim_end().to_owned();
-            seen.push(line.clone());
-            let (tag, command) = line.split_once(' ').unwrap_or((&line, ""));
-            let upper = command.to_ascii_uppercase();
-            let answer = if upper.starts_with("AUTHENTICATE") {
-                format!("{tag} OK AUTHENTICATE completed.\r\n")
-            } else if upper.starts_with("LIST") {
-                format!(
-                    "* LIST (\\HasChildren) \"/\" INBOX\r\n* LIST (\\HasNoChildren) \"/\" INBOX/Orders\r\n\
-                     * LIST (\\Noselect \\HasChildren) \"/\" Shared\r\n{tag} OK LIST completed.\r\n"
-                )
-            } else if let Some(rest) = upper.strip_prefix("STATUS ") {
-                let total = if rest.trim_start_matches('"').starts_with("INBOX/") {
-                    4
-                } else {
-                    9
-                };
-                let name = command["STATUS ".len()..]
-                    .split(" (")
-                    .next()
-                    .unwrap_or_default();
-                format!(
-                    "* STATUS {name} (MESSAGES {total} UNSEEN 1)\r\n{tag} OK STATUS completed.\r\n"
-                )
-            } else if upper.starts_with("LOGOUT") {
-                w.write_all(format!("* BYE bye\r\n{tag} OK\r\n").as_bytes())
-                    .await
-                    .unwrap();
-                return seen;
-            } else {
-                format!("{tag} BAD unknown\r\n")
-            };
-            w.write_all(answer.as_bytes()).await.unwrap();
-        }
-    });
-    (port, task)
+    support::fake_imap::serve("IMAP4rev1 AUTH=XOAUTH2 SASL-IR", |tag, command| {
+        let upper = command.to_ascii_uppercase();
+        Some(if upper.starts_with("LIST") {
+            format!(
+                "* LIST (\\HasChildren) \"/\" INBOX\r\n* LIST (\\HasNoChildren) \"/\" INBOX/Orders\r\n\
+                 * LIST (\\Noselect \\HasChildren) \"/\" Shared\r\n{tag} OK LIST completed.\r\n"
+            )
+        } else if let Some(rest) = command.strip_prefix("STATUS ") {
+            let name = rest.split(" (").next().unwrap_or_default();
+            let total = if name.starts_with("\"INBOX/") { 4 } else { 9 };
+            format!("* STATUS {name} (MESSAGES {total} UNSEEN 1)\r\n{tag} OK STATUS completed.\r\n")
+        } else {
+            return None;
+        })
+    })
+    .await
 }
 
 #[tokio::test]
 async fn without_list_status_the_tree_is_a_list_and_its_statuses_at_once() {
     let (port, server) = server_without_list_status().await;
-    let mut cloud = onboard::cloud::Cloud::preset(onboard::cloud::CloudPreset::Global);
-    cloud.imap = format!("127.0.0.1:{port}");
-    cloud.imap_tls = onboard::cloud::TlsMode::None;
+    let cloud = support::fake_imap::cloud(port);
     let token =
         typed::<OutlookAudience>(&onboard::platform::Secret::new("t0ken"), Resource::Outlook);
     let login = MailLogin::own(ALICE, token.secret());

@@ -10,10 +10,9 @@ use m365_sim::RunningSim;
 use onboard::identity::{AccessToken, GraphAudience, OutlookAudience, Resource};
 use onboard::mailbox::search::{graph_search, no_progress, SearchPage, SearchQuery, SearchScope};
 use onboard::mailbox::{graph_folders, imap_search, Folder, MailCheckOptions, MailLogin};
-use onboard::{cloud::Cloud, cloud::TlsMode, platform::Secret};
+use onboard::{cloud::Cloud, platform::Secret};
 use support::search_seed::{self, ARCHIVE, FOLDER, INVOICE, LUNCH, OLD_PRINTER, PRINTER, RECHNUNG};
 use support::sim::{app_graph_token, sim_cloud_with};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 
 const ALICE: &str = "alice@contoso.test";
 
@@ -337,83 +336,36 @@ fn bad_input_names_the_field_and_the_fix() {
 /// servers without UTF-8 search do, and a search without it with two messages. Records every
 /// command line it reads.
 async fn refusing_server() -> (u16, tokio::task::JoinHandle<Vec<String>>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let task = tokio::spawn(async move {
-        let (tcp, _) = listener.accept().await.unwrap();
-        let (r, mut w) = tcp.into_split();
-        let mut r = BufReader::new(r);
-        let mut seen = Vec::new();
-        w.write_all(b"* OK [CAPABILITY IMAP4rev1 AUTH=XOAUTH2 SASL-IR] fake ready\r\n")
-            .await
-            .unwrap();
-        loop {
-            let mut line = Vec::new();
-            if r.read_until(b'\n', &mut line).await.unwrap() == 0 {
-                return seen;
+    support::fake_imap::serve("IMAP4rev1 AUTH=XOAUTH2 SASL-IR", |tag, command| {
+        let upper = command.to_ascii_uppercase();
+        Some(if upper.starts_with("EXAMINE") {
+            format!("* 2 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n* FLAGS (\\Seen)\r\n{tag} OK [READ-ONLY] examined\r\n")
+        } else if upper.starts_with("UID SEARCH CHARSET") {
+            format!("{tag} NO [BADCHARSET (US-ASCII)] The specified charset is not supported.\r\n")
+        } else if upper.starts_with("UID SEARCH") {
+            format!("* SEARCH 1 2\r\n{tag} OK SEARCH completed\r\n")
+        } else if upper.starts_with("UID FETCH") {
+            let mut out = String::new();
+            for (seq, subject) in [(1, "printer one"), (2, "printer two")] {
+                let header = format!("From: a@b.example\r\nSubject: {subject}\r\n\r\n");
+                out.push_str(&format!(
+                    "* {seq} FETCH (UID {seq} FLAGS () INTERNALDATE \"2{seq}-Nov-2026 10:00:00 +0000\" RFC822.SIZE 100 BODYSTRUCTURE (\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 10 1 NIL NIL NIL) BODY[HEADER.FIELDS (FROM SUBJECT CONTENT-TYPE)] {{{}}}\r\n{header})\r\n",
+                    header.len()
+                ));
             }
-            let mut text = String::from_utf8_lossy(&line).trim_end().to_owned();
-            // A literal: go ahead, then its bytes and the rest of the command.
-            while let Some(n) = text
-                .strip_suffix('}')
-                .and_then(|t| t.rsplit_once('{'))
-                .and_then(|(_, n)| n.parse::<usize>().ok())
-            {
-                w.write_all(b"+ go ahead\r\n").await.unwrap();
-                let mut literal = vec![0; n];
-                r.read_exact(&mut literal).await.unwrap();
-                let mut rest = Vec::new();
-                r.read_until(b'\n', &mut rest).await.unwrap();
-                text = format!(
-                    "{text}{}{}",
-                    String::from_utf8_lossy(&literal),
-                    String::from_utf8_lossy(&rest).trim_end()
-                );
-            }
-            seen.push(text.clone());
-            let (tag, command) = text.split_once(' ').unwrap_or((&text, ""));
-            let upper = command.to_ascii_uppercase();
-            let answer = if upper.starts_with("AUTHENTICATE") {
-                format!("{tag} OK signed in\r\n")
-            } else if upper.starts_with("EXAMINE") {
-                format!("* 2 EXISTS\r\n* OK [UIDVALIDITY 7] ok\r\n* FLAGS (\\Seen)\r\n{tag} OK [READ-ONLY] examined\r\n")
-            } else if upper.starts_with("UID SEARCH CHARSET") {
-                format!(
-                    "{tag} NO [BADCHARSET (US-ASCII)] The specified charset is not supported.\r\n"
-                )
-            } else if upper.starts_with("UID SEARCH") {
-                format!("* SEARCH 1 2\r\n{tag} OK SEARCH completed\r\n")
-            } else if upper.starts_with("UID FETCH") {
-                let mut out = String::new();
-                for (seq, subject) in [(1, "printer one"), (2, "printer two")] {
-                    let header = format!("From: a@b.example\r\nSubject: {subject}\r\n\r\n");
-                    out.push_str(&format!(
-                        "* {seq} FETCH (UID {seq} FLAGS () INTERNALDATE \"2{seq}-Nov-2026 10:00:00 +0000\" RFC822.SIZE 100 BODYSTRUCTURE (\"text\" \"plain\" (\"charset\" \"us-ascii\") NIL NIL \"7bit\" 10 1 NIL NIL NIL) BODY[HEADER.FIELDS (FROM SUBJECT CONTENT-TYPE)] {{{}}}\r\n{header})\r\n",
-                        header.len()
-                    ));
-                }
-                format!("{out}{tag} OK FETCH completed\r\n")
-            } else if upper.starts_with("LOGOUT") {
-                w.write_all(format!("* BYE bye\r\n{tag} OK\r\n").as_bytes())
-                    .await
-                    .unwrap();
-                return seen;
-            } else {
-                format!("{tag} BAD unknown\r\n")
-            };
-            w.write_all(answer.as_bytes()).await.unwrap();
-        }
-    });
-    (port, task)
+            format!("{out}{tag} OK FETCH completed\r\n")
+        } else {
+            return None;
+        })
+    })
+    .await
 }
 
 async fn search_refusing(
     subject: &str,
 ) -> (Result<SearchPage, onboard::catalog::Diagnosis>, Vec<String>) {
     let (port, server) = refusing_server().await;
-    let mut cloud = Cloud::preset(onboard::cloud::CloudPreset::Global);
-    cloud.imap = format!("127.0.0.1:{port}");
-    cloud.imap_tls = TlsMode::None;
+    let cloud = support::fake_imap::cloud(port);
     let token = support::mail::typed::<OutlookAudience>(&Secret::new("t0ken"), Resource::Outlook);
     let login = MailLogin::own(ALICE, token.secret());
     let mut q = SearchQuery::in_folder("INBOX");

@@ -2,6 +2,7 @@
 //! and a tiny HTTP/1.1 responder on 127.0.0.1 behind tokio-rustls.
 #![allow(dead_code)]
 
+pub mod fake_imap;
 pub mod mail;
 pub mod profile;
 pub mod proxy;
