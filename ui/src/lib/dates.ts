@@ -44,16 +44,15 @@ export function localDate(iso: string, z: Zone = {}): string {
   }).format(d);
 }
 
+/** The full date to the second in the user's zone, the zone named; anything else unchanged. */
+function exactLocal(iso: string, z: Zone): string {
+  const d = parsed(iso);
+  return d ? new Intl.DateTimeFormat(z.locale, { timeZone: z.timeZone, dateStyle: 'full', timeStyle: 'long' }).format(d) : iso;
+}
+
 /** The full date to the second in the user's zone (named), then the UTC value as given. */
 export function exactDate(iso: string, z: Zone = {}): string {
-  const d = parsed(iso);
-  if (!d) return iso;
-  const local = new Intl.DateTimeFormat(z.locale, {
-    timeZone: z.timeZone,
-    dateStyle: 'full',
-    timeStyle: 'long',
-  }).format(d);
-  return `${local}\n${iso}`;
+  return parsed(iso) ? `${exactLocal(iso, z)}\n${iso}` : iso;
 }
 
 /** A Date header (RFC 3339 from the core) as "2017-12-30 20:50 +01:00": the sender's clock and
@@ -65,7 +64,7 @@ export function senderClock(iso: string): string {
 
 /** The hover text of a message's Date: the exact local value, the sender's clock, the header. */
 export function headerDateTitle(iso: string, raw: string | null, z: Zone = {}): string {
-  const lines = [exactDate(iso, z).split('\n')[0], `On the sender's clock: ${senderClock(iso)}`];
+  const lines = [exactLocal(iso, z), `On the sender's clock: ${senderClock(iso)}`];
   if (raw) lines.push(`Date: ${raw}`);
   return lines.join('\n');
 }

@@ -9,8 +9,11 @@
 
 use crate::{
     catalog::{self, Diagnosis},
-    cloud::{graph_get::retry_delay, mailbox_gate, Cloud},
-    platform::{http, Secret},
+    cloud::{
+        graph_get::{retry_delay, send_retried},
+        mailbox_gate, Cloud,
+    },
+    platform::Secret,
 };
 use serde_json::{json, Value};
 use std::collections::VecDeque;
@@ -123,37 +126,13 @@ async fn post(
     url: &str,
     body: &Value,
 ) -> Result<Value, Diagnosis> {
-    let mut attempt = 1;
-    loop {
-        let res = client
-            .post(url)
-            .bearer_auth(token.expose())
-            .json(body)
-            .send()
-            .await
-            .map_err(|e| http::transport_error(url, &e))?;
-        let status = res.status();
-        let retry_after = res
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .map(str::to_owned);
-        let text = res
-            .text()
-            .await
-            .map_err(|e| http::transport_error(url, &e))?;
-        if status.is_success() {
-            return serde_json::from_str(&text)
-                .map_err(|e| malformed(url, &format!("a body that is not JSON ({e})")));
-        }
-        match retry_delay(status.as_u16(), retry_after.as_deref(), attempt) {
-            Some(wait) => {
-                tokio::time::sleep(wait).await;
-                attempt += 1;
-            }
-            None => return Err(catalog::graph_error(status.as_u16(), &text)),
-        }
-    }
+    let res = send_retried(url, || {
+        client.post(url).bearer_auth(token.expose()).json(body)
+    })
+    .await?;
+    let text = res.text(url).await?;
+    serde_json::from_str(&text)
+        .map_err(|e| malformed(url, &format!("a body that is not JSON ({e})")))
 }
 
 fn malformed(url: &str, what: &str) -> Diagnosis {

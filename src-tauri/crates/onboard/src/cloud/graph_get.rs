@@ -70,6 +70,14 @@ impl GraphResponse {
     pub(crate) async fn chunk(&mut self) -> reqwest::Result<Option<bytes::Bytes>> {
         self.res.chunk().await
     }
+
+    /// The whole body as text; `url` names the request if the connection fails meanwhile.
+    pub(crate) async fn text(self, url: &str) -> Result<String, Diagnosis> {
+        self.res
+            .text()
+            .await
+            .map_err(|e| http::transport_error(url, &e))
+    }
 }
 
 /// A successful GET on a full Graph URL, after throttling and passing server errors were
@@ -80,12 +88,20 @@ pub(crate) async fn graph_get_response(
     token: &Secret,
     url: &str,
 ) -> Result<GraphResponse, Diagnosis> {
+    send_retried(url, || client.get(url).bearer_auth(token.expose())).await
+}
+
+/// The request `build` makes for `url` (made again for each attempt), retried as
+/// [`retry_delay`] says, each attempt holding a slot of the mailbox `url` names; the successful
+/// response, or the diagnosis of the refusal.
+pub(crate) async fn send_retried(
+    url: &str,
+    build: impl Fn() -> reqwest::RequestBuilder,
+) -> Result<GraphResponse, Diagnosis> {
     let mut attempt = 1;
     loop {
         let slot = mailbox_gate::slot(url).await;
-        let res = client
-            .get(url)
-            .bearer_auth(token.expose())
+        let res = build()
             .send()
             .await
             .map_err(|e| http::transport_error(url, &e))?;
@@ -118,11 +134,7 @@ pub(crate) async fn graph_get_on(
 ) -> Result<serde_json::Value, Diagnosis> {
     let res = graph_get_response(client, token, url).await?;
     let status = res.res.status();
-    let body = res
-        .res
-        .text()
-        .await
-        .map_err(|e| http::transport_error(url, &e))?;
+    let body = res.text(url).await?;
     serde_json::from_str(&body).map_err(|e| {
         Diagnosis::new(
             "graph.malformed",

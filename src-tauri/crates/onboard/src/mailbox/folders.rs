@@ -387,14 +387,7 @@ async fn list_status(
     let asked: Vec<usize> = (0..listed_names.len())
         .filter(|&i| !listed_names[i].noselect)
         .collect();
-    let names: Vec<&str> = asked
-        .iter()
-        .map(|&i| listed_names[i].wire.as_str())
-        .collect();
-    let mut counts = vec![Counts::default(); listed_names.len()];
-    for (&i, c) in asked.iter().zip(counts_for(&names, &got)) {
-        counts[i] = c;
-    }
+    let counts = counts_of(&listed_names, &asked, &got);
     Ok(build_tree(&listed_names, &counts))
 }
 
@@ -484,15 +477,19 @@ async fn statuses(
             None => d,
         }
     })?;
-    let names: Vec<&str> = asked
-        .iter()
-        .map(|&(i, _)| listed[i].wire.as_str())
-        .collect();
+    let asked: Vec<usize> = asked.iter().map(|&(i, _)| i).collect();
+    Ok(counts_of(listed, &asked, &got))
+}
+
+/// The counts of `listed`, in its order, from the `STATUS` replies `got` to the folders at
+/// `asked` (the others have none).
+fn counts_of(listed: &[Listed], asked: &[usize], got: &[(String, Counts)]) -> Vec<Counts> {
+    let names: Vec<&str> = asked.iter().map(|&i| listed[i].wire.as_str()).collect();
     let mut counts = vec![Counts::default(); listed.len()];
-    for ((i, _), c) in asked.iter().zip(counts_for(&names, &got)) {
-        counts[*i] = c;
+    for (&i, c) in asked.iter().zip(counts_for(&names, got)) {
+        counts[i] = c;
     }
-    Ok(counts)
+    counts
 }
 
 /// Each asked folder's counts among the `STATUS` replies, which are in the server's order: by
